@@ -1,0 +1,5 @@
+//! Canada SEMA XML.
+
+use crate::{Error, ParsedList, Result};
+
+pub fn read(_bytes: &[u8]) -> Result<ParsedList> { Err(Error::Format("not implemented".into())) }

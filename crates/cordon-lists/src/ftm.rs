@@ -1,0 +1,5 @@
+//! FollowTheMoney JSON lines.
+
+use crate::{Error, ParsedList, Result};
+
+pub fn read(_bytes: &[u8]) -> Result<ParsedList> { Err(Error::Format("not implemented".into())) }

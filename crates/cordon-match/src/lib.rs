@@ -1,0 +1,5 @@
+//! Matching: index, candidates, scorer, explanation.
+//!
+//! ```
+//! assert!(true);
+//! ```

@@ -1,0 +1,2 @@
+//! The `cordon` command line.
+fn main() {}
