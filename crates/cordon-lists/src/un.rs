@@ -1,5 +1,711 @@
-//! UN Security Council Consolidated List XML.
+//! UN Security Council Consolidated List XML (schema `sc-sanctions.xsd`).
+//!
+//! The reader streams quick-xml events: each `INDIVIDUAL` or `ENTITY` is
+//! collected into a small [`Record`] of leaf fields and groups (aliases,
+//! addresses, dates and places of birth, documents), turned into an
+//! [`Entity`] when it closes, and dropped.
+//!
+//! ```
+//! let xml = br#"<CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:09.554Z"><INDIVIDUALS>
+//!   <INDIVIDUAL><FIRST_NAME>TOHIR</FIRST_NAME><SECOND_NAME>YULDASHEV</SECOND_NAME>
+//!   <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER> QDi.290 </REFERENCE_NUMBER>
+//!   <INDIVIDUAL_ALIAS><QUALITY>Low</QUALITY><ALIAS_NAME>Tahir</ALIAS_NAME></INDIVIDUAL_ALIAS>
+//!   <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1966</FROM_YEAR>
+//!   <TO_YEAR>1968</TO_YEAR></INDIVIDUAL_DATE_OF_BIRTH></INDIVIDUAL></INDIVIDUALS>
+//!   <ENTITIES/></CONSOLIDATED_LIST>"#;
+//! let list = cordon_lists::un::read(xml).unwrap();
+//! assert_eq!(list.version.as_deref(), Some("2026-02-27"));
+//! let entity = &list.entities[0];
+//! assert_eq!(entity.id, "un:QDi.290");
+//! assert_eq!(entity.caption(), "TOHIR YULDASHEV");
+//! assert_eq!(entity.birth_dates[0].year_range(), (1966, 1968));
+//! ```
 
-use crate::{Error, ParsedList, Result};
+use std::collections::HashSet;
 
-pub fn read(_bytes: &[u8]) -> Result<ParsedList> { Err(Error::Format("not implemented".into())) }
+use cordon_model::{
+    dates, Address, BirthDate, DateQualifier, Entity, Identifier, IdentifierKind, Name, NameKind,
+    NameParts, NameQuality, PartialDate, Place, Schema,
+};
+use quick_xml::events::{BytesStart, BytesText, Event};
+use quick_xml::Reader;
+
+use crate::{text, xml, Error, ParsedList, Result};
+
+/// Deeper nesting than this is not a UN list (the schema has four levels).
+const MAX_DEPTH: usize = 32;
+
+/// Bad escapes reported one by one before they are only counted.
+const MAX_ESCAPE_WARNINGS: usize = 10;
+
+/// Reads a UN Consolidated List. Invalid UTF-8 is recovered as Windows-1252
+/// with a warning; a truncated file, a DTD or a different root element is an
+/// error.
+pub fn read(bytes: &[u8]) -> Result<ParsedList> {
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let (decoded, decode_warning) = text::decode(bytes);
+    let mut list = ParsedList {
+        source: "un".to_string(),
+        ..ParsedList::default()
+    };
+    list.warnings.extend(decode_warning);
+    let mut parser = Parser::new(decoded.as_bytes());
+    let result = parser.run(&mut list);
+    list.warnings.append(&mut parser.countries.warnings);
+    result.map_err(|error| shift_offset(error, bom))?;
+    Ok(list)
+}
+
+/// Offsets are counted in the decoded text; a stripped BOM is added back.
+fn shift_offset(error: Error, by: u64) -> Error {
+    match error {
+        Error::Offset { offset, message } => Error::Offset {
+            offset: offset + by,
+            message,
+        },
+        other => other,
+    }
+}
+
+/// Country text to ISO codes, with one warning per distinct unknown text.
+#[derive(Default)]
+pub(crate) struct CountryCodes {
+    seen_unknown: HashSet<String>,
+    /// The warnings collected so far.
+    pub(crate) warnings: Vec<String>,
+}
+
+impl CountryCodes {
+    /// The alpha-2 code of `country`, or `None` (and a first-time warning
+    /// naming `what` and `context`) when the text is not a known country.
+    pub(crate) fn code(&mut self, country: &str, what: &str, context: &str) -> Option<String> {
+        let country = text::non_empty(country)?;
+        if let Some(code) = text::country_code(&country) {
+            return Some(code);
+        }
+        if self.seen_unknown.insert(country.clone()) {
+            self.warnings.push(format!(
+                "{context}: {what} \"{country}\" is not a known country; kept out of country codes"
+            ));
+        }
+        None
+    }
+}
+
+/// Leaf fields and groups of one INDIVIDUAL or ENTITY.
+#[derive(Default)]
+struct Record {
+    fields: Vec<(String, String)>,
+    groups: Vec<Group>,
+}
+
+/// One repeated child element (`INDIVIDUAL_ALIAS`, `NATIONALITY`...) with its leaf fields.
+struct Group {
+    name: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Group {
+    fn get(&self, field: &str) -> Option<String> {
+        get(&self.fields, field)
+    }
+
+    fn values(&self) -> impl Iterator<Item = String> + '_ {
+        self.fields
+            .iter()
+            .filter(|(name, _)| name == "VALUE")
+            .filter_map(|(_, value)| text::non_empty(value))
+    }
+}
+
+fn get(fields: &[(String, String)], field: &str) -> Option<String> {
+    fields
+        .iter()
+        .find(|(name, _)| name == field)
+        .and_then(|(_, value)| text::non_empty(value))
+}
+
+struct Parser<'a> {
+    reader: Reader<&'a [u8]>,
+    stack: Vec<String>,
+    text: String,
+    record: Option<Record>,
+    record_depth: usize,
+    group: Option<Group>,
+    countries: CountryCodes,
+    bad_escapes: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(bytes: &'a [u8]) -> Parser<'a> {
+        Parser {
+            reader: xml::reader(bytes),
+            stack: Vec::new(),
+            text: String::new(),
+            record: None,
+            record_depth: 0,
+            group: None,
+            countries: CountryCodes::default(),
+            bad_escapes: 0,
+        }
+    }
+
+    fn run(&mut self, list: &mut ParsedList) -> Result<()> {
+        let mut seen_root = false;
+        loop {
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(error) => return Err(xml::xml_error(&self.reader, error)),
+            };
+            xml::refuse_doctype(&self.reader, &event)?;
+            match event {
+                Event::Start(start) => {
+                    if !seen_root {
+                        self.check_root(&start, list)?;
+                        seen_root = true;
+                    }
+                    self.open(&start)?;
+                }
+                Event::End(end) => {
+                    let name = xml::local_name(end.name());
+                    self.close(name, list)?;
+                }
+                Event::Text(content) => {
+                    let content = self.unescape(&content, list);
+                    self.push_text(&content)?;
+                }
+                Event::CData(data) => {
+                    let content = String::from_utf8_lossy(&data).into_owned();
+                    self.push_text(&content)?;
+                }
+                Event::Eof => return self.finish(seen_root),
+                _ => {}
+            }
+        }
+    }
+
+    fn check_root(&self, start: &BytesStart<'_>, list: &mut ParsedList) -> Result<()> {
+        let name = xml::local_name(start.name());
+        if name != "CONSOLIDATED_LIST" {
+            return Err(Error::Format(format!(
+                "not a UN Consolidated List: the root element is <{name}>, expected <CONSOLIDATED_LIST>"
+            )));
+        }
+        for attribute in start.attributes().flatten() {
+            if attribute.key.local_name().as_ref() == b"dateGenerated" {
+                let value = String::from_utf8_lossy(&attribute.value).into_owned();
+                list.version = parse_date(&value).map(|date| date.to_string());
+                if list.version.is_none() {
+                    list.warnings.push(format!(
+                        "dateGenerated \"{value}\" is not a date; the list has no version"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, start: &BytesStart<'_>) -> Result<()> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(xml::error_at(
+                &self.reader,
+                format!("elements nested deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        let name = xml::local_name(start.name());
+        self.text.clear();
+        let depth = self.stack.len();
+        match self.record {
+            None if name == "INDIVIDUAL" || name == "ENTITY" => {
+                self.record = Some(Record::default());
+                self.record_depth = depth;
+            }
+            Some(_) if depth == self.record_depth + 1 => {
+                self.group = Some(Group {
+                    name: name.clone(),
+                    fields: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+        self.stack.push(name);
+        Ok(())
+    }
+
+    /// Unescaped text; a bare `&` or an undefined entity (which no DTD can
+    /// define here) is kept as written, with a warning, so a damaged file still loads.
+    fn unescape(&mut self, content: &BytesText<'_>, list: &mut ParsedList) -> String {
+        match content.unescape() {
+            Ok(text) => text.into_owned(),
+            Err(error) => {
+                self.bad_escapes += 1;
+                if self.bad_escapes <= MAX_ESCAPE_WARNINGS {
+                    list.warnings.push(format!(
+                        "byte {}: {error}; the text was kept as written",
+                        self.reader.buffer_position()
+                    ));
+                } else if self.bad_escapes == MAX_ESCAPE_WARNINGS + 1 {
+                    list.warnings
+                        .push("more bad escapes follow; they were kept as written".to_string());
+                }
+                String::from_utf8_lossy(content).into_owned()
+            }
+        }
+    }
+
+    fn push_text(&mut self, content: &str) -> Result<()> {
+        if self.text.len() + content.len() > crate::MAX_FIELD_BYTES {
+            return Err(xml::error_at(
+                &self.reader,
+                format!(
+                    "a field larger than the {} byte limit",
+                    crate::MAX_FIELD_BYTES
+                ),
+            ));
+        }
+        self.text.push_str(content);
+        Ok(())
+    }
+
+    fn close(&mut self, name: String, list: &mut ParsedList) -> Result<()> {
+        self.stack.pop();
+        let depth = self.stack.len();
+        let value = std::mem::take(&mut self.text);
+        let Some(record) = self.record.as_mut() else {
+            return Ok(());
+        };
+        if depth == self.record_depth {
+            if let Some(record) = self.record.take() {
+                let is_person = name == "INDIVIDUAL";
+                if let Some(entity) = self.entity(record, is_person, list) {
+                    list.entities.push(entity);
+                }
+            }
+        } else if depth == self.record_depth + 1 {
+            match self.group.take() {
+                Some(group) if !group.fields.is_empty() => record.groups.push(group),
+                Some(_) if !value.is_empty() => record.fields.push((name, value)),
+                _ => {}
+            }
+        } else if depth == self.record_depth + 2 {
+            if let Some(group) = self.group.as_mut() {
+                group.fields.push((name, value));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&self, seen_root: bool) -> Result<()> {
+        if !seen_root {
+            return Err(Error::Format(
+                "not a UN Consolidated List: no <CONSOLIDATED_LIST> element".into(),
+            ));
+        }
+        if let Some(open) = self.stack.last() {
+            return Err(xml::error_at(
+                &self.reader,
+                format!(
+                    "unexpected end of file: <{open}> is not closed (the file is truncated)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Turns a closed record into an entity; a record without any id is skipped with a warning.
+    fn entity(&mut self, record: Record, is_person: bool, list: &mut ParsedList) -> Option<Entity> {
+        let id = get(&record.fields, "REFERENCE_NUMBER")
+            .or_else(|| get(&record.fields, "DATAID").map(|id| format!("DATAID-{id}")));
+        let Some(id) = id else {
+            list.warnings.push(format!(
+                "byte {}: a record without REFERENCE_NUMBER or DATAID was skipped",
+                self.reader.buffer_position()
+            ));
+            return None;
+        };
+        let schema = if is_person {
+            Schema::Person
+        } else {
+            Schema::Organization
+        };
+        let mut entity = Entity::new("un", &id, schema);
+        let context = format!("UN {id}");
+        self.designation(&record, &mut entity);
+        push_primary_names(&record, &mut entity);
+        entity.gender = get(&record.fields, "GENDER").and_then(|g| gender(&g));
+        for group in &record.groups {
+            self.apply_group(group, &mut entity, &context);
+        }
+        Some(entity)
+    }
+
+    fn designation(&self, record: &Record, entity: &mut Entity) {
+        let designation = &mut entity.designation;
+        designation.programmes = get(&record.fields, "UN_LIST_TYPE").into_iter().collect();
+        designation.listed_on = get(&record.fields, "LISTED_ON").and_then(|d| parse_date(&d));
+        designation.last_updated = record
+            .groups
+            .iter()
+            .filter(|g| g.name == "LAST_DAY_UPDATED")
+            .flat_map(Group::values)
+            .filter_map(|d| parse_date(&d))
+            .max();
+        let designations: Vec<String> = record
+            .groups
+            .iter()
+            .filter(|g| g.name == "DESIGNATION")
+            .flat_map(Group::values)
+            .collect();
+        let mut remarks = get(&record.fields, "COMMENTS1").unwrap_or_default();
+        if !designations.is_empty() {
+            if !remarks.is_empty() {
+                remarks.push(' ');
+            }
+            remarks.push_str(&format!("Designation: {}.", designations.join("; ")));
+        }
+        designation.remarks = text::non_empty(&remarks);
+    }
+
+    fn apply_group(&mut self, group: &Group, entity: &mut Entity, context: &str) {
+        match group.name.as_str() {
+            "INDIVIDUAL_ALIAS" | "ENTITY_ALIAS" => self.alias(group, entity, context),
+            "NATIONALITY" => {
+                for value in group.values() {
+                    if let Some(code) = self.countries.code(&value, "nationality", context) {
+                        Entity::push_unique(&mut entity.nationalities, code);
+                    }
+                }
+            }
+            "INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS" => self.address(group, entity, context),
+            "INDIVIDUAL_DATE_OF_BIRTH" => {
+                if let Some(date) = birth_date(group) {
+                    push_birth_date(entity, date);
+                }
+            }
+            "INDIVIDUAL_PLACE_OF_BIRTH" => {
+                let fields = ["CITY", "STATE_PROVINCE", "COUNTRY"];
+                if let Some(place) = self.place(group, &fields, "COUNTRY", context) {
+                    entity.birth_places.push(place);
+                }
+            }
+            "INDIVIDUAL_DOCUMENT" => self.document(group, entity, context),
+            _ => {}
+        }
+    }
+
+    fn alias(&mut self, group: &Group, entity: &mut Entity, context: &str) {
+        let Some(full) = group.get("ALIAS_NAME") else {
+            return;
+        };
+        let quality = group.get("QUALITY").unwrap_or_default().to_ascii_lowercase();
+        let (kind, strength) = match quality.as_str() {
+            "low" => (NameKind::Alias, NameQuality::Weak),
+            "f.k.a." | "fka" => (NameKind::Former, NameQuality::Strong),
+            _ => (NameKind::Alias, NameQuality::Strong),
+        };
+        let mut name = Name::new(full, kind).with_quality(strength);
+        name.script = script_of(&name.full).map(str::to_string);
+        entity.push_name(name);
+        // An alias may carry its own date and place of birth.
+        if let Some(date) = group.get("DATE_OF_BIRTH").and_then(|d| parse_birth(&d)) {
+            push_birth_date(entity, date);
+        }
+        let fields = ["CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"];
+        if let Some(place) = self.place(group, &fields, "COUNTRY_OF_BIRTH", context) {
+            if !entity.birth_places.contains(&place) {
+                entity.birth_places.push(place);
+            }
+        }
+    }
+
+    fn place(
+        &mut self,
+        group: &Group,
+        fields: &[&str],
+        country_field: &str,
+        context: &str,
+    ) -> Option<Place> {
+        let parts: Vec<String> = fields.iter().filter_map(|f| group.get(f)).collect();
+        if parts.is_empty() {
+            return None;
+        }
+        let country = group
+            .get(country_field)
+            .and_then(|c| self.countries.code(&c, "place of birth country", context));
+        Some(Place {
+            text: parts.join(", "),
+            country,
+        })
+    }
+
+    fn address(&mut self, group: &Group, entity: &mut Entity, context: &str) {
+        let fields = [
+            "STREET",
+            "CITY",
+            "STATE_PROVINCE",
+            "ZIP_CODE",
+            "COUNTRY",
+            "NOTE",
+        ];
+        let parts: Vec<String> = fields.iter().filter_map(|f| group.get(f)).collect();
+        if parts.is_empty() {
+            return;
+        }
+        let country = group
+            .get("COUNTRY")
+            .and_then(|c| self.countries.code(&c, "address country", context));
+        if let Some(code) = &country {
+            Entity::push_unique(&mut entity.countries, code.clone());
+        }
+        entity.addresses.push(Address {
+            text: parts.join(", "),
+            city: group.get("CITY"),
+            country,
+        });
+    }
+
+    fn document(&mut self, group: &Group, entity: &mut Entity, context: &str) {
+        let kind_text = group.get("TYPE_OF_DOCUMENT");
+        let issuing = group
+            .get("ISSUING_COUNTRY")
+            .or_else(|| group.get("COUNTRY_OF_ISSUE"));
+        // "Tunisian passport" in an issuing-country field names the country by its demonym.
+        let country = issuing.and_then(|c| {
+            let c = c.trim_end_matches(" passport");
+            self.countries.code(c, "document issuing country", context)
+        });
+        let mut notes: Vec<String> = Vec::new();
+        notes.extend(group.get("TYPE_OF_DOCUMENT2"));
+        notes.extend(group.get("DATE_OF_ISSUE").map(|d| format!("issued {d}")));
+        notes.extend(group.get("CITY_OF_ISSUE").map(|c| format!("in {c}")));
+        notes.extend(group.get("NOTE"));
+        let note = (!notes.is_empty()).then(|| notes.join("; "));
+        let Some(number) = group.get("NUMBER") else {
+            // Without a number there is nothing to match on: keep the words in the remarks.
+            if let Some(note) = note {
+                let label = kind_text.unwrap_or_else(|| "Document".to_string());
+                append_remark(entity, &format!("{label}: {note}"));
+            }
+            return;
+        };
+        entity.identifiers.push(Identifier {
+            kind: document_kind(kind_text.as_deref()),
+            number,
+            country,
+            note,
+        });
+    }
+}
+
+fn push_primary_names(record: &Record, entity: &mut Entity) {
+    let parts = NameParts {
+        first: get(&record.fields, "FIRST_NAME"),
+        second: get(&record.fields, "SECOND_NAME"),
+        third: get(&record.fields, "THIRD_NAME"),
+        fourth: get(&record.fields, "FOURTH_NAME"),
+        title: {
+            let titles: Vec<String> = record
+                .groups
+                .iter()
+                .filter(|g| g.name == "TITLE")
+                .flat_map(Group::values)
+                .collect();
+            (!titles.is_empty()).then(|| titles.join(", "))
+        },
+        ..NameParts::default()
+    };
+    let full: Vec<&str> = [&parts.first, &parts.second, &parts.third, &parts.fourth]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let full = full.join(" ");
+    if !full.is_empty() {
+        let parts = if entity.schema == Schema::Person {
+            parts
+        } else {
+            NameParts::default()
+        };
+        entity.push_name(Name::new(full, NameKind::Primary).with_parts(parts));
+    }
+    if let Some(original) = get(&record.fields, "NAME_ORIGINAL_SCRIPT") {
+        let mut name = Name::new(original, NameKind::OriginalScript);
+        name.script = script_of(&name.full).map(str::to_string);
+        entity.push_name(name);
+    }
+}
+
+fn append_remark(entity: &mut Entity, remark: &str) {
+    let remarks = entity.designation.remarks.get_or_insert_with(String::new);
+    if !remarks.is_empty() {
+        remarks.push(' ');
+    }
+    remarks.push_str(remark);
+}
+
+fn push_birth_date(entity: &mut Entity, date: BirthDate) {
+    if !entity.birth_dates.contains(&date) {
+        entity.birth_dates.push(date);
+    }
+}
+
+fn gender(text: &str) -> Option<String> {
+    match text.to_ascii_lowercase().as_str() {
+        "male" | "m" => Some("male".to_string()),
+        "female" | "f" => Some("female".to_string()),
+        _ => None,
+    }
+}
+
+/// The document kind from UN's words (English, French or Spanish).
+fn document_kind(text: Option<&str>) -> IdentifierKind {
+    let Some(text) = text else {
+        return IdentifierKind::Other("document".to_string());
+    };
+    let lower = text.to_lowercase();
+    if lower.contains("passport") || lower.contains("passeport") || lower.contains("pasaporte") {
+        IdentifierKind::Passport
+    } else if lower.contains("national identification") || lower.contains("national id") {
+        IdentifierKind::NationalId
+    } else if lower.contains("tax") {
+        IdentifierKind::TaxId
+    } else {
+        IdentifierKind::Other(text.to_string())
+    }
+}
+
+/// `INDIVIDUAL_DATE_OF_BIRTH`: EXACT, APPROXIMATELY or BETWEEN, with DATE, YEAR or FROM/TO_YEAR.
+fn birth_date(group: &Group) -> Option<BirthDate> {
+    let kind = group.get("TYPE_OF_DATE").unwrap_or_default().to_ascii_uppercase();
+    let single = group
+        .get("DATE")
+        .and_then(|d| parse_date(&d))
+        .or_else(|| group.get("YEAR").and_then(|y| parse_date(&y)));
+    let from = group.get("FROM_YEAR").and_then(|y| parse_date(&y));
+    let to = group.get("TO_YEAR").and_then(|y| parse_date(&y));
+    match (kind.as_str(), single, from, to) {
+        (_, _, Some(from), Some(to)) => Some(BirthDate {
+            qualifier: DateQualifier::Between,
+            date: from.min(to),
+            to: Some(from.max(to)),
+        }),
+        ("APPROXIMATELY", Some(date), _, _) => Some(BirthDate {
+            qualifier: DateQualifier::Approximate,
+            date,
+            to: None,
+        }),
+        (_, Some(date), _, _) => Some(BirthDate::exact(date)),
+        (_, None, Some(date), None) | (_, None, None, Some(date)) => Some(BirthDate::exact(date)),
+        _ => None,
+    }
+}
+
+/// A birth date written in an alias (`1979-12-31`, or looser forms).
+fn parse_birth(text: &str) -> Option<BirthDate> {
+    parse_date(text)
+        .map(BirthDate::exact)
+        .or_else(|| dates::parse_loose(text))
+}
+
+/// `YYYY`, `YYYY-MM-DD`, or a date with a time or zone (`1965-01-01-05:00`).
+fn parse_date(text: &str) -> Option<PartialDate> {
+    let text = text.trim();
+    PartialDate::parse_iso(text).or_else(|| text.get(..10).and_then(PartialDate::parse_iso))
+}
+
+/// The ISO 15924 script of the first letter outside Latin, or `Latn`.
+pub(crate) fn script_of(name: &str) -> Option<&'static str> {
+    let mut latin = false;
+    for c in name.chars().filter(|c| c.is_alphabetic()) {
+        let script = match u32::from(c) {
+            0x0000..=0x024F | 0x1E00..=0x1EFF => {
+                latin = true;
+                continue;
+            }
+            0x0370..=0x03FF => "Grek",
+            0x0400..=0x052F => "Cyrl",
+            0x0530..=0x058F => "Armn",
+            0x0590..=0x05FF => "Hebr",
+            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF
+            | 0xFE70..=0xFEFF => "Arab",
+            0x0E00..=0x0E7F => "Thai",
+            0x10A0..=0x10FF => "Geor",
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => "Hang",
+            0x3040..=0x30FF => "Jpan",
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => "Hani",
+            _ => continue,
+        };
+        return Some(script);
+    }
+    latin.then_some("Latn")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrap(body: &str) -> Vec<u8> {
+        format!(
+            "<?xml version=\"1.0\"?><CONSOLIDATED_LIST dateGenerated=\"2020-01-02T00:00:00Z\">\
+             <INDIVIDUALS>{body}</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn reads_a_minimal_individual() {
+        let xml = wrap(
+            "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME><SECOND_NAME>B</SECOND_NAME>\
+             <THIRD_NAME>na</THIRD_NAME><REFERENCE_NUMBER>QDi.1 </REFERENCE_NUMBER>\
+             <GENDER>MALE</GENDER><TITLE><VALUE>Mullah</VALUE><VALUE>Haji</VALUE></TITLE>\
+             <NATIONALITY><VALUE>Atlantis</VALUE><VALUE>Afghanistan</VALUE></NATIONALITY>\
+             <DESIGNATION><VALUE>Minister</VALUE></DESIGNATION>\
+             <INDIVIDUAL_ALIAS><QUALITY/><ALIAS_NAME/></INDIVIDUAL_ALIAS>\
+             <INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Numéro de passeport</TYPE_OF_DOCUMENT>\
+             <NUMBER>X1</NUMBER><COUNTRY_OF_ISSUE>RPDC</COUNTRY_OF_ISSUE></INDIVIDUAL_DOCUMENT>\
+             </INDIVIDUAL><INDIVIDUAL><REFERENCE_NUMBER>QDi.2</REFERENCE_NUMBER>\
+             <FIRST_NAME>C</FIRST_NAME><NATIONALITY><VALUE>Atlantis</VALUE></NATIONALITY>\
+             </INDIVIDUAL>",
+        );
+        let list = read(&xml).unwrap();
+        assert_eq!(list.version.as_deref(), Some("2020-01-02"));
+        let entity = &list.entities[0];
+        assert_eq!(entity.id, "un:QDi.1");
+        assert_eq!(entity.names.len(), 1);
+        assert_eq!(entity.names[0].full, "A B");
+        assert_eq!(entity.names[0].parts.title.as_deref(), Some("Mullah, Haji"));
+        assert_eq!(entity.names[0].parts.third, None);
+        assert_eq!(entity.gender.as_deref(), Some("male"));
+        assert_eq!(entity.nationalities, ["AF"]);
+        assert_eq!(entity.identifiers[0].kind, IdentifierKind::Passport);
+        assert_eq!(entity.identifiers[0].country.as_deref(), Some("KP"));
+        assert!(entity.designation.remarks.as_deref().unwrap().contains("Minister"));
+        let unknown: Vec<_> = list.warnings.iter().filter(|w| w.contains("Atlantis")).collect();
+        assert_eq!(unknown.len(), 1, "{:?}", list.warnings);
+    }
+
+    #[test]
+    fn refuses_wrong_root_truncation_and_dtd() {
+        assert!(matches!(read(b"<sdnList></sdnList>"), Err(Error::Format(_))));
+        assert!(matches!(read(b""), Err(Error::Format(_))));
+        let xml = wrap("<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>");
+        let cut = &xml[..xml.len() - 30];
+        match read(cut) {
+            Err(Error::Offset { message, .. }) => assert!(message.contains("not closed")),
+            other => panic!("expected an offset error, got {other:?}"),
+        }
+        let dtd = b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><CONSOLIDATED_LIST/>";
+        assert!(matches!(read(dtd), Err(Error::Offset { .. })));
+    }
+
+    #[test]
+    fn dates_and_scripts() {
+        assert_eq!(parse_date("1965-01-01-05:00").unwrap().to_string(), "1965-01-01");
+        assert_eq!(parse_date("1971").unwrap().to_string(), "1971");
+        assert_eq!(script_of("محمد"), Some("Arab"));
+        assert_eq!(script_of("Иван"), Some("Cyrl"));
+        assert_eq!(script_of("金正恩"), Some("Hani"));
+        assert_eq!(script_of("Ali"), Some("Latn"));
+        assert_eq!(script_of("123"), None);
+    }
+}

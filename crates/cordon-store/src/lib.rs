@@ -1,5 +1,170 @@
-//! Storage.
+//! Storage for Cordon behind the [`Store`] trait: list versions today, with
+//! SQLite ([`SqliteStore`]) as the embedded default.
+//!
+//! Every import is one transaction: a failure or a kill leaves the previous
+//! version intact and serving. Re-importing identical content is recognised by
+//! its content hash and stores nothing new.
 //!
 //! ```
-//! assert!(true);
+//! use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
+//! use cordon_store::{ImportRequest, SqliteStore, Store};
+//!
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! let mut list = ParsedList { source: "un".into(), version: Some("2026-02-27".into()), ..Default::default() };
+//! let mut entity = Entity::new("un", "QDi.1", Schema::Person);
+//! entity.names.push(Name::new("JOHN DOE", NameKind::Primary));
+//! list.entities.push(entity);
+//! let outcome = store.import(&ImportRequest { list: &list, content_hash: "abc", origin: "demo.xml" }).unwrap();
+//! assert!(outcome.created);
+//! let again = store.import(&ImportRequest { list: &list, content_hash: "abc", origin: "demo.xml" }).unwrap();
+//! assert!(!again.created);
+//! assert_eq!(store.latest_lists().unwrap()[0].1.entities.len(), 1);
 //! ```
+
+use cordon_model::{Entity, ListCounts, ParsedList};
+use serde::Serialize;
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database failed or is damaged.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored record could not be decoded.
+    #[error("stored record {what} is unreadable: {message}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// Why.
+        message: String,
+    },
+    /// The database was written by a newer Cordon.
+    #[error("the data directory's schema version {found} is newer than this Cordon understands ({supported}); upgrade Cordon")]
+    SchemaTooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Highest version this build knows.
+        supported: i64,
+    },
+    /// A requested version does not exist.
+    #[error("no stored version matches {0}")]
+    NotFound(String),
+    /// The data directory could not be prepared.
+    #[error("data directory {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Results of this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A stored version of one list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersionInfo {
+    /// Store-wide version number (increasing).
+    pub id: i64,
+    /// The list's source (`un`, `ofac`, ...).
+    pub source: String,
+    /// The publisher's version (generation date), when it gives one.
+    pub version: Option<String>,
+    /// SHA-256 of the imported file(s).
+    pub content_hash: String,
+    /// When it was imported (RFC 3339, UTC).
+    pub imported_at: String,
+    /// Where it came from (path or URL).
+    pub origin: String,
+    /// Entity and name counts.
+    pub counts: ListCounts,
+    /// Warnings the reader raised.
+    pub warnings: Vec<String>,
+}
+
+impl VersionInfo {
+    /// A label that names this version for humans and on the command line: `un@2026-02-27#3`.
+    pub fn label(&self) -> String {
+        format!(
+            "{}@{}#{}",
+            self.source,
+            self.version.as_deref().unwrap_or("-"),
+            self.id
+        )
+    }
+}
+
+/// What to import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportRequest<'a> {
+    /// The parsed list.
+    pub list: &'a ParsedList,
+    /// SHA-256 (hex) of the source bytes.
+    pub content_hash: &'a str,
+    /// Path or URL it came from.
+    pub origin: &'a str,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportOutcome {
+    /// The version now current for that source.
+    pub version: VersionInfo,
+    /// False when the same content was already stored (nothing new written).
+    pub created: bool,
+}
+
+/// The state of automatic updates for one source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpdateStatus {
+    /// The list's source.
+    pub source: String,
+    /// Last attempt (RFC 3339).
+    pub last_attempt: String,
+    /// Last successful download (RFC 3339), if any.
+    pub last_success: Option<String>,
+    /// The error of the last attempt, if it failed.
+    pub last_error: Option<String>,
+}
+
+impl UpdateStatus {
+    /// A list is stale when its last update attempt failed.
+    pub fn is_stale(&self) -> bool {
+        self.last_error.is_some()
+    }
+}
+
+/// Storage of list versions. Implementations must make [`Store::import`] atomic.
+pub trait Store {
+    /// Stores a list version atomically (or recognises it as already stored).
+    fn import(&self, request: &ImportRequest<'_>) -> Result<ImportOutcome>;
+    /// All stored versions, oldest first.
+    fn versions(&self) -> Result<Vec<VersionInfo>>;
+    /// Loads the entities of one stored version.
+    fn load(&self, version_id: i64) -> Result<ParsedList>;
+    /// The newest version of every source, with its entities.
+    fn latest_lists(&self) -> Result<Vec<(VersionInfo, ParsedList)>>;
+    /// Finds a version by `#ID`, `SOURCE@VERSION` or `SOURCE` (newest).
+    fn find(&self, spec: &str) -> Result<VersionInfo>;
+    /// Records an update attempt for a source.
+    fn record_update(&self, source: &str, error: Option<&str>) -> Result<()>;
+    /// Update status of every source that was ever updated.
+    fn update_statuses(&self) -> Result<Vec<UpdateStatus>>;
+}
+
+/// Entities of a list with their store-side identity, for convenience.
+pub fn entity_ids(list: &ParsedList) -> impl Iterator<Item = &str> {
+    list.entities.iter().map(|e: &Entity| e.id.as_str())
+}
+
+/// Now, as RFC 3339 UTC.
+pub(crate) fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}

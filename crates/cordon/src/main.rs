@@ -1,2 +1,116 @@
-//! The `cordon` command line.
-fn main() {}
+//! `cordon`: screen people, organisations and transfers against
+//! terrorist-financing designations. This binary is glue: it parses the
+//! command line, loads lists and the store, and calls the library crates.
+
+mod eval;
+mod eval_cmd;
+mod lists_cmd;
+mod screen_cmd;
+mod sources;
+mod update;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Bad input or usage: reported with exit code 2.
+#[derive(Debug)]
+pub struct InputError(String);
+
+impl InputError {
+    /// A new input error with a message that names the input and the place.
+    pub fn new(message: impl Into<String>) -> InputError {
+        InputError(message.into())
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The run finished but found the problem the user asked about: exit code 1.
+#[derive(Debug)]
+pub struct Finding(String);
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Finding {}
+
+#[derive(Parser)]
+#[command(name = "cordon", version, about = "Screen people, organisations and transfers against terrorist-financing designations")]
+struct Cli {
+    /// Where Cordon keeps its database (list versions). Default: the per-user data folder.
+    #[arg(long, global = true, env = "CORDON_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read, store, compare and update designation lists.
+    Lists {
+        #[command(subcommand)]
+        command: lists_cmd::ListsCommand,
+    },
+    /// Screen one name against the lists.
+    Screen(screen_cmd::ScreenArgs),
+    /// Compare two names (or every pair of a CSV file).
+    Compare(screen_cmd::CompareArgs),
+    /// Screen a whole file of names (CSV or JSON lines) in parallel.
+    Batch(screen_cmd::BatchArgs),
+    /// Run the development evaluation sets and print precision, recall, F1 and timings.
+    Eval(eval_cmd::EvalArgs),
+}
+
+fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("cordon")
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CORDON_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let data_dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    let result = match cli.command {
+        Command::Lists { command } => lists_cmd::run(command, &data_dir),
+        Command::Screen(args) => screen_cmd::screen(args, &data_dir),
+        Command::Compare(args) => screen_cmd::compare(args),
+        Command::Batch(args) => screen_cmd::batch(args, &data_dir),
+        Command::Eval(args) => eval_cmd::command(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let code = if error.downcast_ref::<Finding>().is_some() {
+                1
+            } else {
+                2
+            };
+            eprintln!("error: {error:#}");
+            ExitCode::from(code)
+        }
+    }
+}

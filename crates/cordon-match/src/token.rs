@@ -1,0 +1,256 @@
+//! Name tokens as the scorer sees them, and token-to-token similarity.
+//!
+//! Every comparison runs on romanised lowercase tokens (`cordon_names::romanize`),
+//! so a Cyrillic query and a Latin list name meet on the same alphabet.
+
+use cordon_names::TokenKind;
+use serde::Serialize;
+use smallvec::SmallVec;
+
+/// The rule through which two tokens were found to correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Same token.
+    Exact,
+    /// Same token once both sides are romanised (the query or list name is in another script or has diacritics).
+    Transliteration,
+    /// Different spellings of one name in the name-equivalence table (Muhammad / Mohammed).
+    Equivalence,
+    /// Same phonetic key (Usama / Osama).
+    Phonetic,
+    /// A few edits apart (typos, transliteration drift).
+    EditDistance,
+    /// An initial (`J`) standing for a full token (`John`).
+    Initial,
+    /// Two adjacent tokens on one side written as one token on the other (Abdul Rahman / Abdulrahman).
+    Compound,
+}
+
+/// Lowest token similarity that counts as a correspondence at all.
+pub(crate) const MIN_TOKEN_SIM: f32 = 0.70;
+/// Similarity of a shared equivalence group.
+const EQUIVALENCE_SIM: f32 = 0.95;
+/// Similarity of an initial against a full token.
+const INITIAL_SIM: f32 = 0.90;
+/// Floor similarity of a phonetic-key match.
+const PHONETIC_SIM: f32 = 0.86;
+/// Discount of a compound join against a plain match.
+const COMPOUND_FACTOR: f32 = 0.97;
+/// Tokens longer than this are compared for equality only.
+const MAX_EDIT_LEN: usize = 48;
+
+/// A borrowed view of one token with what the scorer needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TokenView<'a> {
+    pub text: &'a str,
+    pub kind: TokenKind,
+    /// Evidence weight (kind factor times rarity).
+    pub weight: f32,
+    /// Hash of the phonetic key; 0 when the key is too short to mean anything.
+    pub phon: u64,
+    pub groups: &'a [u32],
+}
+
+/// An owned token of a prepared name.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedToken {
+    pub text: String,
+    pub kind: TokenKind,
+    pub weight: f32,
+    pub phon: u64,
+    pub groups: SmallVec<[u32; 4]>,
+}
+
+impl OwnedToken {
+    /// Builds a token from a romanised lowercase token with the kind-only weight.
+    pub fn new(text: &str) -> OwnedToken {
+        let kind = cordon_names::token_kind(text);
+        OwnedToken {
+            text: text.to_string(),
+            kind,
+            weight: kind_weight(kind, text),
+            phon: phonetic_hash(text),
+            groups: cordon_names::equivalence_groups(text).iter().copied().collect(),
+        }
+    }
+
+    /// The borrowed view.
+    pub fn view(&self) -> TokenView<'_> {
+        TokenView {
+            text: &self.text,
+            kind: self.kind,
+            weight: self.weight,
+            phon: self.phon,
+            groups: &self.groups,
+        }
+    }
+}
+
+/// True for tokens that identify on their own (not legal forms, particles, titles, generic words).
+pub(crate) fn is_distinctive(kind: TokenKind) -> bool {
+    kind == TokenKind::Name
+}
+
+/// How much a token of this kind weighs before rarity is considered.
+pub(crate) fn kind_weight(kind: TokenKind, text: &str) -> f32 {
+    match kind {
+        TokenKind::Name if text.len() == 1 => 0.3,
+        TokenKind::Name if text.bytes().all(|b| b.is_ascii_digit()) => 0.5,
+        TokenKind::Name => 1.0,
+        TokenKind::Generic => 0.3,
+        TokenKind::Particle => 0.2,
+        TokenKind::LegalForm | TokenKind::Honorific => 0.1,
+    }
+}
+
+/// A stable 64-bit hash of a tagged key (stable across runs so indexes are reproducible).
+pub(crate) fn key_hash(tag: u8, text: &[u8]) -> u64 {
+    // FNV-1a: tiny, stable and fast on short keys.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(tag);
+    for &b in text {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | 1
+}
+
+/// Hash of the token's phonetic key, or 0 when the key carries too little (one consonant).
+pub(crate) fn phonetic_hash(text: &str) -> u64 {
+    let key = cordon_names::phonetic(text);
+    if key.len() < 2 || text.len() < 3 {
+        0
+    } else {
+        key_hash(2, key.as_bytes())
+    }
+}
+
+/// Similarity of two tokens and the rule behind it, or `None` below [`MIN_TOKEN_SIM`].
+pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
+    if a.text == b.text {
+        return Some((1.0, Rule::Exact));
+    }
+    if a.text.is_empty() || b.text.is_empty() {
+        return None;
+    }
+    if a.text.len() == 1 || b.text.len() == 1 {
+        return initial_sim(a.text, b.text);
+    }
+    if shares_group(a.groups, b.groups) {
+        return Some((EQUIVALENCE_SIM, Rule::Equivalence));
+    }
+    let edit = edit_sim(a.text, b.text);
+    if a.phon != 0 && a.phon == b.phon && lengths_close(a.text, b.text) {
+        let s = edit.unwrap_or(0.0).max(PHONETIC_SIM);
+        return Some((s, Rule::Phonetic));
+    }
+    edit.filter(|s| *s >= MIN_TOKEN_SIM)
+        .map(|s| (s, Rule::EditDistance))
+}
+
+/// Similarity of a joined pair of tokens against one token (edit-based only).
+pub(crate) fn compound_sim(joined: &str, token: &str) -> Option<f32> {
+    if joined == token {
+        return Some(COMPOUND_FACTOR);
+    }
+    let s = edit_sim(joined, token)?;
+    let s = s * COMPOUND_FACTOR;
+    (s >= MIN_TOKEN_SIM).then_some(s)
+}
+
+fn initial_sim(a: &str, b: &str) -> Option<(f32, Rule)> {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    (short.len() == 1 && long.len() > 1 && long.as_bytes().first() == short.as_bytes().first())
+        .then_some((INITIAL_SIM, Rule::Initial))
+}
+
+fn shares_group(a: &[u32], b: &[u32]) -> bool {
+    a.iter().any(|g| b.contains(g))
+}
+
+fn lengths_close(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.len().min(b.len()), a.len().max(b.len()));
+    la * 3 >= lb * 2
+}
+
+/// Edits allowed for a token of this length before two tokens stop corresponding.
+pub(crate) fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=5 => 1,
+        6..=9 => 2,
+        _ => 3,
+    }
+}
+
+/// Edit-distance similarity `1 - 0.75 d / len`, or `None` past the allowed edits.
+pub(crate) fn edit_sim(a: &str, b: &str) -> Option<f32> {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let len = a.len().max(b.len());
+    let allowed = allowed_edits(len);
+    if allowed == 0 || a.len().abs_diff(b.len()) > allowed || len > MAX_EDIT_LEN {
+        return None;
+    }
+    let d = osa_distance(a, b, allowed)?;
+    Some(1.0 - 0.75 * d as f32 / len as f32)
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions),
+/// `None` when it exceeds `bound`. Inputs are at most [`MAX_EDIT_LEN`] bytes.
+fn osa_distance(a: &[u8], b: &[u8], bound: usize) -> Option<usize> {
+    const W: usize = MAX_EDIT_LEN + 1;
+    let mut prev2 = [0usize; W];
+    let mut prev: [usize; W] = [0; W];
+    let mut cur: [usize; W] = [0; W];
+    for (j, slot) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *slot = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > bound {
+            return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    let d = prev[b.len()];
+    (d <= bound).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim(a: &str, b: &str) -> Option<(f32, Rule)> {
+        let (a, b) = (OwnedToken::new(a), OwnedToken::new(b));
+        token_sim(&a.view(), &b.view())
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(osa_distance(b"scholz", b"scholze", 2), Some(1));
+        assert_eq!(osa_distance(b"abcd", b"abdc", 2), Some(1));
+        assert_eq!(osa_distance(b"kitten", b"sitting", 2), None);
+        assert_eq!(osa_distance(b"kitten", b"sitting", 3), Some(3));
+    }
+
+    #[test]
+    fn token_rules() {
+        assert_eq!(sim("olaf", "olaf"), Some((1.0, Rule::Exact)));
+        assert_eq!(sim("j", "john").map(|s| s.1), Some(Rule::Initial));
+        assert!(sim("scholze", "scholz").is_some());
+        assert!(sim("ante", "andrej").is_none());
+        assert!(sim("kim", "gim").is_none() || sim("kim", "gim").map(|s| s.1) == Some(Rule::Phonetic));
+        assert_eq!(compound_sim("abdulrahman", "abdulrahman"), Some(COMPOUND_FACTOR));
+    }
+}

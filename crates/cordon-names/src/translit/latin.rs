@@ -1,0 +1,65 @@
+//! Latin script: diacritics stripped, German umlaut spelling, Uzbek x = kh.
+
+/// Renderings of one lowercase Latin token: diacritics stripped first (é e,
+/// ş s, ı i, ł l, ß ss, ø o, æ ae), then the German umlaut spelling (ü ue)
+/// when the token has an umlaut, then Uzbek `x` as `kh` (Xalimov = Khalimov)
+/// where the `x` does not sit between two vowels (so Maxim stays Maxim).
+pub fn variants(token: &str) -> Vec<String> {
+    let stripped = any_ascii::any_ascii(token);
+    let mut out = vec![stripped];
+    if token.contains(['ä', 'ö', 'ü']) {
+        let umlaut: String = token
+            .chars()
+            .map(|c| match c {
+                'ä' => "ae".to_string(),
+                'ö' => "oe".to_string(),
+                'ü' => "ue".to_string(),
+                c => any_ascii::any_ascii_char(c).to_string(),
+            })
+            .collect();
+        out.push(umlaut);
+    }
+    if let Some(kh) = out.first().and_then(|s| uzbek_x_as_kh(s)) {
+        out.push(kh);
+    }
+    out
+}
+
+/// `x` read as the Uzbek/Central Asian velar fricative, written `kh` in English.
+fn uzbek_x_as_kh(ascii: &str) -> Option<String> {
+    let bytes = ascii.as_bytes();
+    let is_vowel = |b: Option<&u8>| matches!(b, Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
+    let mut changed = false;
+    let mut out = String::with_capacity(ascii.len() + 2);
+    for (i, &b) in bytes.iter().enumerate() {
+        let between_vowels = i > 0 && is_vowel(bytes.get(i - 1)) && is_vowel(bytes.get(i + 1));
+        let word_final = i + 1 == bytes.len();
+        if b == b'x' && !between_vowels && !word_final {
+            out.push_str("kh");
+            changed = true;
+        } else {
+            out.push(char::from(b));
+        }
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_and_varies() {
+        assert_eq!(variants("vladímír")[0], "vladimir");
+        assert_eq!(variants("şükrü"), vec!["sukru", "suekrue"]);
+        assert_eq!(variants("straße")[0], "strasse");
+        assert_eq!(variants("łukasz")[0], "lukasz");
+        assert_eq!(variants("ørsted")[0], "orsted");
+        assert_eq!(variants("ıldız")[0], "ildiz");
+        assert_eq!(variants("müller"), vec!["muller", "mueller"]);
+        assert_eq!(variants("xalimov"), vec!["xalimov", "khalimov"]);
+        assert_eq!(variants("toshxoja"), vec!["toshxoja", "toshkhoja"]);
+        assert_eq!(variants("maxim"), vec!["maxim"]);
+        assert_eq!(variants("max"), vec!["max"]);
+    }
+}

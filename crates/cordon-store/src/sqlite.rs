@@ -1,0 +1,411 @@
+//! The embedded SQLite backend.
+
+use crate::{now, Error, ImportOutcome, ImportRequest, Result, Store, UpdateStatus, VersionInfo};
+use cordon_model::{Entity, ListCounts, ParsedList};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Migrations, applied in order; never edit one once released, add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: list versions and their entities.
+    "CREATE TABLE list_versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        publisher_version TEXT,
+        content_hash TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        persons INTEGER NOT NULL,
+        organizations INTEGER NOT NULL,
+        vessels INTEGER NOT NULL,
+        aircraft INTEGER NOT NULL,
+        names INTEGER NOT NULL,
+        warnings TEXT NOT NULL
+     );
+     CREATE UNIQUE INDEX list_versions_content ON list_versions(source, content_hash);
+     CREATE TABLE list_entities (
+        version_id INTEGER NOT NULL REFERENCES list_versions(id),
+        position INTEGER NOT NULL,
+        source_id TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        PRIMARY KEY (version_id, position)
+     );
+     CREATE TABLE list_updates (
+        source TEXT PRIMARY KEY,
+        last_attempt TEXT NOT NULL,
+        last_success TEXT,
+        last_error TEXT
+     );",
+];
+
+/// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `cordon.db` in a data directory.
+    pub fn open_dir(dir: &Path) -> Result<SqliteStore> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        SqliteStore::open(&dir.join("cordon.db"))
+    }
+
+    /// Opens (creating if needed) a database file.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        SqliteStore::with_connection(connection)
+    }
+
+    /// A private in-memory database.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        SqliteStore::with_connection(Connection::open_in_memory()?)
+    }
+
+    fn with_connection(mut connection: Connection) -> Result<SqliteStore> {
+        migrate(&mut connection)?;
+        Ok(SqliteStore {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent
+        // (transactions roll back), so a poisoned lock is safe to reuse.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn migrate(connection: &mut Connection) -> Result<()> {
+    let current: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let supported = MIGRATIONS.len() as i64;
+    if current > supported {
+        return Err(Error::SchemaTooNew {
+            found: current,
+            supported,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = connection.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+const VERSION_COLUMNS: &str = "id, source, publisher_version, content_hash, imported_at, origin,
+    persons, organizations, vessels, aircraft, names, warnings";
+
+fn version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<VersionInfo> {
+    let warnings: String = row.get(11)?;
+    Ok(VersionInfo {
+        id: row.get(0)?,
+        source: row.get(1)?,
+        version: row.get(2)?,
+        content_hash: row.get(3)?,
+        imported_at: row.get(4)?,
+        origin: row.get(5)?,
+        counts: ListCounts {
+            persons: row.get::<_, i64>(6)? as usize,
+            organizations: row.get::<_, i64>(7)? as usize,
+            vessels: row.get::<_, i64>(8)? as usize,
+            aircraft: row.get::<_, i64>(9)? as usize,
+            names: row.get::<_, i64>(10)? as usize,
+        },
+        warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+    })
+}
+
+fn version_by_id(connection: &Connection, id: i64) -> Result<Option<VersionInfo>> {
+    Ok(connection
+        .query_row(
+            &format!("SELECT {VERSION_COLUMNS} FROM list_versions WHERE id = ?1"),
+            params![id],
+            version_from_row,
+        )
+        .optional()?)
+}
+
+fn latest_ids(connection: &Connection) -> Result<Vec<i64>> {
+    let mut statement = connection
+        .prepare("SELECT MAX(id) FROM list_versions GROUP BY source ORDER BY source")?;
+    let ids = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+fn load_entities(connection: &Connection, version: &VersionInfo) -> Result<ParsedList> {
+    let mut statement = connection
+        .prepare("SELECT entity FROM list_entities WHERE version_id = ?1 ORDER BY position")?;
+    let mut rows = statement.query(params![version.id])?;
+    let mut entities = Vec::new();
+    while let Some(row) = rows.next()? {
+        let json: String = row.get(0)?;
+        let entity: Entity = serde_json::from_str(&json).map_err(|e| Error::Corrupt {
+            what: format!("entity of version {}", version.label()),
+            message: e.to_string(),
+        })?;
+        entities.push(entity);
+    }
+    Ok(ParsedList {
+        source: version.source.clone(),
+        version: version.version.clone(),
+        entities,
+        warnings: version.warnings.clone(),
+    })
+}
+
+impl Store for SqliteStore {
+    fn import(&self, request: &ImportRequest<'_>) -> Result<ImportOutcome> {
+        let mut connection = self.conn();
+        let list = request.list;
+        let existing: Option<i64> = connection
+            .query_row(
+                "SELECT id FROM list_versions WHERE source = ?1 AND content_hash = ?2",
+                params![list.source, request.content_hash],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            let version = version_by_id(&connection, id)?
+                .ok_or_else(|| Error::NotFound(format!("#{id}")))?;
+            return Ok(ImportOutcome {
+                version,
+                created: false,
+            });
+        }
+        let counts = list.counts();
+        let tx = connection.transaction()?;
+        tx.execute(
+            "INSERT INTO list_versions (source, publisher_version, content_hash, imported_at, origin,
+                persons, organizations, vessels, aircraft, names, warnings)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                list.source,
+                list.version,
+                request.content_hash,
+                now(),
+                request.origin,
+                counts.persons as i64,
+                counts.organizations as i64,
+                counts.vessels as i64,
+                counts.aircraft as i64,
+                counts.names as i64,
+                serde_json::to_string(&list.warnings).unwrap_or_else(|_| "[]".into()),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO list_entities (version_id, position, source_id, entity) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (position, entity) in list.entities.iter().enumerate() {
+                let json = serde_json::to_string(entity).map_err(|e| Error::Corrupt {
+                    what: entity.id.clone(),
+                    message: e.to_string(),
+                })?;
+                insert.execute(params![id, position as i64, entity.designation.source_id, json])?;
+            }
+        }
+        let version = version_by_id(&tx, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?;
+        tx.commit()?;
+        Ok(ImportOutcome {
+            version,
+            created: true,
+        })
+    }
+
+    fn versions(&self) -> Result<Vec<VersionInfo>> {
+        let connection = self.conn();
+        let mut statement =
+            connection.prepare(&format!("SELECT {VERSION_COLUMNS} FROM list_versions ORDER BY id"))?;
+        let versions = statement
+            .query_map([], version_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(versions)
+    }
+
+    fn load(&self, version_id: i64) -> Result<ParsedList> {
+        let connection = self.conn();
+        let version = version_by_id(&connection, version_id)?
+            .ok_or_else(|| Error::NotFound(format!("#{version_id}")))?;
+        load_entities(&connection, &version)
+    }
+
+    fn latest_lists(&self) -> Result<Vec<(VersionInfo, ParsedList)>> {
+        let connection = self.conn();
+        let mut lists = Vec::new();
+        for id in latest_ids(&connection)? {
+            if let Some(version) = version_by_id(&connection, id)? {
+                let list = load_entities(&connection, &version)?;
+                lists.push((version, list));
+            }
+        }
+        Ok(lists)
+    }
+
+    fn find(&self, spec: &str) -> Result<VersionInfo> {
+        let connection = self.conn();
+        let not_found = || Error::NotFound(spec.to_string());
+        if let Some(id) = spec.strip_prefix('#') {
+            let id: i64 = id.parse().map_err(|_| not_found())?;
+            return version_by_id(&connection, id)?.ok_or_else(not_found);
+        }
+        let (source, version) = match spec.split_once('@') {
+            Some((source, version)) => (source, Some(version)),
+            None => (spec, None),
+        };
+        let found = match version {
+            Some(version) => connection
+                .query_row(
+                    &format!(
+                        "SELECT {VERSION_COLUMNS} FROM list_versions
+                         WHERE source = ?1 AND publisher_version = ?2 ORDER BY id DESC LIMIT 1"
+                    ),
+                    params![source, version],
+                    version_from_row,
+                )
+                .optional()?,
+            None => connection
+                .query_row(
+                    &format!(
+                        "SELECT {VERSION_COLUMNS} FROM list_versions
+                         WHERE source = ?1 ORDER BY id DESC LIMIT 1"
+                    ),
+                    params![source],
+                    version_from_row,
+                )
+                .optional()?,
+        };
+        found.ok_or_else(not_found)
+    }
+
+    fn record_update(&self, source: &str, error: Option<&str>) -> Result<()> {
+        let connection = self.conn();
+        let at = now();
+        connection.execute(
+            "INSERT INTO list_updates (source, last_attempt, last_success, last_error)
+             VALUES (?1, ?2, CASE WHEN ?3 IS NULL THEN ?2 END, ?3)
+             ON CONFLICT(source) DO UPDATE SET
+                last_attempt = excluded.last_attempt,
+                last_success = COALESCE(excluded.last_success, list_updates.last_success),
+                last_error = excluded.last_error",
+            params![source, at, error],
+        )?;
+        Ok(())
+    }
+
+    fn update_statuses(&self) -> Result<Vec<UpdateStatus>> {
+        let connection = self.conn();
+        let mut statement = connection.prepare(
+            "SELECT source, last_attempt, last_success, last_error FROM list_updates ORDER BY source",
+        )?;
+        let statuses = statement
+            .query_map([], |row| {
+                Ok(UpdateStatus {
+                    source: row.get(0)?,
+                    last_attempt: row.get(1)?,
+                    last_success: row.get(2)?,
+                    last_error: row.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(statuses)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cordon_model::{Name, NameKind, Schema};
+
+    fn list(source: &str, version: &str, ids: &[&str]) -> ParsedList {
+        let entities = ids
+            .iter()
+            .map(|id| {
+                let mut e = Entity::new(source, id, Schema::Person);
+                e.names.push(Name::new(format!("NAME {id}"), NameKind::Primary));
+                e
+            })
+            .collect();
+        ParsedList {
+            source: source.into(),
+            version: Some(version.into()),
+            entities,
+            warnings: vec!["a warning".into()],
+        }
+    }
+
+    fn import(store: &SqliteStore, list: &ParsedList, hash: &str) -> ImportOutcome {
+        store
+            .import(&ImportRequest {
+                list,
+                content_hash: hash,
+                origin: "test",
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn versions_round_trip_and_latest_wins() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let v1 = import(&store, &list("un", "2025-04-19", &["A", "B"]), "h1");
+        let v2 = import(&store, &list("un", "2026-02-27", &["A", "C", "D"]), "h2");
+        import(&store, &list("ofac", "x", &["1"]), "h3");
+        assert!(v2.version.id > v1.version.id);
+        let latest = store.latest_lists().unwrap();
+        assert_eq!(latest.len(), 2);
+        let un = latest.iter().find(|(v, _)| v.source == "un").unwrap();
+        assert_eq!(un.1.entities.len(), 3);
+        assert_eq!(un.0.warnings, vec!["a warning".to_string()]);
+        assert_eq!(store.load(v1.version.id).unwrap().entities.len(), 2);
+        assert_eq!(store.find("un@2025-04-19").unwrap().id, v1.version.id);
+        assert_eq!(store.find("un").unwrap().id, v2.version.id);
+        assert_eq!(store.find(&format!("#{}", v1.version.id)).unwrap().source, "un");
+        assert!(matches!(store.find("eu"), Err(Error::NotFound(_))));
+        assert_eq!(store.versions().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn same_content_is_not_stored_twice() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let l = list("un", "1", &["A"]);
+        assert!(import(&store, &l, "h").created);
+        let again = import(&store, &l, "h");
+        assert!(!again.created);
+        assert_eq!(store.versions().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn update_status_keeps_last_success() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.record_update("un", None).unwrap();
+        store.record_update("un", Some("HTTP 503")).unwrap();
+        let status = &store.update_statuses().unwrap()[0];
+        assert!(status.is_stale());
+        assert!(status.last_success.is_some());
+        assert_eq!(status.last_error.as_deref(), Some("HTTP 503"));
+    }
+
+    #[test]
+    fn file_store_survives_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = SqliteStore::open_dir(dir.path()).unwrap();
+            import(&store, &list("un", "1", &["A"]), "h");
+        }
+        let store = SqliteStore::open_dir(dir.path()).unwrap();
+        assert_eq!(store.latest_lists().unwrap()[0].1.entities.len(), 1);
+    }
+}

@@ -1,0 +1,223 @@
+//! `cordon lists update`: download the publishers' official files over HTTPS,
+//! verify them and import them. A failed download never touches the last good
+//! version; the list is then reported as stale.
+
+use anyhow::{anyhow, bail, Result};
+use cordon_lists::Format;
+use cordon_store::{ImportRequest, Store};
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::{sources, Finding, InputError};
+
+/// The largest download accepted (the biggest official list is far smaller).
+const MAX_DOWNLOAD_BYTES: u64 = 512 << 20;
+
+/// A list a publisher serves at a fixed address.
+struct Official {
+    source: &'static str,
+    format: Format,
+    /// The file's address; for the OFAC set, the folder its files are in.
+    url: &'static str,
+}
+
+const OFFICIAL: &[Official] = &[
+    Official {
+        source: "un",
+        format: Format::UnXml,
+        url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+    },
+    Official {
+        source: "ofac",
+        format: Format::OfacCsv,
+        url: "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/",
+    },
+    Official {
+        source: "eu",
+        format: Format::EuXml,
+        url: "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
+    },
+    Official {
+        source: "uk",
+        format: Format::UkCsv,
+        url: "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+    },
+];
+
+/// The files of an OFAC legacy CSV set, in the order `read_csv_set` takes them.
+const OFAC_FILES: [&str; 4] = ["SDN.CSV", "ADD.CSV", "ALT.CSV", "SDN_COMMENTS.CSV"];
+
+/// Options of `cordon lists update`.
+#[derive(clap::Args)]
+pub struct UpdateArgs {
+    /// Lists to update (default: un, ofac, eu, uk).
+    #[arg(long, value_delimiter = ',', value_name = "SOURCE")]
+    pub source: Vec<String>,
+    /// Use another address for a list, e.g. a national mirror: `--url un=https://mirror/consolidated.xml`
+    /// (for ofac, the folder holding SDN.CSV, ADD.CSV, ALT.CSV, SDN_COMMENTS.CSV).
+    #[arg(long, value_name = "SOURCE=URL")]
+    pub url: Vec<String>,
+    /// Seconds to wait for one download.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+}
+
+/// Runs the update; exit code 1 when any list could not be refreshed.
+pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
+    let overrides = parse_overrides(&args.url)?;
+    let wanted: Vec<&Official> = if args.source.is_empty() {
+        OFFICIAL.iter().collect()
+    } else {
+        args.source
+            .iter()
+            .map(|s| {
+                OFFICIAL.iter().find(|o| o.source == s).ok_or_else(|| {
+                    anyhow!(InputError::new(format!(
+                        "--source {s}: unknown list (known: un, ofac, eu, uk)"
+                    )))
+                })
+            })
+            .collect::<Result<_>>()?
+    };
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(args.timeout))
+        .connect_timeout(Duration::from_secs(20))
+        .user_agent(concat!("cordon/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    let mut failed = Vec::new();
+    for official in wanted {
+        let url = overrides
+            .iter()
+            .find(|(s, _)| s == official.source)
+            .map_or(official.url, |(_, u)| u.as_str());
+        match update_one(&client, &store, official, url) {
+            Ok(message) => {
+                store.record_update(official.source, None)?;
+                println!("{}: {message}", official.source);
+            }
+            Err(error) => {
+                let message = format!("{error:#}");
+                store.record_update(official.source, Some(&message))?;
+                let serving = store
+                    .find(official.source)
+                    .map(|v| format!("still serving {}", v.label()))
+                    .unwrap_or_else(|_| "no earlier version stored".into());
+                eprintln!("{}: STALE: update failed: {message}; {serving}", official.source);
+                failed.push(official.source);
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Finding(format!("could not update: {}", failed.join(", "))).into())
+    }
+}
+
+fn parse_overrides(urls: &[String]) -> Result<Vec<(String, String)>> {
+    urls.iter()
+        .map(|spec| {
+            let (source, url) = spec.split_once('=').ok_or_else(|| {
+                InputError::new(format!("--url {spec}: expected SOURCE=URL"))
+            })?;
+            Ok((source.to_string(), url.to_string()))
+        })
+        .collect()
+}
+
+fn update_one(
+    client: &reqwest::blocking::Client,
+    store: &cordon_store::SqliteStore,
+    official: &Official,
+    url: &str,
+) -> Result<String> {
+    let (list, parts) = if official.format == Format::OfacCsv {
+        let base = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+        let mut files = Vec::new();
+        for (index, name) in OFAC_FILES.iter().enumerate() {
+            let upper = format!("{base}{name}");
+            let lower = format!("{base}{}", name.to_lowercase());
+            let body = download(client, &upper).or_else(|_| download(client, &lower));
+            match body {
+                Ok(body) => files.push(body),
+                // Only the main file is required; comments may be absent.
+                Err(error) if index == 0 => return Err(error),
+                Err(_) => files.push(Vec::new()),
+            }
+        }
+        let opt = |i: usize| Some(files[i].as_slice()).filter(|b| !b.is_empty());
+        let list = cordon_lists::ofac::read_csv_set(&files[0], opt(1), opt(2), opt(3))?;
+        (list, files)
+    } else {
+        let body = download(client, url)?;
+        let format = cordon_lists::detect(&body)?;
+        if format != official.format {
+            bail!("{url} served {format}, expected {}", official.format);
+        }
+        (cordon_lists::read_bytes(format, &body)?, vec![body])
+    };
+    verify(store, official, &list)?;
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let hash = sources::sha256_hex(&refs);
+    let outcome = store.import(&ImportRequest {
+        list: &list,
+        content_hash: &hash,
+        origin: url,
+    })?;
+    Ok(if outcome.created {
+        format!("imported {} ({} entities)", outcome.version.label(), list.entities.len())
+    } else {
+        format!("unchanged ({})", outcome.version.label())
+    })
+}
+
+/// Refuses a download that parsed but cannot be the real list: empty, of the
+/// wrong source, or less than half the size of the last good version.
+fn verify(
+    store: &cordon_store::SqliteStore,
+    official: &Official,
+    list: &cordon_lists::ParsedList,
+) -> Result<()> {
+    if list.source != official.source {
+        bail!("the file is a {} list, expected {}", list.source, official.source);
+    }
+    if list.entities.is_empty() {
+        bail!("the file holds no entities");
+    }
+    if let Ok(previous) = store.find(official.source) {
+        let before = previous.counts.persons
+            + previous.counts.organizations
+            + previous.counts.vessels
+            + previous.counts.aircraft;
+        if list.entities.len() * 2 < before {
+            bail!(
+                "the file holds {} entities, less than half of the {} in {}: refusing it as truncated",
+                list.entities.len(),
+                before,
+                previous.label()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn download(client: &reqwest::blocking::Client, url: &str) -> Result<Vec<u8>> {
+    let response = client.get(url).send()?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("{url}: HTTP {status}");
+    }
+    if response.content_length().is_some_and(|n| n > MAX_DOWNLOAD_BYTES) {
+        bail!("{url}: larger than {MAX_DOWNLOAD_BYTES} bytes");
+    }
+    let mut body = Vec::new();
+    response
+        .take(MAX_DOWNLOAD_BYTES + 1)
+        .read_to_end(&mut body)?;
+    if body.len() as u64 > MAX_DOWNLOAD_BYTES {
+        bail!("{url}: larger than {MAX_DOWNLOAD_BYTES} bytes");
+    }
+    Ok(body)
+}

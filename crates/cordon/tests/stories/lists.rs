@@ -1,0 +1,241 @@
+//! Reading, importing, diffing and updating lists.
+
+use crate::support::{cordon, data, json_lines, ok, stderr};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+#[test]
+fn inspect_reports_exact_counts_for_un_and_ofac() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "inspect",
+            &data("lists/un/un_consolidated_2026-02-27.xml"),
+            &data("lists/ofac/sdn_legacy_csv_2021"),
+            "--json",
+        ],
+    ));
+    let lists = json_lines(&out);
+    assert_eq!(lists.len(), 2);
+    assert_eq!(lists[0]["source"], "un");
+    assert_eq!(lists[0]["version"], "2026-02-27");
+    assert_eq!(lists[0]["persons"], 730);
+    assert_eq!(lists[0]["organizations"], 273);
+    assert_eq!(lists[1]["source"], "ofac");
+    assert_eq!(lists[1]["persons"], 4620);
+    assert_eq!(lists[1]["vessels"], 406);
+    assert_eq!(lists[1]["aircraft"], 277);
+    assert_eq!(lists[1]["organizations"], 3673);
+}
+
+#[test]
+fn inspect_reads_sdn_csv_file_with_its_siblings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cordon(
+        dir.path(),
+        &["lists", "inspect", &data("lists/ofac/sdn_legacy_csv_2021/sdn.csv"), "--json"],
+    ));
+    let list = &json_lines(&out)[0];
+    // alt.csv aliases are read too: far more names than entries.
+    assert!(list["names"].as_u64().unwrap() > 8976 + 10_000, "{list}");
+}
+
+#[test]
+fn every_shared_list_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = [
+        "lists/un/un_consolidated_2017-06-20.xml",
+        "lists/un/un_consolidated_2017-07-03.xml",
+        "lists/un/un_consolidated_2018-08-24.xml",
+        "lists/un/un_consolidated_2024-09-26.xml",
+        "lists/un/un_consolidated_2025-04-19.xml",
+        "lists/ofac/sdn_legacy_csv_2019",
+        "lists/ofac/cons_nonsdn_csv",
+        "lists/ofac/ofac_cons_nonsdn_2024-05-06.xml",
+        "lists/ofac/ofac_cons_nonsdn_2025-03-28.xml",
+        "lists/uk/uk_hmt_conlist_2018-04-13.csv",
+        "lists/eu/eu_fsf_short_2018-07-04.csv",
+        "lists/ca/ca_sema_autonomous_2025.xml",
+        "lists/us/csl_sample.csv",
+        "lists/us/csl_consolidated_sample13.csv",
+    ];
+    let args: Vec<String> = paths.iter().map(|p| data(p)).collect();
+    let mut all = vec!["lists", "inspect", "--json"];
+    all.extend(args.iter().map(String::as_str));
+    let out = ok(cordon(dir.path(), &all));
+    let lists = json_lines(&out);
+    assert_eq!(lists.len(), paths.len());
+    for (list, path) in lists.iter().zip(paths) {
+        assert!(list["entities"].as_u64().unwrap() > 0, "{path}: {list}");
+    }
+}
+
+#[test]
+fn diff_un_snapshots_reports_exact_additions_and_removals() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "diff",
+            &data("lists/un/un_consolidated_2025-04-19.xml"),
+            &data("lists/un/un_consolidated_2026-02-27.xml"),
+            "--json",
+        ],
+    ));
+    let diff: Value = serde_json::from_str(&out).unwrap();
+    let ids = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["source_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Checked independently with Python's ElementTree on REFERENCE_NUMBER.
+    let removed = ids("removed");
+    assert_eq!(removed, ["IQi.074", "QDi.317", "QDi.328", "QDi.336"]);
+    let added = ids("added");
+    assert_eq!(added.len(), 130);
+    assert_eq!(added.iter().filter(|id| id.starts_with("IRe.")).count(), 78);
+    assert_eq!(added.iter().filter(|id| id.starts_with("IRi.")).count(), 43);
+    for id in ["HTe.001", "HTe.002", "HTi.008", "HTi.009", "QDi.436", "SDi.007", "SDi.010"] {
+        assert!(added.contains(&id.to_string()), "{id} missing from added");
+    }
+    let changed = diff["changed"].as_array().unwrap();
+    assert!(!changed.is_empty());
+    for entry in changed {
+        assert!(!entry["fields"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn import_show_and_diff_stored_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2025-04-19.xml")]));
+    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2026-02-27.xml")]));
+    // The same content again stores nothing new.
+    let again = ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2026-02-27.xml")]));
+    assert!(again.contains("unchanged"), "{again}");
+    let shown: Value = serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    let versions = shown["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1]["version"], "2026-02-27");
+    assert_eq!(versions[1]["counts"]["persons"], 730);
+    assert_eq!(versions[1]["content_hash"].as_str().unwrap().len(), 64);
+    let diff: Value = serde_json::from_str(&ok(cordon(
+        dir.path(),
+        &["lists", "diff", "un@2025-04-19", "un@2026-02-27", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(diff["added"].as_array().unwrap().len(), 130);
+    assert_eq!(diff["removed"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn bad_input_exits_2_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("truncated.xml");
+    let bytes = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
+    std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    let good = data("lists/un/un_consolidated_2025-04-19.xml");
+    let output = cordon(dir.path(), &["lists", "import", &good, bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("truncated.xml"), "{message}");
+    assert!(message.contains("byte"), "{message}");
+    // Nothing was imported, not even the good file given first.
+    let shown: Value = serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    assert!(shown["versions"].as_array().unwrap().is_empty());
+
+    let not_a_list = dir.path().join("notes.txt");
+    std::fs::write(&not_a_list, "hello\nworld\n").unwrap();
+    let output = cordon(dir.path(), &["lists", "inspect", not_a_list.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("notes.txt"));
+
+    let missing = cordon(dir.path(), &["lists", "inspect", "/nonexistent/list.xml"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_list_is_recovered_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = cordon(
+        dir.path(),
+        &["lists", "inspect", &data("lists/un/malformed/un_consolidated_2025-08-16_invalid_utf8.xml"), "--json"],
+    );
+    let out = ok(output.clone());
+    assert!(stderr(&output).contains("UTF-8"), "{}", stderr(&output));
+    let list = &json_lines(&out)[0];
+    assert!(list["persons"].as_u64().unwrap() > 600);
+    assert!(!list["warnings"].as_array().unwrap().is_empty());
+}
+
+/// A minimal HTTP/1.1 server on loopback serving files from a map of paths,
+/// answering 404 for anything else; it stops after `requests` requests.
+fn serve(files: Vec<(String, Vec<u8>)>, requests: usize) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let n = stream.read(&mut buffer).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buffer[..n]);
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let body = files.iter().find(|(p, _)| *p == path).map(|(_, b)| b.clone());
+            let (status, body) = match body {
+                Some(body) => ("200 OK", body),
+                None => ("404 Not Found", b"not found".to_vec()),
+            };
+            let header = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(header.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn update_downloads_verifies_imports_and_goes_stale_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let un = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
+    let (base, server) = serve(vec![("/un.xml".into(), un)], 1);
+    let url = format!("un={base}/un.xml");
+    let out = ok(cordon(dir.path(), &["lists", "update", "--source", "un", "--url", &url]));
+    assert!(out.contains("imported un@2026-02-27"), "{out}");
+    server.join().unwrap();
+
+    // The publisher now fails: the last good version keeps serving, the list is stale.
+    let (base, server) = serve(vec![], 1);
+    let url = format!("un={base}/un.xml");
+    let output = cordon(dir.path(), &["lists", "update", "--source", "un", "--url", &url]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("STALE"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("still serving un@2026-02-27"), "{}", stderr(&output));
+    server.join().unwrap();
+    let shown: Value = serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 1);
+    assert!(shown["updates"][0]["last_error"].as_str().unwrap().contains("404"));
+    assert!(shown["updates"][0]["last_success"].is_string());
+}
+
+#[test]
+fn update_refuses_a_truncated_download() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2026-02-27.xml")]));
+    let demo = include_bytes!("../../demo/demo_un.xml").to_vec();
+    let (base, server) = serve(vec![("/un.xml".into(), demo)], 1);
+    let url = format!("un={base}/un.xml");
+    let output = cordon(dir.path(), &["lists", "update", "--source", "un", "--url", &url]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("less than half"), "{}", stderr(&output));
+    server.join().unwrap();
+}

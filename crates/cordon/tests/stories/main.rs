@@ -1,0 +1,5 @@
+//! End-to-end stories: the real `cordon` binary on the real shared data.
+
+mod lists;
+mod screening;
+mod support;

@@ -1,0 +1,1 @@
+//! Screening, comparing and batches.
