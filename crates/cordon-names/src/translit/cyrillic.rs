@@ -114,8 +114,25 @@ fn word_final_ij(c: char, next: Option<char>, after_next: Option<char>) -> Optio
 fn is_vowel(c: char) -> bool {
     matches!(
         c,
-        'а' | 'е' | 'ё' | 'и' | 'о' | 'у' | 'ы' | 'э' | 'ю' | 'я' | 'і' | 'ї' | 'є' | 'ә' | 'ө' | 'ү'
-            | 'ұ' | 'ў' | 'ӣ' | 'ӯ'
+        'а' | 'е'
+            | 'ё'
+            | 'и'
+            | 'о'
+            | 'у'
+            | 'ы'
+            | 'э'
+            | 'ю'
+            | 'я'
+            | 'і'
+            | 'ї'
+            | 'є'
+            | 'ә'
+            | 'ө'
+            | 'ү'
+            | 'ұ'
+            | 'ў'
+            | 'ӣ'
+            | 'ӯ'
     )
 }
 
@@ -207,7 +224,10 @@ mod tests {
     #[test]
     fn russian_systems() {
         let v = all("дмитрий");
-        assert_eq!(v, vec!["dmitriy", "dmitrii", "dmitry", "dmitrij", "dmitriy"]);
+        assert_eq!(
+            v,
+            vec!["dmitriy", "dmitrii", "dmitry", "dmitrij", "dmitriy"]
+        );
         assert_eq!(all("путин")[0], "putin");
         assert_eq!(all("медведев")[0], "medvedev");
         assert!(all("александр").contains(&"alexandr".to_string()));
@@ -231,7 +251,10 @@ mod tests {
         assert_eq!(Lang::detect(["ҷалолов"].into_iter()), Lang::Tajik);
         assert!(all("ҷалолов").contains(&"dzhalolov".to_string()));
         assert_eq!(variants("володимир", Lang::Ukrainian)[0], "volodymyr");
-        assert_eq!(Lang::detect(["путін", "володимир"].into_iter()), Lang::Ukrainian);
+        assert_eq!(
+            Lang::detect(["путін", "володимир"].into_iter()),
+            Lang::Ukrainian
+        );
         assert_eq!(all("уладзімір")[0], "uladzimir");
         assert_eq!(all("пуцін")[0], "putsin");
     }

@@ -59,20 +59,20 @@ pub fn variants(token: &str) -> Vec<String> {
     let Some((&first, rest)) = syllables.split_first() else {
         return Vec::new();
     };
-    let given: Vec<&'static str> = rest.iter().map(|&c| any_ascii::any_ascii_char(c)).collect();
-    let family_rr = any_ascii::any_ascii_char(first);
-    let families: Vec<&str> = match family_spellings(first) {
-        Some(list) if !rest.is_empty() => list.to_vec(),
-        _ => vec![family_rr],
+    let given: Vec<String> = rest.iter().map(|&c| syllable(c)).collect();
+    let family_rr = syllable(first);
+    let families: Vec<String> = match family_spellings(first) {
+        Some(list) => list.iter().map(|s| s.to_string()).collect(),
+        None => vec![family_rr.clone()],
     };
+    let family0 = families.first().cloned().unwrap_or(family_rr);
     let systems: [fn(&str) -> String; 4] = [str::to_string, eo_to_o, eo_to_u, devoice];
-    let family0 = if rest.is_empty() { family_rr } else { families.first().copied().unwrap_or(family_rr) };
     let mut out = Vec::with_capacity(8);
     for (k, system) in systems.iter().enumerate() {
         let given_parts: Vec<String> = given.iter().map(|s| system(s)).collect();
-        push_unique(&mut out, join(family0, &given_parts.join(" ")));
+        push_unique(&mut out, join(&family0, &given_parts.join(" ")));
         if k <= 1 && given_parts.len() > 1 {
-            push_unique(&mut out, join(family0, &given_parts.concat()));
+            push_unique(&mut out, join(&family0, &given_parts.concat()));
         }
     }
     let given_rr = given.join(" ");
@@ -80,6 +80,11 @@ pub fn variants(token: &str) -> Vec<String> {
         push_unique(&mut out, join(family, &given_rr));
     }
     out
+}
+
+/// Revised Romanization of one syllable, lowercase.
+fn syllable(c: char) -> String {
+    any_ascii::any_ascii_char(c).to_ascii_lowercase()
 }
 
 fn join(a: &str, b: &str) -> String {

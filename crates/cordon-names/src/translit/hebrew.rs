@@ -60,9 +60,9 @@ fn consonant(c: char) -> (&'static str, &'static str) {
         'צ' | 'ץ' => ("ts", "tz"),
         'ק' => ("k", "k"),
         'ר' => ("r", "r"),
-        'ש' => ("sh", "s"),
+        'ש' => ("sh", "sh"),
         'ת' => ("t", "t"),
-        c => ("", any_ascii::any_ascii_char(c)),
+        c => (any_ascii::any_ascii_char(c), any_ascii::any_ascii_char(c)),
     }
 }
 

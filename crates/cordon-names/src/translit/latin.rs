@@ -8,21 +8,43 @@ pub fn variants(token: &str) -> Vec<String> {
     let stripped = any_ascii::any_ascii(token);
     let mut out = vec![stripped];
     if token.contains(['ä', 'ö', 'ü']) {
-        let umlaut: String = token
-            .chars()
-            .map(|c| match c {
-                'ä' => "ae".to_string(),
-                'ö' => "oe".to_string(),
-                'ü' => "ue".to_string(),
-                c => any_ascii::any_ascii_char(c).to_string(),
-            })
-            .collect();
-        out.push(umlaut);
+        out.push(spelled(token, umlaut));
+    }
+    if token.contains(['č', 'ć', 'ç', 'š', 'ś', 'ş', 'ș', 'ž', 'ż', 'ź']) {
+        out.push(spelled(token, digraph));
     }
     if let Some(kh) = out.first().and_then(|s| uzbek_x_as_kh(s)) {
         out.push(kh);
     }
     out
+}
+
+/// The token with `special` letters spelled out, the rest stripped.
+fn spelled(token: &str, special: fn(char) -> Option<&'static str>) -> String {
+    token
+        .chars()
+        .map(|c| special(c).unwrap_or_else(|| any_ascii::any_ascii_char(c)))
+        .collect()
+}
+
+/// German umlauts: ä ae, ö oe, ü ue.
+fn umlaut(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ä' => "ae",
+        'ö' => "oe",
+        'ü' => "ue",
+        _ => return None,
+    })
+}
+
+/// Slavic and Turkic hačeks and cedillas as English digraphs (č ch, ş sh, ž zh).
+fn digraph(c: char) -> Option<&'static str> {
+    Some(match c {
+        'č' | 'ć' | 'ç' => "ch",
+        'š' | 'ś' | 'ş' | 'ș' => "sh",
+        'ž' | 'ż' | 'ź' => "zh",
+        _ => return None,
+    })
 }
 
 /// `x` read as the Uzbek/Central Asian velar fricative, written `kh` in English.
@@ -51,7 +73,11 @@ mod tests {
     #[test]
     fn strips_and_varies() {
         assert_eq!(variants("vladímír")[0], "vladimir");
-        assert_eq!(variants("şükrü"), vec!["sukru", "suekrue"]);
+        assert_eq!(variants("şükrü"), vec!["sukru", "suekrue", "shukru"]);
+        assert_eq!(
+            variants("vladimirovič"),
+            vec!["vladimirovic", "vladimirovich"]
+        );
         assert_eq!(variants("straße")[0], "strasse");
         assert_eq!(variants("łukasz")[0], "lukasz");
         assert_eq!(variants("ørsted")[0], "orsted");

@@ -93,10 +93,14 @@ fn combine(units: &[Vec<String>]) -> Vec<String> {
 }
 
 fn pick(unit: &[String], k: usize) -> &str {
-    unit.get(k.min(unit.len().saturating_sub(1))).map_or("", String::as_str)
+    unit.get(k.min(unit.len().saturating_sub(1)))
+        .map_or("", String::as_str)
 }
 
-fn join_with<'a>(units: &'a [Vec<String>], choose: impl Fn(usize, &'a [String]) -> &'a str) -> String {
+fn join_with<'a>(
+    units: &'a [Vec<String>],
+    choose: impl Fn(usize, &'a [String]) -> &'a str,
+) -> String {
     let mut name = String::new();
     for (j, unit) in units.iter().enumerate() {
         let part = choose(j, unit);
