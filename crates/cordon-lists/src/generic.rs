@@ -229,10 +229,16 @@ fn national_entity(
         misses.push_code(&mut entity.countries, &value);
     }
     for number in multi(at.passport) {
-        push_unique(&mut entity.identifiers, identifier(IdentifierKind::Passport, number));
+        push_unique(
+            &mut entity.identifiers,
+            identifier(IdentifierKind::Passport, number),
+        );
     }
     for number in multi(at.national_id) {
-        push_unique(&mut entity.identifiers, identifier(IdentifierKind::NationalId, number));
+        push_unique(
+            &mut entity.identifiers,
+            identifier(IdentifierKind::NationalId, number),
+        );
     }
     for programme in multi(at.programme) {
         push_unique(&mut entity.designation.programmes, programme);
@@ -291,11 +297,17 @@ impl Columns {
     /// Position of the first column whose name starts with `prefix` (`Date_file...`).
     pub(crate) fn index_starting(&self, prefix: &str) -> Option<usize> {
         let prefix = prefix.to_lowercase();
-        self.names.iter().position(|h| h.to_lowercase().starts_with(&prefix))
+        self.names
+            .iter()
+            .position(|h| h.to_lowercase().starts_with(&prefix))
     }
 
     /// Positions of required columns, or an error at `line` naming those missing.
-    pub(crate) fn require<const N: usize>(&self, names: [&str; N], line: u64) -> Result<[usize; N]> {
+    pub(crate) fn require<const N: usize>(
+        &self,
+        names: [&str; N],
+        line: u64,
+    ) -> Result<[usize; N]> {
         let missing: Vec<&str> = names
             .iter()
             .copied()
@@ -318,9 +330,11 @@ impl Columns {
 /// Every record must have as many fields as the first one: a short last
 /// record is how a truncated file shows.
 pub(crate) struct CsvRows<'a> {
+    text: &'a str,
     reader: csv::Reader<&'a [u8]>,
     line_offset: u64,
     line: u64,
+    last_start: usize,
 }
 
 impl<'a> CsvRows<'a> {
@@ -332,9 +346,11 @@ impl<'a> CsvRows<'a> {
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
         CsvRows {
+            text,
             reader,
             line_offset,
             line: line_offset,
+            last_start: 0,
         }
     }
 
@@ -351,9 +367,10 @@ impl<'a> CsvRows<'a> {
             .read_record(&mut record)
             .map_err(|e| self.csv_error(e))?;
         if !more {
-            return Ok(None);
+            return self.check_end().map(|()| None);
         }
         self.line = self.line_offset + record.position().map_or(0, |p| p.line());
+        self.last_start = record.position().map_or(0, |p| p.byte() as usize);
         if let Some(big) = record.iter().find(|f| f.len() > MAX_FIELD_BYTES) {
             return Err(Error::Line {
                 line: self.line,
@@ -364,6 +381,20 @@ impl<'a> CsvRows<'a> {
             });
         }
         Ok(Some(record))
+    }
+
+    /// The CSV reader takes an unterminated quoted field at the end of the
+    /// file as complete; an odd number of quotes in the last record is how a
+    /// file cut inside a quoted field shows.
+    fn check_end(&self) -> Result<()> {
+        let tail = self.text.get(self.last_start..).unwrap_or("");
+        if tail.matches('"').count() % 2 == 1 {
+            return Err(Error::Line {
+                line: self.line,
+                message: "the file ends inside a quoted field (truncated file?)".into(),
+            });
+        }
+        Ok(())
     }
 
     fn csv_error(&self, error: csv::Error) -> Error {
@@ -469,8 +500,9 @@ pub(crate) fn slug(text: &str) -> String {
 }
 
 /// A date, or `None` (with nothing else to say): for optional listing dates.
+/// ISO date-times (`2024-05-14T10:26:51+02:00`) keep their date part.
 pub(crate) fn loose_date(text: &str) -> Option<PartialDate> {
-    dates::parse_loose(text).map(|d| d.date)
+    PartialDate::parse_iso(text).or_else(|| dates::parse_loose(text).map(|d| d.date))
 }
 
 /// A date of birth as written, if readable.
@@ -530,7 +562,10 @@ impl CountryMisses {
 mod tests {
     use super::*;
 
-    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/national_list.csv");
+    const FIXTURE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/national_list.csv"
+    );
 
     fn fixture() -> ParsedList {
         let bytes = std::fs::read(FIXTURE).unwrap();
@@ -542,7 +577,11 @@ mod tests {
         let list = fixture();
         let bytes = std::fs::read_to_string(FIXTURE).unwrap();
         // One entity per non-empty line after the header.
-        let rows = bytes.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+        let rows = bytes
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count();
         assert_eq!(list.entities.len(), rows);
         assert_eq!(list.entities.len(), 6);
         assert_eq!(list.source, "national");
@@ -553,7 +592,11 @@ mod tests {
     #[test]
     fn national_fixture_fields() {
         let list = fixture();
-        let e = list.entities.iter().find(|e| e.id == "national:KZ-0017").unwrap();
+        let e = list
+            .entities
+            .iter()
+            .find(|e| e.id == "national:KZ-0017")
+            .unwrap();
         assert_eq!(e.caption(), "Жумабаев Ерлан Серикович");
         assert_eq!(e.names[0].script.as_deref(), Some("Cyrl"));
         let aliases: Vec<&str> = e.names[1..].iter().map(|n| n.full.as_str()).collect();
@@ -565,10 +608,18 @@ mod tests {
         assert_eq!(e.identifiers[1].kind, IdentifierKind::NationalId);
         assert_eq!(e.designation.listed_on.unwrap().to_string(), "2021-11-03");
         assert_eq!(e.designation.programmes, ["terrorism"]);
-        let org = list.entities.iter().find(|e| e.schema == Schema::Organization).unwrap();
+        let org = list
+            .entities
+            .iter()
+            .find(|e| e.schema == Schema::Organization)
+            .unwrap();
         assert_eq!(org.designation.source_id, "KG-0203");
         assert!(org.names.iter().any(|n| n.full == "Жаңы Жол коомдук фонду"));
-        let uz = list.entities.iter().find(|e| e.id == "national:UZ-0412").unwrap();
+        let uz = list
+            .entities
+            .iter()
+            .find(|e| e.id == "national:UZ-0412")
+            .unwrap();
         assert_eq!(uz.nationalities, ["UZ"]);
         assert_eq!(uz.birth_dates.len(), 2);
         assert_eq!(uz.caption(), "Yo‘ldoshev Tohir Abdulhalilovich");
@@ -580,7 +631,13 @@ mod tests {
         let list = read(tsv.as_bytes(), &Mapping::default()).unwrap();
         assert_eq!(list.entities[0].names.len(), 3);
         let comma = "id,name\n1,\"Doe, John\"\n";
-        assert_eq!(read(comma.as_bytes(), &Mapping::default()).unwrap().entities[0].caption(), "Doe, John");
+        assert_eq!(
+            read(comma.as_bytes(), &Mapping::default())
+                .unwrap()
+                .entities[0]
+                .caption(),
+            "Doe, John"
+        );
         let mapping = Mapping {
             id: "No".into(),
             name: "ФИО".into(),
@@ -596,9 +653,15 @@ mod tests {
     #[test]
     fn errors_name_the_column_or_line() {
         let err = read(b"id,fullname\n1,A\n", &Mapping::default()).unwrap_err();
-        assert!(matches!(&err, Error::Format(m) if m.contains("`name`")), "{err}");
+        assert!(
+            matches!(&err, Error::Format(m) if m.contains("`name`")),
+            "{err}"
+        );
         let err = read(b"name\nA\n", &Mapping::default()).unwrap_err();
-        assert!(matches!(&err, Error::Format(m) if m.contains("`id`")), "{err}");
+        assert!(
+            matches!(&err, Error::Format(m) if m.contains("`id`")),
+            "{err}"
+        );
         let err = read(b"id,name\n1,A\n2, \n", &Mapping::default()).unwrap_err();
         assert!(matches!(err, Error::Line { line: 3, .. }), "{err}");
         let err = read(b"id,name,dob\n1,A,1970\n2,B,someday\n", &Mapping::default()).unwrap_err();
@@ -616,7 +679,103 @@ mod tests {
         let cut = &bytes[..bytes.len() - 70];
         let err = read(cut, &Mapping::default()).unwrap_err();
         let last_line = String::from_utf8_lossy(cut).lines().count() as u64;
-        assert!(matches!(err, Error::Line { line, .. } if line == last_line), "{err}");
+        assert!(
+            matches!(err, Error::Line { line, .. } if line == last_line),
+            "{err}"
+        );
+    }
+
+    type Reader = fn(&[u8]) -> Result<ParsedList>;
+
+    fn data(path: &str) -> Vec<u8> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/lists/");
+        std::fs::read(format!("{root}{path}")).unwrap()
+    }
+
+    fn fixture_bytes(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    /// (reader, a real or fixture file it reads, the format detection gives).
+    fn readers() -> Vec<(Reader, Vec<u8>, crate::Format)> {
+        use crate::Format;
+        vec![
+            (
+                crate::uk::read,
+                data("uk/uk_hmt_conlist_2018-04-13.csv"),
+                Format::UkCsv,
+            ),
+            (
+                crate::eu::read_csv,
+                data("eu/eu_fsf_short_2018-07-04.csv"),
+                Format::EuCsv,
+            ),
+            (
+                crate::eu::read_xml,
+                fixture_bytes("eu_fsf_sample.xml"),
+                Format::EuXml,
+            ),
+            (
+                crate::canada::read,
+                data("ca/ca_sema_autonomous_2025.xml"),
+                Format::CanadaXml,
+            ),
+            (
+                crate::us_csl::read,
+                data("us/csl_sample.csv"),
+                Format::UsCsl,
+            ),
+            (
+                crate::us_csl::read,
+                data("us/csl_consolidated_sample13.csv"),
+                Format::UsCsl,
+            ),
+            (
+                crate::ftm::read,
+                fixture_bytes("ftm_sample.jsonl"),
+                Format::FtmJson,
+            ),
+            (
+                |b| read(b, &Mapping::default()),
+                fixture_bytes("national_list.csv"),
+                Format::GenericCsv,
+            ),
+        ]
+    }
+
+    #[test]
+    fn detection_finds_every_format() {
+        for (reader, bytes, format) in readers() {
+            assert_eq!(crate::detect(&bytes).unwrap(), format);
+            let direct = reader(&bytes).unwrap();
+            assert_eq!(crate::read_bytes(format, &bytes).unwrap(), direct);
+        }
+    }
+
+    #[test]
+    fn every_reader_survives_cut_and_garbage_input() {
+        let garbage: [&[u8]; 7] = [
+            b"",
+            b"\xff\xfe\x00garbage",
+            b"\"",
+            b"<",
+            b"{",
+            b"a,b\n\"c",
+            b"Last Updated,01/01/2020\n",
+        ];
+        for (reader, bytes, _) in readers() {
+            for input in garbage {
+                let _ = reader(input);
+            }
+            // Cut at 40 places, some in the middle of a UTF-8 sequence.
+            for step in 1..40 {
+                let _ = reader(&bytes[..bytes.len() * step / 40]);
+            }
+        }
     }
 
     #[test]

@@ -40,7 +40,9 @@ struct Layout {
     country_of_birth: Option<usize>,
     nationality: Option<usize>,
     passport: Option<usize>,
+    passport_number: Option<usize>,
     ni_number: Option<usize>,
+    ni_details: Option<usize>,
     position: Option<usize>,
     address: Vec<usize>,
     country: Option<usize>,
@@ -53,14 +55,30 @@ struct Layout {
 impl Layout {
     fn new(header: &Columns, line: u64) -> Result<Layout> {
         let [n6, n1, n2, n3, n4, n5, group_id, group_type] = header.require(
-            ["Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Group ID", "Group Type"],
+            [
+                "Name 6",
+                "Name 1",
+                "Name 2",
+                "Name 3",
+                "Name 4",
+                "Name 5",
+                "Group ID",
+                "Group Type",
+            ],
             line,
         )?;
-        let address = ["Address 1", "Address 2", "Address 3", "Address 4", "Address 5", "Address 6"]
-            .iter()
-            .chain(&["Post/Zip Code"])
-            .filter_map(|c| header.index(c))
-            .collect();
+        let address = [
+            "Address 1",
+            "Address 2",
+            "Address 3",
+            "Address 4",
+            "Address 5",
+            "Address 6",
+        ]
+        .iter()
+        .chain(&["Post/Zip Code"])
+        .filter_map(|c| header.index(c))
+        .collect();
         Ok(Layout {
             names: [n1, n2, n3, n4, n5, n6],
             group_id,
@@ -75,7 +93,11 @@ impl Layout {
             country_of_birth: header.index("Country of Birth"),
             nationality: header.index("Nationality"),
             passport: header.index("Passport Details"),
-            ni_number: header.index("NI Number"),
+            passport_number: header.index("Passport Number"),
+            ni_number: header
+                .index("NI Number")
+                .or_else(|| header.index("National Identification Number")),
+            ni_details: header.index("National Identification Details"),
             position: header.index("Position"),
             address,
             country: header.index("Country"),
@@ -149,7 +171,10 @@ fn split_version_line(content: &str) -> Result<(Option<String>, &str, u64)> {
 fn group_schema(text: &str, line: u64) -> Result<Schema> {
     Schema::parse(text).ok_or_else(|| Error::Line {
         line,
-        message: format!("unknown Group Type `{}` (expected Individual, Entity or Ship)", text.trim()),
+        message: format!(
+            "unknown Group Type `{}` (expected Individual, Entity or Ship)",
+            text.trim()
+        ),
     })
 }
 
@@ -166,30 +191,58 @@ fn add_row(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &m
     if let Some(date) = non_empty(cell(at.dob)).and_then(|d| birth_date(&d)) {
         push_unique(&mut entity.birth_dates, date);
     }
-    add_birth_place(entity, cell(at.town_of_birth), cell(at.country_of_birth), misses);
+    add_birth_place(
+        entity,
+        cell(at.town_of_birth),
+        cell(at.country_of_birth),
+        misses,
+    );
     for nationality in split_numbered(cell(at.nationality)) {
         if let Some(code) = country_of(&nationality, misses) {
             Entity::push_unique(&mut entity.nationalities, code);
         }
     }
-    for passport in split_numbered(cell(at.passport)) {
-        push_unique(&mut entity.identifiers, document(IdentifierKind::Passport, passport));
-    }
-    for number in split_numbered(cell(at.ni_number)) {
-        push_unique(&mut entity.identifiers, document(IdentifierKind::NationalId, number));
-    }
+    add_documents(
+        entity,
+        IdentifierKind::Passport,
+        cell(at.passport_number),
+        cell(at.passport),
+    );
+    add_documents(
+        entity,
+        IdentifierKind::NationalId,
+        cell(at.ni_number),
+        cell(at.ni_details),
+    );
     add_address(entity, row, at, misses);
     add_designation(entity, row, at);
 }
 
 /// The row's name: given names then family name, with its parts.
 fn row_name(row: &csv::StringRecord, at: &Layout) -> Option<Name> {
-    let parts: Vec<Option<String>> = at.names.iter().map(|&i| non_empty(field(row, Some(i)))).collect();
-    let full = text::clean(&parts.iter().flatten().cloned().collect::<Vec<_>>().join(" "));
+    let parts: Vec<Option<String>> = at
+        .names
+        .iter()
+        .map(|&i| non_empty(field(row, Some(i))))
+        .collect();
+    let full = text::clean(
+        &parts
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     if full.is_empty() {
         return None;
     }
-    let given_middle: Vec<String> = parts.get(1..5).unwrap_or(&[]).iter().flatten().cloned().collect();
+    let given_middle: Vec<String> = parts
+        .get(1..5)
+        .unwrap_or(&[])
+        .iter()
+        .flatten()
+        .cloned()
+        .collect();
     let name_parts = NameParts {
         first: parts.first().cloned().flatten(),
         middle: (!given_middle.is_empty()).then(|| given_middle.join(" ")),
@@ -197,16 +250,28 @@ fn row_name(row: &csv::StringRecord, at: &Layout) -> Option<Name> {
         title: non_empty(field(row, at.title)),
         ..NameParts::default()
     };
-    let kind = match field(row, at.alias_type).trim().to_ascii_lowercase().as_str() {
+    let kind = match field(row, at.alias_type)
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "prime alias" | "primary name" => NameKind::Primary,
         "fka" | "formerly known as" => NameKind::Former,
         _ => NameKind::Alias,
     };
-    let quality = match field(row, at.alias_quality).trim().to_ascii_lowercase().as_str() {
+    let quality = match field(row, at.alias_quality)
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "low" | "low quality" | "weak" => NameQuality::Weak,
         _ => NameQuality::Strong,
     };
-    Some(scripted(Name::new(full, kind)).with_parts(name_parts).with_quality(quality))
+    Some(
+        scripted(Name::new(full, kind))
+            .with_parts(name_parts)
+            .with_quality(quality),
+    )
 }
 
 /// Adds a name; a primary row upgrades an alias already holding the same text.
@@ -234,12 +299,27 @@ fn add_birth_place(entity: &mut Entity, town: &str, country: &str, misses: &mut 
         [single] => country_of(single, misses),
         _ => None,
     };
-    push_unique(&mut entity.birth_places, Place { text: place, country: code });
+    push_unique(
+        &mut entity.birth_places,
+        Place {
+            text: place,
+            country: code,
+        },
+    );
 }
 
-fn add_address(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &mut CountryMisses) {
+fn add_address(
+    entity: &mut Entity,
+    row: &csv::StringRecord,
+    at: &Layout,
+    misses: &mut CountryMisses,
+) {
     let country = non_empty(field(row, at.country));
-    let mut parts: Vec<String> = at.address.iter().filter_map(|&i| non_empty(field(row, Some(i)))).collect();
+    let mut parts: Vec<String> = at
+        .address
+        .iter()
+        .filter_map(|&i| non_empty(field(row, Some(i))))
+        .collect();
     parts.extend(country.clone());
     if parts.is_empty() {
         return;
@@ -265,7 +345,8 @@ fn add_designation(entity: &mut Entity, row: &csv::StringRecord, at: &Layout) {
         designation.listed_on = Some(designation.listed_on.map_or(listed, |d| d.min(listed)));
     }
     if let Some(updated) = loose_date(field(row, at.last_updated)) {
-        designation.last_updated = Some(designation.last_updated.map_or(updated, |d| d.max(updated)));
+        designation.last_updated =
+            Some(designation.last_updated.map_or(updated, |d| d.max(updated)));
     }
     let remarks = [
         non_empty(field(row, at.position)).map(|p| format!("Position: {p}")),
@@ -289,6 +370,25 @@ fn finish(entity: &mut Entity) {
         if first.kind != NameKind::Primary && first.kind != NameKind::OriginalScript {
             first.kind = NameKind::Primary;
         }
+    }
+}
+
+/// Documents from a number column and/or a free-text details column (the
+/// 2018 file has only details; newer files give the number separately).
+fn add_documents(entity: &mut Entity, kind: IdentifierKind, number: &str, details: &str) {
+    let numbers = split_numbered(number);
+    if numbers.is_empty() {
+        for text in split_numbered(details) {
+            push_unique(&mut entity.identifiers, document(kind.clone(), text));
+        }
+        return;
+    }
+    for number in numbers {
+        let document = cordon_model::Identifier {
+            note: non_empty(details),
+            ..identifier(kind.clone(), number)
+        };
+        push_unique(&mut entity.identifiers, document);
     }
 }
 
@@ -319,7 +419,9 @@ fn document_number(text: &str) -> Option<String> {
         .find(|token| {
             token.len() >= 4
                 && token.bytes().filter(u8::is_ascii_digit).count() >= 3
-                && token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
+                && token
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))
         })
         .map(str::to_string)
 }
@@ -332,7 +434,12 @@ fn country_of(text: &str, misses: &mut CountryMisses) -> Option<String> {
     let head = text.split(['(', '.', ',', ';']).next().unwrap_or("");
     let head = head
         .split_whitespace()
-        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "citizenship" | "national" | "nationality" | "citizen"))
+        .filter(|w| {
+            !matches!(
+                w.to_ascii_lowercase().as_str(),
+                "citizenship" | "national" | "nationality" | "citizen"
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ");
     if !head.is_empty() && head != text {
@@ -350,11 +457,14 @@ pub(crate) fn split_numbered(text: &str) -> Vec<String> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while let Some(&(offset, _)) = chars.get(i) {
-        let at_boundary = i == 0 || chars.get(i - 1).is_some_and(|&(_, c)| c.is_whitespace() || c == ',' || c == ';');
+        let at_boundary = i == 0
+            || chars
+                .get(i - 1)
+                .is_some_and(|&(_, c)| c.is_whitespace() || matches!(c, ',' | ';' | '-'));
         if at_boundary {
             if let Some(length) = marker_length(&chars[i..]) {
                 if let Some(item) = non_empty(text.get(content_start..offset).unwrap_or("")) {
-                    items.push(item.trim_end_matches([',', ';']).trim().to_string());
+                    items.push(item.trim_end_matches([',', ';', '-']).trim().to_string());
                 }
                 i += length;
                 content_start = chars.get(i).map_or(text.len(), |&(o, _)| o);
@@ -418,7 +528,10 @@ mod tests {
         assert_eq!(counts.names, 5548);
         // The file holds cp1252 quotes: read with a warning, not silently.
         assert!(list.warnings.iter().any(|w| w.contains("Windows-1252")));
-        assert!(list.entities.iter().all(|e| e.names.first().is_some_and(|n| n.kind == NameKind::Primary)));
+        assert!(list
+            .entities
+            .iter()
+            .all(|e| e.names.first().is_some_and(|n| n.kind == NameKind::Primary)));
     }
 
     #[test]
@@ -437,10 +550,22 @@ mod tests {
         assert_eq!(dobs, ["1980", "1981"]);
         assert_eq!(e.identifiers[0].kind, IdentifierKind::Passport);
         assert_eq!(e.identifiers[0].number, "592667");
-        assert_eq!(e.designation.programmes, ["The ISIL (Da'esh) and Al-Qaida organisations"]);
+        assert_eq!(
+            e.designation.programmes,
+            ["The ISIL (Da'esh) and Al-Qaida organisations"]
+        );
         assert_eq!(e.designation.listed_on.unwrap().to_string(), "2016-04-01");
-        assert!(e.designation.remarks.as_deref().unwrap().starts_with("UN Ref QDe.004."));
+        assert!(e
+            .designation
+            .remarks
+            .as_deref()
+            .unwrap()
+            .starts_with("UN Ref QDe.004."));
         assert_eq!(e.addresses[0].text, "Afghanistan (since 2009)");
+        assert_eq!(e.addresses[0].country.as_deref(), Some("AF"));
+        assert_eq!(e.nationalities, ["SA", "QA"]);
+        assert_eq!(e.birth_places[0].text, "Saudi Arabia");
+        assert_eq!(e.birth_places[0].country.as_deref(), Some("SA"));
     }
 
     #[test]
@@ -461,22 +586,52 @@ mod tests {
 
     #[test]
     fn nationalities_are_split() {
-        assert_eq!(split_numbered("1) Saudi Arabia 2) Qatar"), ["Saudi Arabia", "Qatar"]);
-        assert_eq!(split_numbered("(1) Afghan (2) Pakistani"), ["Afghan", "Pakistani"]);
-        assert_eq!(split_numbered("a) General b)Major General"), ["General", "Major General"]);
-        assert_eq!(split_numbered("(1) Afghanistan, (2) Pakistan"), ["Afghanistan", "Pakistan"]);
+        assert_eq!(
+            split_numbered("1) Saudi Arabia 2) Qatar"),
+            ["Saudi Arabia", "Qatar"]
+        );
+        assert_eq!(
+            split_numbered("(1) Afghan (2) Pakistani"),
+            ["Afghan", "Pakistani"]
+        );
+        assert_eq!(
+            split_numbered("a) General b)Major General"),
+            ["General", "Major General"]
+        );
+        assert_eq!(
+            split_numbered("(1) Afghanistan, (2) Pakistan"),
+            ["Afghanistan", "Pakistan"]
+        );
         assert_eq!(split_numbered("Afghan"), ["Afghan"]);
+        assert_eq!(
+            split_numbered("(1) Malaysian -(2) Indonesia"),
+            ["Malaysian", "Indonesia"]
+        );
         assert_eq!(split_numbered("Iraqi (since 2001)"), ["Iraqi (since 2001)"]);
         let list = uk();
-        let afghans = list.entities.iter().filter(|e| e.nationalities.iter().any(|c| c == "AF")).count();
+        let afghans = list
+            .entities
+            .iter()
+            .filter(|e| e.nationalities.iter().any(|c| c == "AF"))
+            .count();
         assert!(afghans > 100, "{afghans}");
     }
 
     #[test]
     fn document_numbers() {
-        assert_eq!(document_number("Passport No: 592667 (Qatari passport issued on 3 May 2007).").as_deref(), Some("592667"));
-        assert_eq!(document_number("Mali Passport no.A1037434. Issued: 10/8/2001").as_deref(), Some("A1037434"));
-        assert_eq!(document_number("Z050399 (Tunisian passport, issued on 9.12.2003)").as_deref(), Some("Z050399"));
+        assert_eq!(
+            document_number("Passport No: 592667 (Qatari passport issued on 3 May 2007).")
+                .as_deref(),
+            Some("592667")
+        );
+        assert_eq!(
+            document_number("Mali Passport no.A1037434. Issued: 10/8/2001").as_deref(),
+            Some("A1037434")
+        );
+        assert_eq!(
+            document_number("Z050399 (Tunisian passport, issued on 9.12.2003)").as_deref(),
+            Some("Z050399")
+        );
         assert_eq!(document_number("none here"), None);
     }
 
@@ -486,9 +641,15 @@ mod tests {
         let cut = &bytes[..bytes.len() / 2];
         let err = read(cut).unwrap_err();
         let lines = cut.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        assert!(matches!(err, Error::Line { line, .. } if line == lines), "{err}");
+        assert!(
+            matches!(err, Error::Line { line, .. } if line == lines),
+            "{err}"
+        );
         let err = read(b"id,name\n1,A\n").unwrap_err();
-        assert!(matches!(&err, Error::Line { line: 1, message } if message.contains("Group ID")), "{err}");
+        assert!(
+            matches!(&err, Error::Line { line: 1, message } if message.contains("Group ID")),
+            "{err}"
+        );
         let err = read(b"Last Updated,someday\n").unwrap_err();
         assert!(matches!(err, Error::Line { line: 1, .. }), "{err}");
     }
