@@ -21,7 +21,7 @@
 //! assert_eq!(entity.birth_dates[0].year_range(), (1966, 1968));
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use cordon_model::{
     dates, Address, BirthDate, DateQualifier, Entity, Identifier, IdentifierKind, Name, NameKind,
@@ -42,18 +42,170 @@ const MAX_ESCAPE_WARNINGS: usize = 10;
 /// with a warning; a truncated file, a DTD or a different root element is an
 /// error.
 pub fn read(bytes: &[u8]) -> Result<ParsedList> {
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let (decoded, decode_warning) = text::decode(bytes);
     let mut list = ParsedList {
         source: "un".to_string(),
         ..ParsedList::default()
     };
     list.warnings.extend(decode_warning);
-    let mut parser = Parser::new(decoded.as_bytes());
+    let first = parse(decoded.as_bytes(), list.clone());
+    match first {
+        Ok(list) => Ok(list),
+        Err(error) => {
+            // A damaged file may hold stray `<` or `&` inside text fields; escape
+            // them and try once more, keeping the first error if that fails too.
+            let Some((repaired, places)) = repair_leaf_text(&decoded) else {
+                return Err(shift_offset(error, bom));
+            };
+            let mut repaired_list =
+                parse(repaired.as_bytes(), list).map_err(|_| shift_offset(error, bom))?;
+            repaired_list.warnings.push(repair_warning(&places));
+            Ok(repaired_list)
+        }
+    }
+}
+
+fn parse(bytes: &[u8], mut list: ParsedList) -> Result<ParsedList> {
+    let mut parser = Parser::new(bytes);
     let result = parser.run(&mut list);
     list.warnings.append(&mut parser.countries.warnings);
-    result.map_err(|error| shift_offset(error, bom))?;
-    Ok(list)
+    result.map(|()| list)
+}
+
+/// Every element that holds only text in the UN schema.
+const LEAF_ELEMENTS: &[&str] = &[
+    "ALIAS_NAME",
+    "CITY",
+    "CITY_OF_BIRTH",
+    "CITY_OF_ISSUE",
+    "COMMENTS1",
+    "COUNTRY",
+    "COUNTRY_OF_BIRTH",
+    "COUNTRY_OF_ISSUE",
+    "DATAID",
+    "DATE",
+    "DATE_OF_BIRTH",
+    "DATE_OF_ISSUE",
+    "DELISTED_ON",
+    "FIRST_NAME",
+    "FOURTH_NAME",
+    "FROM_YEAR",
+    "GENDER",
+    "ISSUING_COUNTRY",
+    "LISTED_ON",
+    "NAME_ORIGINAL_SCRIPT",
+    "NATIONALITY2",
+    "NOTE",
+    "NUMBER",
+    "QUALITY",
+    "REFERENCE_NUMBER",
+    "SECOND_NAME",
+    "SORT_KEY",
+    "SORT_KEY_LAST_MOD",
+    "STATE_PROVINCE",
+    "STREET",
+    "SUBMITTED_BY",
+    "SUBMITTED_ON",
+    "THIRD_NAME",
+    "TO_YEAR",
+    "TYPE_OF_DATE",
+    "TYPE_OF_DOCUMENT",
+    "TYPE_OF_DOCUMENT2",
+    "UN_LIST_TYPE",
+    "VALUE",
+    "VERSIONNUM",
+    "YEAR",
+    "ZIP_CODE",
+];
+
+/// Escapes `<` and bare `&` found between a leaf element's start and end tags.
+/// Returns the repaired text and the byte offsets of the repaired fields, or
+/// `None` when there was nothing to repair.
+fn repair_leaf_text(text: &str) -> Option<(String, Vec<usize>)> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut places = Vec::new();
+    let mut rest = text;
+    let mut consumed = 0;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let leaf = LEAF_ELEMENTS
+            .iter()
+            .find(|name| after.starts_with(*name) && after[name.len()..].starts_with('>'));
+        let Some(leaf) = leaf else {
+            out.push_str(&rest[..open + 1]);
+            consumed += open + 1;
+            rest = after;
+            continue;
+        };
+        let content_start = open + leaf.len() + 2;
+        let close_tag = format!("</{leaf}>");
+        let Some(content_len) = rest[content_start..].find(&close_tag) else {
+            out.push_str(&rest[..content_start]);
+            consumed += content_start;
+            rest = &rest[content_start..];
+            continue;
+        };
+        let content = &rest[content_start..content_start + content_len];
+        out.push_str(&rest[..content_start]);
+        if needs_escaping(content) {
+            places.push(consumed + content_start);
+            escape_into(content, &mut out);
+        } else {
+            out.push_str(content);
+        }
+        let end = content_start + content_len;
+        consumed += end;
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (!places.is_empty()).then_some((out, places))
+}
+
+/// A field that holds `<` (but no end tag, which would mean a missing close
+/// we cannot repair) or an `&` that starts no entity.
+fn needs_escaping(content: &str) -> bool {
+    if content.contains("</") {
+        return false;
+    }
+    content.contains('<')
+        || content
+            .match_indices('&')
+            .any(|(at, _)| !starts_entity(&content[at..]))
+}
+
+fn starts_entity(text: &str) -> bool {
+    let Some(end) = text.find(';') else {
+        return false;
+    };
+    let name = &text[1..end];
+    !name.is_empty()
+        && name.len() <= 10
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '#')
+}
+
+fn escape_into(content: &str, out: &mut String) {
+    for (at, c) in content.char_indices() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '&' if !starts_entity(&content[at..]) => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn repair_warning(places: &[usize]) -> String {
+    let shown: Vec<String> = places.iter().take(5).map(usize::to_string).collect();
+    format!(
+        "{} text fields held stray '<' or '&' (damaged file) and were read with them escaped, at bytes {}{}",
+        places.len(),
+        shown.join(", "),
+        if places.len() > 5 { ", ..." } else { "" }
+    )
 }
 
 /// Offsets are counted in the decoded text; a stripped BOM is added back.
@@ -70,6 +222,8 @@ fn shift_offset(error: Error, by: u64) -> Error {
 /// Country text to ISO codes, with one warning per distinct unknown text.
 #[derive(Default)]
 pub(crate) struct CountryCodes {
+    /// Lists repeat a few dozen country texts thousands of times: remember the answers.
+    known: HashMap<String, &'static str>,
     seen_unknown: HashSet<String>,
     /// The warnings collected so far.
     pub(crate) warnings: Vec<String>,
@@ -79,10 +233,15 @@ impl CountryCodes {
     /// The alpha-2 code of `country`, or `None` (and a first-time warning
     /// naming `what` and `context`) when the text is not a known country.
     pub(crate) fn code(&mut self, country: &str, what: &str, context: &str) -> Option<String> {
-        let country = text::non_empty(country)?;
-        if let Some(code) = text::country_code(&country) {
-            return Some(code);
+        if let Some(code) = self.known.get(country) {
+            return Some((*code).to_string());
         }
+        let cleaned = text::non_empty(country)?;
+        if let Some(code) = cordon_model::country::to_code(&cleaned) {
+            self.known.insert(country.to_string(), code);
+            return Some(code.to_string());
+        }
+        let country = cleaned;
         if self.seen_unknown.insert(country.clone()) {
             self.warnings.push(format!(
                 "{context}: {what} \"{country}\" is not a known country; kept out of country codes"
@@ -304,9 +463,7 @@ impl<'a> Parser<'a> {
         if let Some(open) = self.stack.last() {
             return Err(xml::error_at(
                 &self.reader,
-                format!(
-                    "unexpected end of file: <{open}> is not closed (the file is truncated)"
-                ),
+                format!("unexpected end of file: <{open}> is not closed (the file is truncated)"),
             ));
         }
         Ok(())
@@ -383,7 +540,8 @@ impl<'a> Parser<'a> {
                 }
             }
             "INDIVIDUAL_PLACE_OF_BIRTH" => {
-                let fields = ["CITY", "STATE_PROVINCE", "COUNTRY"];
+                // Some places of birth carry a STREET (a village) although the schema has none.
+                let fields = ["STREET", "CITY", "STATE_PROVINCE", "COUNTRY"];
                 if let Some(place) = self.place(group, &fields, "COUNTRY", context) {
                     entity.birth_places.push(place);
                 }
@@ -397,7 +555,10 @@ impl<'a> Parser<'a> {
         let Some(full) = group.get("ALIAS_NAME") else {
             return;
         };
-        let quality = group.get("QUALITY").unwrap_or_default().to_ascii_lowercase();
+        let quality = group
+            .get("QUALITY")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let (kind, strength) = match quality.as_str() {
             "low" => (NameKind::Alias, NameQuality::Weak),
             "f.k.a." | "fka" => (NameKind::Former, NameQuality::Strong),
@@ -576,7 +737,10 @@ fn document_kind(text: Option<&str>) -> IdentifierKind {
 
 /// `INDIVIDUAL_DATE_OF_BIRTH`: EXACT, APPROXIMATELY or BETWEEN, with DATE, YEAR or FROM/TO_YEAR.
 fn birth_date(group: &Group) -> Option<BirthDate> {
-    let kind = group.get("TYPE_OF_DATE").unwrap_or_default().to_ascii_uppercase();
+    let kind = group
+        .get("TYPE_OF_DATE")
+        .unwrap_or_default()
+        .to_ascii_uppercase();
     let single = group
         .get("DATE")
         .and_then(|d| parse_date(&d))
@@ -626,7 +790,10 @@ pub(crate) fn script_of(name: &str) -> Option<&'static str> {
             0x0400..=0x052F => "Cyrl",
             0x0530..=0x058F => "Armn",
             0x0590..=0x05FF => "Hebr",
-            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF
+            0x0600..=0x06FF
+            | 0x0750..=0x077F
+            | 0x08A0..=0x08FF
+            | 0xFB50..=0xFDFF
             | 0xFE70..=0xFEFF => "Arab",
             0x0E00..=0x0E7F => "Thai",
             0x10A0..=0x10FF => "Geor",
@@ -679,14 +846,26 @@ mod tests {
         assert_eq!(entity.nationalities, ["AF"]);
         assert_eq!(entity.identifiers[0].kind, IdentifierKind::Passport);
         assert_eq!(entity.identifiers[0].country.as_deref(), Some("KP"));
-        assert!(entity.designation.remarks.as_deref().unwrap().contains("Minister"));
-        let unknown: Vec<_> = list.warnings.iter().filter(|w| w.contains("Atlantis")).collect();
+        assert!(entity
+            .designation
+            .remarks
+            .as_deref()
+            .unwrap()
+            .contains("Minister"));
+        let unknown: Vec<_> = list
+            .warnings
+            .iter()
+            .filter(|w| w.contains("Atlantis"))
+            .collect();
         assert_eq!(unknown.len(), 1, "{:?}", list.warnings);
     }
 
     #[test]
     fn refuses_wrong_root_truncation_and_dtd() {
-        assert!(matches!(read(b"<sdnList></sdnList>"), Err(Error::Format(_))));
+        assert!(matches!(
+            read(b"<sdnList></sdnList>"),
+            Err(Error::Format(_))
+        ));
         assert!(matches!(read(b""), Err(Error::Format(_))));
         let xml = wrap("<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>");
         let cut = &xml[..xml.len() - 30];
@@ -700,12 +879,188 @@ mod tests {
 
     #[test]
     fn dates_and_scripts() {
-        assert_eq!(parse_date("1965-01-01-05:00").unwrap().to_string(), "1965-01-01");
+        assert_eq!(
+            parse_date("1965-01-01-05:00").unwrap().to_string(),
+            "1965-01-01"
+        );
         assert_eq!(parse_date("1971").unwrap().to_string(), "1971");
         assert_eq!(script_of("محمد"), Some("Arab"));
         assert_eq!(script_of("Иван"), Some("Cyrl"));
         assert_eq!(script_of("金正恩"), Some("Hani"));
         assert_eq!(script_of("Ali"), Some("Latn"));
         assert_eq!(script_of("123"), None);
+    }
+}
+
+#[cfg(test)]
+mod data_tests {
+    use super::*;
+    use cordon_model::Entity;
+
+    const UN_DIR: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/lists/un/"
+    );
+
+    fn load(name: &str) -> ParsedList {
+        let bytes = std::fs::read(format!("{UN_DIR}{name}")).unwrap();
+        read(&bytes).unwrap()
+    }
+
+    fn find<'a>(list: &'a ParsedList, id: &str) -> &'a Entity {
+        list.entities
+            .iter()
+            .find(|e| e.designation.source_id == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    }
+
+    #[test]
+    fn every_snapshot_has_its_counts() {
+        // Counted independently with Python's ElementTree (INDIVIDUAL / ENTITY elements).
+        for (file, version, persons, organisations) in [
+            ("un_consolidated_2017-06-20.xml", "2017-06-20", 653, 371),
+            ("un_consolidated_2017-07-03.xml", "2017-07-03", 650, 371),
+            ("un_consolidated_2018-08-24.xml", "2018-08-24", 701, 397),
+            ("un_consolidated_2024-09-26.xml", "2024-09-26", 682, 193),
+            ("un_consolidated_2025-04-19.xml", "2025-04-19", 684, 193),
+            ("un_consolidated_2026-02-27.xml", "2026-02-27", 730, 273),
+        ] {
+            let list = load(file);
+            let counts = list.counts();
+            assert_eq!(list.version.as_deref(), Some(version), "{file}");
+            assert_eq!(
+                (counts.persons, counts.organizations),
+                (persons, organisations),
+                "{file}"
+            );
+            assert_eq!(counts.vessels + counts.aircraft, 0);
+            assert!(list.entities.iter().all(|e| !e.names.is_empty()), "{file}");
+        }
+    }
+
+    #[test]
+    fn names_of_2026_02_27() {
+        let list = load("un_consolidated_2026-02-27.xml");
+        let all: Vec<&Name> = list.entities.iter().flat_map(|e| &e.names).collect();
+        let count = |kind: NameKind| all.iter().filter(|n| n.kind == kind).count();
+        // 378 records carry NAME_ORIGINAL_SCRIPT; QDe.164's is its Latin primary name
+        // ("JAMAAH ANSHARUT DAULAH"), so 377 distinct original-script names remain.
+        assert_eq!(count(NameKind::OriginalScript), 377);
+        assert_eq!(count(NameKind::Primary), 1003);
+        assert_eq!(count(NameKind::Former), 18);
+        assert_eq!(all.len(), 4121);
+        assert_eq!(
+            all.iter()
+                .filter(|n| n.quality == NameQuality::Weak)
+                .count(),
+            615
+        );
+        assert!(list.warnings.iter().all(|w| !w.contains("invalid UTF-8")));
+    }
+
+    #[test]
+    fn spot_checks_2026_02_27() {
+        let list = load("un_consolidated_2026-02-27.xml");
+
+        let gaston = find(&list, "CDi.003");
+        let rumuli = gaston.names.iter().find(|n| n.full == "Rumuli").unwrap();
+        assert_eq!(
+            (rumuli.kind, rumuli.quality),
+            (NameKind::Alias, NameQuality::Weak)
+        );
+        assert_eq!(gaston.nationalities, ["RW"]);
+        assert_eq!(
+            gaston.birth_places[0].text,
+            "Musanze District, Northern Province, Rwanda"
+        );
+        assert_eq!(gaston.birth_places[0].country.as_deref(), Some("RW"));
+        assert_eq!(gaston.designation.programmes, ["DRC"]);
+
+        let umarov = find(&list, "QDi.290");
+        let original = umarov
+            .names
+            .iter()
+            .find(|n| n.kind == NameKind::OriginalScript)
+            .unwrap();
+        assert_eq!(original.full, "Умаров Доку Хаматович");
+        assert_eq!(original.script.as_deref(), Some("Cyrl"));
+        let parts = &umarov.names[0].parts;
+        assert_eq!(parts.first.as_deref(), Some("DOKU"));
+        assert_eq!(parts.third.as_deref(), Some("UMAROV"));
+        let passport = &umarov.identifiers[0];
+        assert_eq!(passport.kind, IdentifierKind::Passport);
+        assert_eq!(passport.number, "96 03 464086");
+        assert_eq!(passport.country.as_deref(), Some("RU"));
+        assert!(passport
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("issued 2003-06-01"));
+        assert_eq!(umarov.nationalities, ["RU"]);
+        assert_eq!(umarov.birth_dates.len(), 4);
+
+        let omar = find(&list, "TAi.004");
+        assert_eq!(omar.names[0].parts.title.as_deref(), Some("Mullah"));
+        assert_eq!(omar.birth_dates[0].qualifier, DateQualifier::Approximate);
+        assert_eq!(omar.birth_dates[0].year_range(), (1965, 1967));
+        assert_eq!(omar.names[1].script.as_deref(), Some("Arab"));
+
+        let between = find(&list, "CDi.030");
+        let range = between
+            .birth_dates
+            .iter()
+            .find(|d| d.qualifier == DateQualifier::Between)
+            .unwrap();
+        assert_eq!(range.year_range(), (1973, 1974));
+
+        let adf = find(&list, "CDe.001");
+        assert_eq!(adf.schema, Schema::Organization);
+        assert_eq!(adf.caption(), "ADF");
+        assert_eq!(adf.countries, ["CD"]);
+        let former: Vec<_> = adf
+            .names
+            .iter()
+            .filter(|n| n.kind == NameKind::Former)
+            .collect();
+        assert_eq!(former.len(), 3);
+        assert_eq!(adf.designation.listed_on.unwrap().to_string().len(), 10);
+    }
+
+    #[test]
+    fn damaged_utf8_copy_loads_with_warnings() {
+        let list = load("malformed/un_consolidated_2025-08-16_invalid_utf8.xml");
+        assert_eq!(list.version.as_deref(), Some("2025-08-16"));
+        let counts = list.counts();
+        // grep -c '<INDIVIDUAL>' / '<ENTITY>' on the file.
+        assert_eq!((counts.persons, counts.organizations), (684, 195));
+        assert!(list
+            .warnings
+            .iter()
+            .any(|w| w.contains("invalid UTF-8") && w.contains("byte 2192")));
+        assert!(list.warnings.iter().any(|w| w.contains("stray '<' or '&'")));
+        // cp1252 recovery turns the damaged bytes into accented Latin letters.
+        assert!(list
+            .entities
+            .iter()
+            .any(|e| e.names.iter().any(|n| n.full.contains("JÉRÔME"))));
+    }
+
+    #[test]
+    fn truncated_snapshot_is_an_error_with_offset() {
+        let bytes = std::fs::read(format!("{UN_DIR}un_consolidated_2026-02-27.xml")).unwrap();
+        let cut = bytes.len() / 2;
+        match read(&bytes[..cut]) {
+            Err(Error::Offset { offset, message }) => {
+                assert!(offset as usize <= cut && offset > 0, "{offset}");
+                assert!(
+                    message.contains("not closed") || message.contains("malformed"),
+                    "{message}"
+                );
+            }
+            other => panic!(
+                "expected an offset error, got {:?}",
+                other.map(|l| l.entities.len())
+            ),
+        }
     }
 }

@@ -102,6 +102,18 @@ fn normalize(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
+        // "St. Kitts & Nevis" and "Saint Kitts and Nevis" are one name.
+        match word {
+            "&" => {
+                out.push_str("and");
+                continue;
+            }
+            "St." | "st." | "St" | "ST." => {
+                out.push_str("saint");
+                continue;
+            }
+            _ => {}
+        }
         for c in word.chars() {
             match c {
                 '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
@@ -692,6 +704,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("macao special administrative region of china", "MO"),
     ("macau", "MO"),
     ("macedonia", "MK"),
+    ("macedonia, the former yugoslav republic of", "MK"),
     ("macedonian", "MK"),
     ("mainland china", "CN"),
     ("malagasy", "MG"),
@@ -1120,6 +1133,9 @@ mod tests {
             ("Venezuela ", "VE"),
             ("RPDC", "KP"),
             ("Kosovo", "XK"),
+            ("St. Vincent and the Grenadines", "VC"),
+            ("St. Kitts & Nevis", "KN"),
+            ("Macedonia, The Former Yugoslav Republic of", "MK"),
         ] {
             assert_eq!(to_code(text), Some(code), "{text}");
         }
