@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod country;
 pub mod dates;
+pub mod transfer;
 
 /// What kind of thing a designated entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -219,7 +220,13 @@ impl PartialDate {
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a trailing time or zone is ignored).
     pub fn parse_iso(text: &str) -> Option<PartialDate> {
         let text = text.trim();
-        let date = text.split(['T', ' ']).next()?;
+        // A time part may follow after `T` or a space ("2026-02-27T00:00:09Z",
+        // "2026-02-27 10:00:00"); anything else after a space is not a date.
+        let date = match text.split_once(['T', ' ']) {
+            Some((date, time)) if time.contains(':') => date,
+            Some(_) => return None,
+            None => text,
+        };
         let mut parts = date.split('-');
         let year = parse_num(parts.next()?, 4)?;
         let month = match parts.next() {
