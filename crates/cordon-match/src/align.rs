@@ -6,21 +6,33 @@
 //! what the other side leaves unexplained: a missing middle name costs little,
 //! a given name that contradicts the list's costs a lot.
 
+use crate::prepare::QPos;
 use crate::token::{compound_sim, is_distinctive, token_sim, Rule, TokenView};
 use smallvec::SmallVec;
 
 /// Tokens beyond this position in a name are ignored (no real name has more).
 pub(crate) const MAX_TOKENS: usize = 32;
+/// Most tokens joined into one compound (`salah al din` / `salahaldin`).
+const MAX_COMPOUND: usize = 3;
 /// Exponent on the better coverage: a contradiction on both sides falls fast.
-const HIGH_EXP: f32 = 1.5;
+const HIGH_EXP: f32 = 1.2;
 /// Exponent on the lesser coverage: extra tokens on one side cost little.
-const LOW_EXP: f32 = 0.2;
+pub(crate) const LOW_EXP: f32 = 0.2;
+/// Exponent on the query's coverage when it is the lesser one, in screening: a query
+/// with tokens the list name lacks (another given name) is weaker evidence than a
+/// list name with tokens the query lacks (a patronymic the customer did not give).
+pub(crate) const QUERY_LOW_EXP: f32 = 0.4;
+/// Added to the similarity of corresponding tokens when crediting coverage: two
+/// spellings close enough to correspond are nearly full evidence of the same name.
+const CREDIT_BOOST: f32 = 0.05;
+/// Credit of a full token matched only by an initial (the initial confirms one letter).
+const INITIAL_FULL_CREDIT: f32 = 0.5;
 /// Factor when only one distinctive token corresponds although a side has several.
 const SINGLE_TOKEN_FACTOR: f32 = 0.86;
 /// Factor when only non-distinctive tokens (legal forms, generic words, particles) correspond.
 const GENERIC_ONLY_FACTOR: f32 = 0.3;
 /// Factor when the corresponding tokens are shuffled (not the same order, nor a rotation).
-const SHUFFLE_FACTOR: f32 = 0.97;
+const SHUFFLE_FACTOR: f32 = 0.88;
 
 /// One aligned unit: a span of query tokens with a span of list tokens.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +43,34 @@ pub(crate) struct Pair {
     pub c_len: u8,
     pub sim: f32,
     pub rule: Rule,
+    /// Which spelling of the query position(s) matched.
+    pub alt: u8,
+}
+
+/// The similarity of one query position with one list token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cell {
+    pub sim: f32,
+    pub rule: Rule,
+    pub alt: u8,
+}
+
+/// The best similarity of any spelling of a query position with a list token.
+pub(crate) fn best_alt_sim(q: &QPos, c: &TokenView<'_>) -> Option<Cell> {
+    let mut best: Option<Cell> = None;
+    for alt in 0..q.alts.len() {
+        let Some(v) = q.view(alt) else { continue };
+        if let Some((sim, rule)) = token_sim(&v, c) {
+            if best.is_none_or(|b| sim > b.sim) {
+                best = Some(Cell {
+                    sim,
+                    rule,
+                    alt: alt as u8,
+                });
+            }
+        }
+    }
+    best
 }
 
 /// The outcome of aligning two names.
@@ -44,71 +84,104 @@ pub(crate) struct Alignment {
     pub factors: SmallVec<[(&'static str, f32); 3]>,
 }
 
-/// Aligns query tokens with list tokens and scores the result in [0, 1].
-pub(crate) fn align(q: &[TokenView<'_>], c: &[TokenView<'_>]) -> Alignment {
+/// Aligns query positions with list tokens and scores the result in [0, 1].
+/// `sim(i, j)` gives the similarity of query position `i` with list token `j`.
+/// `query_low_exp` is the exponent on the query's coverage when it is the lesser one
+/// ([`LOW_EXP`] for a symmetric comparison, [`QUERY_LOW_EXP`] in screening).
+pub(crate) fn align(
+    q: &[QPos],
+    c: &[TokenView<'_>],
+    sim: &mut dyn FnMut(usize, usize) -> Option<Cell>,
+    query_low_exp: f32,
+) -> Alignment {
     let q = &q[..q.len().min(MAX_TOKENS)];
     let c = &c[..c.len().min(MAX_TOKENS)];
     if q.is_empty() || c.is_empty() {
         return Alignment::default();
     }
-    let mut options = candidate_pairs(q, c);
+    let mut options = candidate_pairs(q, c, sim);
     // Best similarity first; on ties a plain pair before a compound, then the earlier token.
     options.sort_by(|a, b| {
         b.sim
             .total_cmp(&a.sim)
             .then((a.q_len + a.c_len).cmp(&(b.q_len + b.c_len)))
+            .then(
+                a.q_start
+                    .abs_diff(a.c_start)
+                    .cmp(&b.q_start.abs_diff(b.c_start)),
+            )
             .then(a.q_start.cmp(&b.q_start))
             .then(a.c_start.cmp(&b.c_start))
     });
     let pairs = greedy(&options);
-    score_pairs(q, c, pairs)
+    score_pairs(q, c, pairs, query_low_exp)
 }
 
-fn candidate_pairs(q: &[TokenView<'_>], c: &[TokenView<'_>]) -> SmallVec<[Pair; 32]> {
+fn candidate_pairs(
+    q: &[QPos],
+    c: &[TokenView<'_>],
+    sim: &mut dyn FnMut(usize, usize) -> Option<Cell>,
+) -> SmallVec<[Pair; 32]> {
     let mut out = SmallVec::new();
-    for (i, qt) in q.iter().enumerate() {
-        for (j, ct) in c.iter().enumerate() {
-            if let Some((sim, rule)) = token_sim(qt, ct) {
-                out.push(pair(i, 1, j, 1, sim, rule));
+    for i in 0..q.len() {
+        for j in 0..c.len() {
+            if let Some(cell) = sim(i, j) {
+                out.push(pair(i, 1, j, 1, cell.sim, cell.rule, cell.alt));
             }
         }
     }
     let mut joined = String::with_capacity(64);
-    for i in 0..q.len().saturating_sub(1) {
-        join_into(&mut joined, q[i].text, q[i + 1].text);
-        for (j, ct) in c.iter().enumerate() {
-            if let Some(sim) = compound_match(&joined, ct.text) {
-                out.push(pair(i, 2, j, 1, sim, Rule::Compound));
+    for span in 2..=MAX_COMPOUND {
+        for i in 0..(q.len() + 1).saturating_sub(span) {
+            let alts = q[i..i + span]
+                .iter()
+                .map(|p| p.alts.len())
+                .min()
+                .unwrap_or(0)
+                .min(2);
+            for alt in 0..alts {
+                joined.clear();
+                for p in &q[i..i + span] {
+                    joined.push_str(p.alts.get(alt).map_or("", |t| t.text.as_str()));
+                }
+                for (j, ct) in c.iter().enumerate() {
+                    if let Some(sim) = compound_match(&joined, ct.text) {
+                        out.push(pair(i, span as u8, j, 1, sim, Rule::Compound, alt as u8));
+                    }
+                }
             }
         }
-    }
-    for j in 0..c.len().saturating_sub(1) {
-        join_into(&mut joined, c[j].text, c[j + 1].text);
-        for (i, qt) in q.iter().enumerate() {
-            if let Some(sim) = compound_match(&joined, qt.text) {
-                out.push(pair(i, 1, j, 2, sim, Rule::Compound));
+        for j in 0..(c.len() + 1).saturating_sub(span) {
+            joined.clear();
+            for t in &c[j..j + span] {
+                joined.push_str(t.text);
+            }
+            for (i, qp) in q.iter().enumerate() {
+                for (alt, qt) in qp.alts.iter().enumerate() {
+                    if let Some(sim) = compound_match(&joined, &qt.text) {
+                        out.push(pair(i, 1, j, span as u8, sim, Rule::Compound, alt as u8));
+                        break;
+                    }
+                }
             }
         }
     }
     out
 }
 
-fn join_into(buf: &mut String, a: &str, b: &str) {
-    buf.clear();
-    buf.push_str(a);
-    buf.push_str(b);
-}
-
 /// A compound is worth checking only when lengths and first letters agree.
 fn compound_match(joined: &str, token: &str) -> Option<f32> {
-    if joined.len().abs_diff(token.len()) > 2 || joined.as_bytes().first() != token.as_bytes().first() {
+    if joined.len().abs_diff(token.len()) > 2
+        || joined.as_bytes().first() != token.as_bytes().first()
+    {
         return None;
     }
     compound_sim(joined, token)
 }
 
-fn pair(i: usize, il: u8, j: usize, jl: u8, sim: f32, rule: Rule) -> Pair {
+fn pair(i: usize, il: u8, j: usize, jl: u8, sim: f32, rule: Rule, alt: u8) -> Pair {
     Pair {
+        alt,
         q_start: i as u8,
         q_len: il,
         c_start: j as u8,
@@ -136,39 +209,123 @@ fn greedy(options: &[Pair]) -> SmallVec<[Pair; 8]> {
     out
 }
 
-fn span_weight(tokens: &[TokenView<'_>], start: u8, len: u8) -> f32 {
-    let (s, l) = (usize::from(start), usize::from(len));
-    tokens.iter().skip(s).take(l).map(|t| t.weight).sum()
+/// What scoring needs of one token: weight, whether it identifies, whether it is an initial.
+#[derive(Clone, Copy)]
+struct Facts {
+    weight: f32,
+    distinctive: bool,
+    initial: bool,
 }
 
-fn span_distinctive(tokens: &[TokenView<'_>], start: u8, len: u8) -> bool {
-    let (s, l) = (usize::from(start), usize::from(len));
-    tokens.iter().skip(s).take(l).any(|t| is_distinctive(t.kind))
+fn facts(weight: f32, kind: cordon_names::TokenKind, text: &str) -> Facts {
+    Facts {
+        weight,
+        distinctive: is_distinctive(kind) && text.len() > 1,
+        initial: text.len() == 1,
+    }
 }
 
-fn score_pairs(q: &[TokenView<'_>], c: &[TokenView<'_>], pairs: SmallVec<[Pair; 8]>) -> Alignment {
+/// The scoring facts of each token of one side of an alignment.
+trait Side {
+    fn facts(&self) -> SmallVec<[Facts; 8]>;
+}
+
+impl Side for [QPos] {
+    fn facts(&self) -> SmallVec<[Facts; 8]> {
+        self.iter()
+            .map(|p| {
+                facts(
+                    p.weight(),
+                    p.kind(),
+                    p.primary().map_or("", |t| t.text.as_str()),
+                )
+            })
+            .collect()
+    }
+}
+
+impl Side for [TokenView<'_>] {
+    fn facts(&self) -> SmallVec<[Facts; 8]> {
+        self.iter()
+            .map(|t| facts(t.weight, t.kind, t.text))
+            .collect()
+    }
+}
+
+fn span(tokens: &[Facts], start: u8, len: u8) -> impl Iterator<Item = &Facts> {
+    tokens
+        .iter()
+        .skip(usize::from(start))
+        .take(usize::from(len))
+}
+
+fn span_weight(tokens: &[Facts], start: u8, len: u8) -> f32 {
+    span(tokens, start, len).map(|t| t.weight).sum()
+}
+
+/// Number of distinctive tokens in a span.
+fn span_distinctive(tokens: &[Facts], start: u8, len: u8) -> usize {
+    span(tokens, start, len).filter(|t| t.distinctive).count()
+}
+
+/// Credit of a span in a pair: its similarity, or less for a full token matched by an initial.
+fn credit(p: &Pair, own: &[Facts], own_start: u8, own_len: u8) -> f32 {
+    let sim = (p.sim + CREDIT_BOOST).min(1.0);
+    let own_initial = span(own, own_start, own_len).any(|t| t.initial);
+    if p.rule == Rule::Initial && !own_initial {
+        sim * INITIAL_FULL_CREDIT
+    } else {
+        sim
+    }
+}
+
+fn score_pairs(
+    q: &[QPos],
+    c: &[TokenView<'_>],
+    pairs: SmallVec<[Pair; 8]>,
+    query_low_exp: f32,
+) -> Alignment {
+    let (q, c) = (q.facts(), c.facts());
     let total_q: f32 = q.iter().map(|t| t.weight).sum();
     let total_c: f32 = c.iter().map(|t| t.weight).sum();
     let (mut got_q, mut got_c) = (0.0f32, 0.0f32);
     let mut distinctive_pairs = 0usize;
     for p in &pairs {
-        got_q += p.sim * span_weight(q, p.q_start, p.q_len);
-        got_c += p.sim * span_weight(c, p.c_start, p.c_len);
-        if span_distinctive(q, p.q_start, p.q_len) || span_distinctive(c, p.c_start, p.c_len) {
-            distinctive_pairs += 1;
-        }
+        got_q += credit(p, &q, p.q_start, p.q_len) * span_weight(&q, p.q_start, p.q_len);
+        got_c += credit(p, &c, p.c_start, p.c_len) * span_weight(&c, p.c_start, p.c_len);
+        distinctive_pairs +=
+            span_distinctive(&q, p.q_start, p.q_len).max(span_distinctive(&c, p.c_start, p.c_len));
     }
-    let cov_q = if total_q > 0.0 { (got_q / total_q).min(1.0) } else { 0.0 };
-    let cov_c = if total_c > 0.0 { (got_c / total_c).min(1.0) } else { 0.0 };
+    let cov_q = if total_q > 0.0 {
+        (got_q / total_q).min(1.0)
+    } else {
+        0.0
+    };
+    let cov_c = if total_c > 0.0 {
+        (got_c / total_c).min(1.0)
+    } else {
+        0.0
+    };
     let (hi, lo) = (cov_q.max(cov_c), cov_q.min(cov_c));
-    let mut score = hi.powf(HIGH_EXP) * lo.powf(LOW_EXP);
+    let low_exp = if cov_q < cov_c {
+        query_low_exp
+    } else {
+        LOW_EXP
+    };
+    let mut score = hi.powf(HIGH_EXP) * lo.powf(low_exp);
     let mut factors = SmallVec::new();
-    let distinct_q = q.iter().filter(|t| is_distinctive(t.kind)).count();
-    let distinct_c = c.iter().filter(|t| is_distinctive(t.kind)).count();
-    if distinctive_pairs == 0 && !pairs.is_empty() {
-        factors.push(("only generic words, legal forms or particles correspond", GENERIC_ONLY_FACTOR));
+    let distinct_q = q.iter().filter(|t| t.distinctive).count();
+    let distinct_c = c.iter().filter(|t| t.distinctive).count();
+    if distinctive_pairs == 0 && !pairs.is_empty() && distinct_q.max(distinct_c) > 0 {
+        factors.push((
+            "only generic words, legal forms or particles correspond",
+            GENERIC_ONLY_FACTOR,
+        ));
     } else if distinctive_pairs == 1 && distinct_q.max(distinct_c) >= 2 {
-        factors.push(("a single distinctive token corresponds", SINGLE_TOKEN_FACTOR));
+        factors.push((
+            "a single distinctive token corresponds",
+            SINGLE_TOKEN_FACTOR,
+        ));
     }
     if is_shuffled(&pairs) {
         factors.push(("tokens correspond in a shuffled order", SHUFFLE_FACTOR));
@@ -194,7 +351,10 @@ fn is_shuffled(pairs: &[Pair]) -> bool {
     let mut order: SmallVec<[(u8, u8); 8]> = pairs.iter().map(|p| (p.q_start, p.c_start)).collect();
     order.sort_unstable();
     let descents = order.windows(2).filter(|w| w[1].1 < w[0].1).count();
-    let wraps = order.last().zip(order.first()).is_some_and(|(l, f)| l.1 < f.1);
+    let wraps = order
+        .last()
+        .zip(order.first())
+        .is_some_and(|(l, f)| l.1 < f.1);
     !(descents == 0 || (descents == 1 && wraps))
 }
 
@@ -204,11 +364,15 @@ mod tests {
     use crate::token::OwnedToken;
 
     fn score(a: &str, b: &str) -> f32 {
-        let qa: Vec<OwnedToken> = a.split(' ').map(OwnedToken::new).collect();
+        let q: Vec<QPos> = a
+            .split(' ')
+            .map(|t| QPos {
+                alts: std::iter::once(OwnedToken::new(t)).collect(),
+            })
+            .collect();
         let cb: Vec<OwnedToken> = b.split(' ').map(OwnedToken::new).collect();
-        let qv: Vec<_> = qa.iter().map(OwnedToken::view).collect();
         let cv: Vec<_> = cb.iter().map(OwnedToken::view).collect();
-        align(&qv, &cv).score
+        align(&q, &cv, &mut |i, j| best_alt_sim(&q[i], &cv[j]), LOW_EXP).score
     }
 
     #[test]

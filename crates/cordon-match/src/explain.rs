@@ -2,6 +2,7 @@
 //! rule, how much each weighed, and what each qualifier did to the score.
 
 use crate::align::Alignment;
+use crate::prepare::QPos;
 use crate::token::{Rule, TokenView};
 use serde::Serialize;
 
@@ -125,10 +126,23 @@ fn round(x: f32) -> f64 {
 }
 
 fn span_text(tokens: &[TokenView<'_>], start: u8, len: u8) -> (String, f64) {
-    let span = tokens.iter().skip(usize::from(start)).take(usize::from(len));
+    let span = tokens
+        .iter()
+        .skip(usize::from(start))
+        .take(usize::from(len));
     let text: Vec<&str> = span.clone().map(|t| t.text).collect();
     let weight: f32 = span.map(|t| t.weight).sum();
     (text.join(" "), round(weight))
+}
+
+fn query_span_text(q: &[QPos], start: u8, len: u8, alt: u8) -> (String, f64) {
+    let views: Vec<TokenView<'_>> = q
+        .iter()
+        .skip(usize::from(start))
+        .take(usize::from(len))
+        .filter_map(|p| p.view(usize::from(alt)))
+        .collect();
+    span_text(&views, 0, len)
 }
 
 fn unmatched(tokens: &[TokenView<'_>], used: u64) -> Vec<WeightedToken> {
@@ -153,11 +167,12 @@ pub(crate) struct NameContext<'a> {
 
 /// Builds the name part of an explanation from an alignment.
 pub(crate) fn explain_name(
-    q: &[TokenView<'_>],
+    qp: &[QPos],
     c: &[TokenView<'_>],
     al: &Alignment,
     ctx: &NameContext<'_>,
 ) -> NameExplanation {
+    let q: Vec<TokenView<'_>> = qp.iter().filter_map(|p| p.view(0)).collect();
     let (mut used_q, mut used_c) = (0u64, 0u64);
     let mut pairs: Vec<_> = al.pairs.iter().collect();
     pairs.sort_by_key(|p| p.q_start);
@@ -166,7 +181,7 @@ pub(crate) fn explain_name(
         .map(|p| {
             used_q |= ((1u64 << p.q_len) - 1) << p.q_start;
             used_c |= ((1u64 << p.c_len) - 1) << p.c_start;
-            let (qt, qw) = span_text(q, p.q_start, p.q_len);
+            let (qt, qw) = query_span_text(qp, p.q_start, p.q_len, p.alt);
             let (ct, cw) = span_text(c, p.c_start, p.c_len);
             let rule = if p.rule == Rule::Exact && ctx.transliterated {
                 Rule::Transliteration
@@ -190,7 +205,7 @@ pub(crate) fn explain_name(
         query_coverage: round(al.query_coverage),
         list_coverage: round(al.list_coverage),
         alignment,
-        unmatched_query: unmatched(q, used_q),
+        unmatched_query: unmatched(&q, used_q),
         unmatched_list: unmatched(c, used_c),
         adjustments: al
             .factors
@@ -205,7 +220,11 @@ pub(crate) fn explain_name(
 }
 
 /// The one-line summary of an explanation.
-pub(crate) fn summarize(name: &NameExplanation, qualifiers: &[QualifierEffect], score: f64) -> String {
+pub(crate) fn summarize(
+    name: &NameExplanation,
+    qualifiers: &[QualifierEffect],
+    score: f64,
+) -> String {
     let aligned = name.alignment.len();
     let total = aligned + name.unmatched_query.len();
     let mut rules: Vec<&'static str> = Vec::new();
@@ -218,7 +237,11 @@ pub(crate) fn summarize(name: &NameExplanation, qualifiers: &[QualifierEffect], 
     let mut line = format!(
         "score {score:.2}: {aligned} of {total} query tokens align with \"{}\" ({})",
         name.list_name,
-        if rules.is_empty() { "none".to_string() } else { rules.join(", ") }
+        if rules.is_empty() {
+            "none".to_string()
+        } else {
+            rules.join(", ")
+        }
     );
     if name.weak_alias_penalty.is_some() {
         line.push_str("; weak alias");

@@ -1,22 +1,71 @@
-//! Turning a raw name into romanised token sequences (one per transliteration variant).
+//! Turning a raw name into romanised tokens.
+//!
+//! A query keeps every romanisation variant, merged position by position: a
+//! [`QueryShape`] has, at each token position, the distinct spellings the
+//! variants give there (`hassan`, `hasan`, `hesen`). Variants with another
+//! token count form another shape (`shan tian tai lang` / `shan tiantailang`).
 
 use crate::align::MAX_TOKENS;
-use crate::token::OwnedToken;
+use crate::token::{OwnedToken, TokenView};
+use cordon_names::TokenKind;
+use smallvec::SmallVec;
 
-/// Most romanisation variants considered for one name.
-pub(crate) const MAX_VARIANTS: usize = 4;
+/// Most romanisation variants considered for one query.
+pub(crate) const MAX_QUERY_VARIANTS: usize = 8;
+/// Most spellings kept per query position.
+const MAX_ALTS: usize = 4;
+/// Most shapes (distinct token counts) kept per query.
+const MAX_SHAPES: usize = 3;
 
-/// One romanised rendering of a name, tokenised.
+/// One query token position with its alternative spellings (primary first).
 #[derive(Debug, Clone)]
-pub(crate) struct PreparedName {
-    /// The romanised text (tokens joined by one space).
+pub(crate) struct QPos {
+    pub alts: SmallVec<[OwnedToken; 2]>,
+}
+
+impl QPos {
+    /// The primary spelling.
+    pub fn primary(&self) -> Option<&OwnedToken> {
+        self.alts.first()
+    }
+
+    /// Evidence weight of the position (its primary spelling's).
+    pub fn weight(&self) -> f32 {
+        self.primary().map_or(0.0, |t| t.weight)
+    }
+
+    /// Kind of the position: a name when any spelling is a name.
+    pub fn kind(&self) -> TokenKind {
+        if self.alts.iter().any(|a| a.kind == TokenKind::Name) {
+            TokenKind::Name
+        } else {
+            self.primary().map_or(TokenKind::Name, |t| t.kind)
+        }
+    }
+
+    /// A view of the spelling `alt` (the primary when out of range).
+    pub fn view(&self, alt: usize) -> Option<TokenView<'_>> {
+        self.alts.get(alt).or_else(|| self.primary()).map(|t| {
+            let mut v = t.view();
+            v.weight = self.weight();
+            v.kind = self.kind();
+            v
+        })
+    }
+}
+
+/// A query's romanised variants of one token count, merged by position.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryShape {
+    /// The primary variant's text.
     pub text: String,
     /// True when romanisation changed the text (another script, diacritics).
     pub transliterated: bool,
-    pub tokens: Vec<OwnedToken>,
+    pub positions: Vec<QPos>,
 }
 
-/// The distinct romanised variants of a name, primary first, at most `max` of them.
+/// The distinct romanised variants of a name, primary first, at most `max` of them,
+/// with the normalised original.
 pub(crate) fn romanized_variants(text: &str, max: usize) -> (String, Vec<String>) {
     let normal = cordon_names::normalize(text);
     let mut out: Vec<String> = Vec::new();
@@ -34,19 +83,56 @@ pub(crate) fn romanized_variants(text: &str, max: usize) -> (String, Vec<String>
 
 /// Splits a romanised variant into at most [`MAX_TOKENS`] tokens.
 pub(crate) fn split_tokens(variant: &str) -> impl Iterator<Item = &str> {
-    variant.split(' ').filter(|t| !t.is_empty()).take(MAX_TOKENS)
+    variant
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .take(MAX_TOKENS)
 }
 
-/// Prepares a name for comparison: every romanised variant with its tokens.
-pub(crate) fn prepare(text: &str) -> Vec<PreparedName> {
-    let (normal, variants) = romanized_variants(text, MAX_VARIANTS);
+/// Prepares a query: its variants merged into shapes, primary shape first.
+pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
+    let (normal, variants) = romanized_variants(text, MAX_QUERY_VARIANTS);
+    let mut shapes: Vec<QueryShape> = Vec::new();
+    for v in &variants {
+        let tokens: SmallVec<[&str; 8]> = split_tokens(v).collect();
+        if tokens.is_empty() {
+            continue;
+        }
+        if let Some(shape) = shapes
+            .iter_mut()
+            .find(|s| s.positions.len() == tokens.len())
+        {
+            for (pos, t) in shape.positions.iter_mut().zip(&tokens) {
+                if pos.alts.len() < MAX_ALTS && !pos.alts.iter().any(|a| a.text == *t) {
+                    pos.alts.push(OwnedToken::new(t));
+                }
+            }
+        } else if shapes.len() < MAX_SHAPES {
+            shapes.push(QueryShape {
+                text: v.clone(),
+                transliterated: *v != normal,
+                positions: tokens
+                    .iter()
+                    .map(|t| QPos {
+                        alts: std::iter::once(OwnedToken::new(t)).collect(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    shapes
+}
+
+/// Prepares a name as plain token sequences, one per variant (the list side of `compare`).
+pub(crate) fn prepare_variants(text: &str, max: usize) -> Vec<(String, bool, Vec<OwnedToken>)> {
+    let (normal, variants) = romanized_variants(text, max);
     variants
         .into_iter()
-        .map(|v| PreparedName {
-            transliterated: v != normal,
-            tokens: split_tokens(&v).map(OwnedToken::new).collect(),
-            text: v,
+        .map(|v| {
+            let tokens = split_tokens(&v).map(OwnedToken::new).collect();
+            let translit = v != normal;
+            (v, translit, tokens)
         })
-        .filter(|p| !p.tokens.is_empty())
+        .filter(|(_, _, t): &(String, bool, Vec<OwnedToken>)| !t.is_empty())
         .collect()
 }

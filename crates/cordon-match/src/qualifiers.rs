@@ -54,9 +54,17 @@ pub(crate) fn assess(query: &Query, entity: &Entity) -> SmallVec<[Evidence; 4]> 
 }
 
 /// Applies evidence to a name similarity; returns the score and each effect's contribution.
-pub(crate) fn combine(name_sim: f64, weak: bool, evidence: &[Evidence]) -> (f64, Vec<QualifierEffect>) {
+pub(crate) fn combine(
+    name_sim: f64,
+    weak: bool,
+    evidence: &[Evidence],
+) -> (f64, Vec<QualifierEffect>) {
     let name_sim = name_sim.clamp(0.0, 1.0);
-    let effective = if weak { name_sim * WEAK_ALIAS_FACTOR } else { name_sim };
+    let effective = if weak {
+        name_sim * WEAK_ALIAS_FACTOR
+    } else {
+        name_sim
+    };
     let mut score = NAME_CEILING * effective;
     let mut effects = Vec::with_capacity(evidence.len());
     // Agreement first so that conflicts scale the full score, whatever the order given.
@@ -94,9 +102,14 @@ fn date_fit(query: &BirthDate, listed: &BirthDate) -> DateFit {
     let (la, lb) = listed.year_range();
     if qb < la || lb < qa {
         let gap = (la - qb).max(qa - lb);
-        return if gap <= 1 { DateFit::Near } else { DateFit::Far };
+        return if gap <= 1 {
+            DateFit::Near
+        } else {
+            DateFit::Far
+        };
     }
-    let both_exact = query.qualifier == DateQualifier::Exact && listed.qualifier == DateQualifier::Exact;
+    let both_exact =
+        query.qualifier == DateQualifier::Exact && listed.qualifier == DateQualifier::Exact;
     if !both_exact {
         return DateFit::Year;
     }
@@ -143,7 +156,10 @@ fn country_evidence(country: &str, entity: &Entity) -> Option<Evidence> {
         return Some(evidence(Qualifier::Country, Outcome::Agree, detail, 0.30));
     }
     let linked = entity.countries.iter().any(same)
-        || entity.birth_places.iter().any(|p| p.country.as_ref().is_some_and(same));
+        || entity
+            .birth_places
+            .iter()
+            .any(|p| p.country.as_ref().is_some_and(same));
     if linked {
         let detail = format!("country {code} is linked to the entity");
         return Some(evidence(Qualifier::Country, Outcome::Agree, detail, 0.20));
@@ -151,8 +167,16 @@ fn country_evidence(country: &str, entity: &Entity) -> Option<Evidence> {
     if entity.nationalities.is_empty() {
         return None;
     }
-    let detail = format!("nationality {code} not among listed {}", entity.nationalities.join(","));
-    Some(evidence(Qualifier::Country, Outcome::Conflict, detail, 0.05))
+    let detail = format!(
+        "nationality {code} not among listed {}",
+        entity.nationalities.join(",")
+    );
+    Some(evidence(
+        Qualifier::Country,
+        Outcome::Conflict,
+        detail,
+        0.05,
+    ))
 }
 
 /// Identifier numbers compared on their letters and digits only, uppercase.
@@ -184,10 +208,20 @@ fn identifier_evidence(numbers: &[String], entity: &Entity) -> Option<Evidence> 
     }
     if let Some(hit) = wanted.iter().find(|w| listed.contains(w)) {
         let detail = format!("identifier {hit} matches");
-        return Some(evidence(Qualifier::Identifier, Outcome::Agree, detail, 0.90));
+        return Some(evidence(
+            Qualifier::Identifier,
+            Outcome::Agree,
+            detail,
+            0.90,
+        ));
     }
     let detail = "no identifier matches the listed ones".to_string();
-    Some(evidence(Qualifier::Identifier, Outcome::Conflict, detail, 0.06))
+    Some(evidence(
+        Qualifier::Identifier,
+        Outcome::Conflict,
+        detail,
+        0.06,
+    ))
 }
 
 fn schema_evidence(query: Schema, listed: Schema) -> Option<Evidence> {
@@ -199,7 +233,12 @@ fn schema_evidence(query: Schema, listed: Schema) -> Option<Evidence> {
         _ => 0.10,
     };
     let detail = format!("looking for a {query}, listed as a {listed}");
-    Some(evidence(Qualifier::Schema, Outcome::Conflict, detail, strength))
+    Some(evidence(
+        Qualifier::Schema,
+        Outcome::Conflict,
+        detail,
+        strength,
+    ))
 }
 
 #[cfg(test)]

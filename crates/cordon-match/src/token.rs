@@ -31,10 +31,14 @@ pub enum Rule {
 pub(crate) const MIN_TOKEN_SIM: f32 = 0.70;
 /// Similarity of a shared equivalence group.
 const EQUIVALENCE_SIM: f32 = 0.95;
+/// Similarity of two different legal forms (Corp / Inc): they say little either way.
+const LEGAL_FORM_SIM: f32 = 0.9;
 /// Similarity of an initial against a full token.
 const INITIAL_SIM: f32 = 0.90;
 /// Floor similarity of a phonetic-key match.
 const PHONETIC_SIM: f32 = 0.86;
+/// Floor similarity of a phonetic-key match on a short key (two consonants: ali / eli).
+const WEAK_PHONETIC_SIM: f32 = 0.78;
 /// Discount of a compound join against a plain match.
 const COMPOUND_FACTOR: f32 = 0.97;
 /// Tokens longer than this are compared for equality only.
@@ -71,7 +75,10 @@ impl OwnedToken {
             kind,
             weight: kind_weight(kind, text),
             phon: phonetic_hash(text),
-            groups: cordon_names::equivalence_groups(text).iter().copied().collect(),
+            groups: cordon_names::equivalence_groups(text)
+                .iter()
+                .copied()
+                .collect(),
         }
     }
 
@@ -106,22 +113,34 @@ pub(crate) fn kind_weight(kind: TokenKind, text: &str) -> f32 {
 
 /// A stable 64-bit hash of a tagged key (stable across runs so indexes are reproducible).
 pub(crate) fn key_hash(tag: u8, text: &[u8]) -> u64 {
+    key_hash_parts(tag, text, &[])
+}
+
+/// [`key_hash`] of the concatenation of two byte strings, without building it.
+pub(crate) fn key_hash_parts(tag: u8, first: &[u8], second: &[u8]) -> u64 {
     // FNV-1a: tiny, stable and fast on short keys.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(tag);
-    for &b in text {
+    for &b in first.iter().chain(second) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h | 1
 }
 
-/// Hash of the token's phonetic key, or 0 when the key carries too little (one consonant).
+/// Hash of the token's phonetic key, or 0 when the key carries too little
+/// (fewer than two consonants). The lowest bit tells a strong key (three
+/// consonants or more), whose agreement is good evidence on its own.
 pub(crate) fn phonetic_hash(text: &str) -> u64 {
     let key = cordon_names::phonetic(text);
-    if key.len() < 2 || text.len() < 3 {
-        0
+    let consonants = key.chars().filter(|&c| c != 'A').count();
+    if consonants < 2 || text.len() < 3 {
+        return 0;
+    }
+    let h = key_hash(2, key.as_bytes()) & !1;
+    if consonants >= 3 {
+        h | 1
     } else {
-        key_hash(2, key.as_bytes())
+        h | 2
     }
 }
 
@@ -136,12 +155,20 @@ pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Ru
     if a.text.len() == 1 || b.text.len() == 1 {
         return initial_sim(a.text, b.text);
     }
+    if a.kind == TokenKind::LegalForm && b.kind == TokenKind::LegalForm {
+        return Some((LEGAL_FORM_SIM, Rule::Equivalence));
+    }
     if shares_group(a.groups, b.groups) {
         return Some((EQUIVALENCE_SIM, Rule::Equivalence));
     }
     let edit = edit_sim(a.text, b.text);
     if a.phon != 0 && a.phon == b.phon && lengths_close(a.text, b.text) {
-        let s = edit.unwrap_or(0.0).max(PHONETIC_SIM);
+        let floor = if a.phon & 1 == 1 {
+            PHONETIC_SIM
+        } else {
+            WEAK_PHONETIC_SIM
+        };
+        let s = edit.unwrap_or(0.0).max(floor);
         return Some((s, Rule::Phonetic));
     }
     edit.filter(|s| *s >= MIN_TOKEN_SIM)
@@ -183,7 +210,12 @@ pub(crate) fn allowed_edits(len: usize) -> usize {
     }
 }
 
-/// Edit-distance similarity `1 - 0.75 d / len`, or `None` past the allowed edits.
+/// Similarity lost per edit, as a share of the token length (tokens of six letters or more).
+const EDIT_COST: f32 = 0.5;
+/// Similarity lost per edit in tokens of five letters or fewer.
+const SHORT_EDIT_COST: f32 = 0.6;
+
+/// Edit-distance similarity `1 - k d / len`, or `None` past the allowed edits.
 pub(crate) fn edit_sim(a: &str, b: &str) -> Option<f32> {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let len = a.len().max(b.len());
@@ -192,7 +224,9 @@ pub(crate) fn edit_sim(a: &str, b: &str) -> Option<f32> {
         return None;
     }
     let d = osa_distance(a, b, allowed)?;
-    Some(1.0 - 0.75 * d as f32 / len as f32)
+    // Short tokens: one letter is a larger share of the name's identity.
+    let k = if len <= 5 { SHORT_EDIT_COST } else { EDIT_COST };
+    Some(1.0 - k * d as f32 / len as f32)
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions),
@@ -250,7 +284,12 @@ mod tests {
         assert_eq!(sim("j", "john").map(|s| s.1), Some(Rule::Initial));
         assert!(sim("scholze", "scholz").is_some());
         assert!(sim("ante", "andrej").is_none());
-        assert!(sim("kim", "gim").is_none() || sim("kim", "gim").map(|s| s.1) == Some(Rule::Phonetic));
-        assert_eq!(compound_sim("abdulrahman", "abdulrahman"), Some(COMPOUND_FACTOR));
+        assert!(
+            sim("kim", "gim").is_none() || sim("kim", "gim").map(|s| s.1) == Some(Rule::Phonetic)
+        );
+        assert_eq!(
+            compound_sim("abdulrahman", "abdulrahman"),
+            Some(COMPOUND_FACTOR)
+        );
     }
 }

@@ -1,0 +1,1026 @@
+//! The screening index: interned tokens, an inverted index from token keys to
+//! tokens and from tokens to names, and candidate retrieval that touches only
+//! the postings of keys derived from the query.
+//!
+//! Keys of a token: the token itself, its single-deletion neighbourhood (typos
+//! within one edit meet on a shared deletion), its phonetic key and its
+//! name-equivalence groups. Adjacent token pairs of every list name are also
+//! indexed joined, so `abdulrahman` finds `Abdul Rahman`.
+
+use crate::align::{align, best_alt_sim, Alignment, Cell};
+use crate::align::{LOW_EXP, QUERY_LOW_EXP};
+use crate::explain::{explain_name, summarize, Explanation, NameContext};
+use crate::prepare::{prepare_query, romanized_variants, split_tokens, QPos, QueryShape};
+use crate::qualifiers::{assess, combine, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR};
+use crate::token::{
+    is_distinctive, key_hash, key_hash_parts, kind_weight, phonetic_hash, token_sim, OwnedToken,
+    TokenView, MIN_TOKEN_SIM,
+};
+use crate::{Match, Query, ScreenOptions};
+use ahash::AHashMap;
+use cordon_model::{Entity, NameQuality};
+use cordon_names::TokenKind;
+use rayon::prelude::*;
+use smallvec::SmallVec;
+use std::cell::RefCell;
+
+/// Romanisation variants indexed per list name.
+const LIST_VARIANTS: usize = 3;
+/// Most names fully scored per query.
+const MAX_CANDIDATES: usize = 32;
+/// Most names scored when many tie with the best.
+const MAX_TIED: usize = 128;
+/// Margin kept below the threshold when qualifiers (which can raise a score) are given.
+const QUALIFIER_MARGIN: f64 = 0.2;
+/// Lowest rarity factor (for the most common tokens).
+const MIN_RARITY: f32 = 0.35;
+
+/// One romanised variant of one list name.
+#[derive(Debug, Clone)]
+struct NameRecord {
+    entity: u32,
+    name: u16,
+    token_start: u32,
+    token_len: u8,
+    weak: bool,
+    transliterated: bool,
+}
+
+/// Interned tokens and what the scorer needs of each.
+#[derive(Debug, Default)]
+struct Vocab {
+    ids: AHashMap<Box<str>, u32>,
+    text: Vec<Box<str>>,
+    kind: Vec<TokenKind>,
+    weight: Vec<f32>,
+    phon: Vec<u64>,
+    group_ranges: Vec<(u32, u32)>,
+    groups: Vec<u32>,
+    /// True for tokens of list names (false for tokens that only occur as a joined pair).
+    in_name: Vec<bool>,
+}
+
+impl Vocab {
+    /// Interns the text only; [`Vocab::compute_features`] fills the rest once all are in.
+    fn intern(&mut self, token: &str, in_name: bool) -> u32 {
+        if let Some(&id) = self.ids.get(token) {
+            if in_name {
+                if let Some(f) = self.in_name.get_mut(id as usize) {
+                    *f = true;
+                }
+            }
+            return id;
+        }
+        let id = self.text.len() as u32;
+        self.ids.insert(token.into(), id);
+        self.text.push(token.into());
+        self.in_name.push(in_name);
+        id
+    }
+
+    /// Kind, weight, phonetic key and equivalence groups of every token, in parallel.
+    fn compute_features(&mut self) {
+        let features: Vec<(TokenKind, u64, &'static [u32])> = self
+            .text
+            .par_iter()
+            .map(|t| {
+                (
+                    cordon_names::token_kind(t),
+                    phonetic_hash(t),
+                    cordon_names::equivalence_groups(t),
+                )
+            })
+            .collect();
+        for (t, (kind, phon, groups)) in self.text.iter().zip(features) {
+            self.kind.push(kind);
+            self.weight.push(kind_weight(kind, t));
+            self.phon.push(phon);
+            let start = self.groups.len() as u32;
+            self.groups.extend_from_slice(groups);
+            self.group_ranges.push((start, self.groups.len() as u32));
+        }
+    }
+
+    fn view(&self, id: u32) -> TokenView<'_> {
+        let i = id as usize;
+        let (gs, ge) = self.group_ranges.get(i).copied().unwrap_or((0, 0));
+        TokenView {
+            text: self.text.get(i).map_or("", |t| t),
+            kind: self.kind.get(i).copied().unwrap_or(TokenKind::Name),
+            weight: self.weight.get(i).copied().unwrap_or(1.0),
+            phon: self.phon.get(i).copied().unwrap_or(0),
+            groups: self.groups.get(gs as usize..ge as usize).unwrap_or(&[]),
+        }
+    }
+}
+
+/// Compressed rows: row `i` is `data[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Default)]
+struct Csr {
+    offsets: Vec<u32>,
+    data: Vec<u32>,
+}
+
+impl Csr {
+    fn from_pairs(rows: usize, pairs: &mut [(u32, u32)]) -> Csr {
+        pairs.sort_unstable();
+        Csr::from_unique(rows, pairs)
+    }
+
+    fn from_unique(rows: usize, sorted: &[(u32, u32)]) -> Csr {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        let mut data = Vec::with_capacity(sorted.len());
+        let mut iter = sorted.iter().peekable();
+        for r in 0..rows as u32 {
+            offsets.push(data.len() as u32);
+            while let Some(&&(row, v)) = iter.peek() {
+                if row != r {
+                    break;
+                }
+                if data.len() as u32 == *offsets.last().unwrap_or(&0) || data.last() != Some(&v) {
+                    data.push(v);
+                }
+                iter.next();
+            }
+        }
+        offsets.push(data.len() as u32);
+        Csr { offsets, data }
+    }
+
+    fn row(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.data.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// A built screening index over a set of entities. `Send + Sync`; build once per set of list versions.
+#[derive(Debug, Default)]
+pub struct Index {
+    entities: Vec<Entity>,
+    by_id: AHashMap<String, u32>,
+    vocab: Vocab,
+    records: Vec<NameRecord>,
+    record_tokens: Vec<u32>,
+    /// Vocabulary token -> name records holding it (joined pairs included).
+    postings: Csr,
+    /// Key hash -> vocabulary tokens.
+    keys: AHashMap<u64, (u32, u32)>,
+    /// Vocabulary token -> similar vocabulary tokens with their similarity, precomputed
+    /// so that a query token already in the vocabulary needs no key expansion.
+    neighbour_offsets: Vec<u32>,
+    neighbours: Vec<(u32, Cell)>,
+    key_tokens: Vec<u32>,
+    /// Normalised identifier number -> entities.
+    identifiers: AHashMap<String, SmallVec<[u32; 1]>>,
+}
+
+/// Pushes the retrieval keys of a token.
+fn token_keys(text: &str, phon: u64, groups: &[u32], out: &mut SmallVec<[u64; 32]>) {
+    let b = text.as_bytes();
+    out.push(key_hash(0, b));
+    if b.len() >= 3 && b.len() <= 40 {
+        out.push(key_hash(1, b));
+    }
+    if b.len() >= 4 && b.len() <= 40 {
+        for i in 0..b.len() {
+            out.push(key_hash_parts(1, &b[..i], &b[i + 1..]));
+        }
+    }
+    if phon != 0 {
+        out.push(phon);
+    }
+    for g in groups {
+        out.push(key_hash(3, &g.to_le_bytes()));
+    }
+}
+
+/// A list name's romanised variants, computed in parallel before interning.
+struct RomanizedName {
+    name: u16,
+    weak: bool,
+    translit: bool,
+    variants: Vec<String>,
+}
+
+impl Index {
+    /// Builds the index. Romanisation runs in parallel; everything else is a few linear passes.
+    pub fn build(entities: Vec<Entity>) -> Index {
+        let romanized: Vec<Vec<RomanizedName>> = entities
+            .par_iter()
+            .map(|e| {
+                e.names
+                    .iter()
+                    .enumerate()
+                    .take(usize::from(u16::MAX))
+                    .map(|(k, n)| {
+                        let (normal, variants) = romanized_variants(&n.full, LIST_VARIANTS);
+                        let translit = variants.first().is_some_and(|v| *v != normal);
+                        RomanizedName {
+                            name: k as u16,
+                            weak: n.quality == NameQuality::Weak,
+                            translit,
+                            variants,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut index = Index {
+            by_id: entities
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.clone(), i as u32))
+                .collect(),
+            ..Index::default()
+        };
+        let mut joined_pairs: Vec<(u32, u32)> = Vec::new();
+        for (ei, names) in romanized.iter().enumerate() {
+            for n in names {
+                for v in &n.variants {
+                    index.push_record(ei as u32, n.name, n.weak, n.translit, v, &mut joined_pairs);
+                }
+            }
+        }
+        index.vocab.compute_features();
+        index.entities = entities;
+        index.apply_rarity();
+        index.build_postings(joined_pairs);
+        index.build_keys();
+        index.build_neighbours();
+        index.build_identifiers();
+        index
+    }
+
+    fn push_record(
+        &mut self,
+        entity: u32,
+        name: u16,
+        weak: bool,
+        translit: bool,
+        variant: &str,
+        joined: &mut Vec<(u32, u32)>,
+    ) {
+        let start = self.record_tokens.len() as u32;
+        let rec_id = self.records.len() as u32;
+        let mut prev: Option<&str> = None;
+        let mut buf = String::new();
+        for t in split_tokens(variant) {
+            let id = self.vocab.intern(t, true);
+            self.record_tokens.push(id);
+            if let Some(p) = prev {
+                buf.clear();
+                buf.push_str(p);
+                buf.push_str(t);
+                joined.push((self.vocab.intern(&buf, false), rec_id));
+            }
+            prev = Some(t);
+        }
+        let len = self.record_tokens.len() as u32 - start;
+        if len == 0 {
+            return;
+        }
+        // Identical token sequences of one entity add nothing.
+        let dup = self.records.iter().rev().take(8).any(|r| {
+            r.entity == entity && self.tokens_of(r) == &self.record_tokens[start as usize..]
+        });
+        if dup {
+            self.record_tokens.truncate(start as usize);
+            joined.retain(|&(_, r)| r != rec_id);
+            return;
+        }
+        self.records.push(NameRecord {
+            entity,
+            name,
+            token_start: start,
+            token_len: len.min(255) as u8,
+            weak,
+            transliterated: translit,
+        });
+    }
+
+    fn tokens_of(&self, r: &NameRecord) -> &[u32] {
+        let s = r.token_start as usize;
+        self.record_tokens
+            .get(s..s + usize::from(r.token_len))
+            .unwrap_or(&[])
+    }
+
+    /// Scales each token's weight by its rarity across entities (IDF-like).
+    fn apply_rarity(&mut self) {
+        let mut df = vec![0u32; self.vocab.text.len()];
+        let mut last_entity = vec![u32::MAX; self.vocab.text.len()];
+        for r in &self.records {
+            let s = r.token_start as usize;
+            for &t in self
+                .record_tokens
+                .get(s..s + usize::from(r.token_len))
+                .unwrap_or(&[])
+            {
+                if let (Some(d), Some(l)) =
+                    (df.get_mut(t as usize), last_entity.get_mut(t as usize))
+                {
+                    if *l != r.entity {
+                        *l = r.entity;
+                        *d += 1;
+                    }
+                }
+            }
+        }
+        let n = self.entities.len().max(1) as f32;
+        let norm = (1.0 + n).ln();
+        for (w, &d) in self.vocab.weight.iter_mut().zip(&df) {
+            let rarity = (1.0 + n / d.max(1) as f32).ln() / norm;
+            *w *= MIN_RARITY + (1.0 - MIN_RARITY) * rarity.min(1.0);
+        }
+    }
+
+    fn build_postings(&mut self, mut pairs: Vec<(u32, u32)>) {
+        for (rid, r) in self.records.iter().enumerate() {
+            let s = r.token_start as usize;
+            for &t in self
+                .record_tokens
+                .get(s..s + usize::from(r.token_len))
+                .unwrap_or(&[])
+            {
+                pairs.push((t, rid as u32));
+            }
+        }
+        self.postings = Csr::from_pairs(self.vocab.text.len(), &mut pairs);
+    }
+
+    fn build_keys(&mut self) {
+        let vocab = &self.vocab;
+        let mut pairs: Vec<(u64, u32)> = (0..vocab.text.len() as u32)
+            .into_par_iter()
+            .flat_map_iter(|id| {
+                let v = vocab.view(id);
+                let mut keys = SmallVec::new();
+                token_keys(v.text, v.phon, v.groups, &mut keys);
+                keys.into_iter().map(move |k| (k, id))
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut map = AHashMap::with_capacity(pairs.len());
+        let mut start = 0usize;
+        while start < pairs.len() {
+            let key = pairs[start].0;
+            let end = start + pairs[start..].iter().take_while(|p| p.0 == key).count();
+            map.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        self.key_tokens = pairs.into_iter().map(|(_, t)| t).collect();
+        self.keys = map;
+    }
+
+    fn build_neighbours(&mut self) {
+        let lists: Vec<Vec<(u32, Cell)>> = (0..self.vocab.text.len() as u32)
+            .into_par_iter()
+            .map_init(
+                || (Seen::default(), Vec::new()),
+                |(seen, out), id| {
+                    if !self.has_neighbours(id) {
+                        return Vec::new();
+                    }
+                    let v = self.vocab.view(id);
+                    out.clear();
+                    let stamp = seen.next(self.vocab.text.len());
+                    self.expand(&[v], out, seen, stamp);
+                    out.clone()
+                },
+            )
+            .collect();
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for l in lists {
+            offsets.push(all.len() as u32);
+            all.extend(l);
+        }
+        offsets.push(all.len() as u32);
+        self.neighbour_offsets = offsets;
+        self.neighbours = all;
+    }
+
+    /// Whether a token's neighbours are precomputed (list-name tokens that identify).
+    fn has_neighbours(&self, id: u32) -> bool {
+        let i = id as usize;
+        self.vocab.in_name.get(i).copied().unwrap_or(false)
+            && self.vocab.kind.get(i).is_some_and(|k| is_distinctive(*k))
+    }
+
+    fn neighbours_of(&self, id: u32) -> &[(u32, Cell)] {
+        let i = id as usize;
+        match (
+            self.neighbour_offsets.get(i),
+            self.neighbour_offsets.get(i + 1),
+        ) {
+            (Some(&a), Some(&b)) => self.neighbours.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Vocabulary tokens similar to any of `spellings` (found through shared keys), unsorted.
+    fn expand(
+        &self,
+        spellings: &[TokenView<'_>],
+        out: &mut Vec<(u32, Cell)>,
+        seen: &mut Seen,
+        stamp: u32,
+    ) {
+        let mut keys = SmallVec::new();
+        for t in spellings {
+            token_keys(t.text, t.phon, t.groups, &mut keys);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            let Some(&(a, b)) = self.keys.get(&k) else {
+                continue;
+            };
+            for &t in self.key_tokens.get(a as usize..b as usize).unwrap_or(&[]) {
+                if !seen.first_visit(t, stamp) {
+                    continue;
+                }
+                let v = self.vocab.view(t);
+                let best = spellings
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(alt, s)| {
+                        token_sim(s, &v).map(|(sim, rule)| Cell {
+                            sim,
+                            rule,
+                            alt: alt as u8,
+                        })
+                    })
+                    .max_by(|a, b| a.sim.total_cmp(&b.sim));
+                if let Some(cell) = best {
+                    seen.set_slot(t, out.len());
+                    out.push((t, cell));
+                }
+            }
+        }
+    }
+
+    fn build_identifiers(&mut self) {
+        for (ei, e) in self.entities.iter().enumerate() {
+            for id in &e.identifiers {
+                let n = normalize_identifier(&id.number);
+                if n.len() >= 4 {
+                    let list = self.identifiers.entry(n).or_default();
+                    if !list.contains(&(ei as u32)) {
+                        list.push(ei as u32);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when the index holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Number of indexed name variants (romanised renderings of list names).
+    pub fn name_count(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The entity with this id (`source:source_id`).
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.entities.get(i as usize))
+    }
+
+    /// All entities, in build order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// True when one listed name (romanised) holds every token of `name` (romanised):
+    /// such a name is a listed name, not a stranger's.
+    pub fn some_name_contains_all(&self, name: &str) -> bool {
+        let (_, variants) = romanized_variants(name, 1);
+        let Some(primary) = variants.first() else {
+            return false;
+        };
+        let mut common: Option<Vec<u32>> = None;
+        for t in split_tokens(primary) {
+            let Some(&id) = self.vocab.ids.get(t) else {
+                return false;
+            };
+            let row = self.postings.row(id);
+            common = Some(match common {
+                None => row.to_vec(),
+                Some(c) => c
+                    .into_iter()
+                    .filter(|r| row.binary_search(r).is_ok())
+                    .collect(),
+            });
+        }
+        common.is_some_and(|c| !c.is_empty())
+    }
+
+    /// Screens a query: matching entities at or above the threshold, best first.
+    pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Vec<Match> {
+        let mut shapes = prepare_query(&query.name);
+        for shape in &mut shapes {
+            self.reweigh(shape);
+        }
+        let mut memo = Memo::default();
+        let floor = retrieval_floor(query, options.threshold);
+        let mut candidates =
+            SCRATCH.with(|s| self.retrieve(&shapes, floor, &mut memo, &mut s.borrow_mut()));
+        candidates.extend(self.identifier_candidates(query));
+        let best = self.score_candidates(&shapes, &candidates, &mut memo);
+        let mut out: Vec<Match> = best
+            .into_iter()
+            .filter_map(|b| self.to_match(query, &shapes, b, options.threshold))
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity_id.cmp(&b.entity_id))
+        });
+        out.truncate(options.limit);
+        out
+    }
+
+    /// Gives query spellings the rarity-aware weights of the list vocabulary where known.
+    fn reweigh(&self, shape: &mut QueryShape) {
+        for pos in &mut shape.positions {
+            for t in &mut pos.alts {
+                if let Some(&id) = self.vocab.ids.get(t.text.as_str()) {
+                    t.weight = self
+                        .vocab
+                        .weight
+                        .get(id as usize)
+                        .copied()
+                        .unwrap_or(t.weight);
+                }
+            }
+        }
+    }
+
+    /// Records of the entities whose identifiers the query names.
+    fn identifier_candidates(&self, query: &Query) -> Vec<u32> {
+        let mut out = Vec::new();
+        for number in &query.identifiers {
+            let n = normalize_identifier(number);
+            for &e in self.identifiers.get(&n).map_or(&[][..], |v| v.as_slice()) {
+                out.extend(
+                    self.records
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.entity == e)
+                        .map(|(i, _)| i as u32),
+                );
+            }
+        }
+        out
+    }
+
+    /// True for a spelling whose neighbours are precomputed.
+    fn known(&self, text: &str) -> bool {
+        self.vocab
+            .ids
+            .get(text)
+            .is_some_and(|&id| self.has_neighbours(id))
+    }
+
+    /// Vocabulary tokens similar to any spelling of a query position, best first.
+    /// Spellings already in the vocabulary use their precomputed neighbours; only
+    /// unknown spellings (typos, unseen names) are expanded through the keys.
+    fn similar_tokens(&self, pos: &QPos, out: &mut Vec<(u32, Cell)>, seen: &mut Seen) {
+        let unknown: SmallVec<[TokenView<'_>; 4]> = pos
+            .alts
+            .iter()
+            .filter(|t| !self.known(&t.text))
+            .map(OwnedToken::view)
+            .collect();
+        out.clear();
+        let stamp = seen.next(self.vocab.text.len());
+        if !unknown.is_empty() {
+            self.expand(&unknown, out, seen, stamp);
+            // `expand` numbered the unknown spellings; map back to the position's spellings.
+            let alt_index: SmallVec<[u8; 4]> = (0..pos.alts.len())
+                .filter(|&i| pos.alts.get(i).is_some_and(|t| !self.known(&t.text)))
+                .map(|i| i as u8)
+                .collect();
+            for (_, cell) in out.iter_mut() {
+                cell.alt = alt_index.get(usize::from(cell.alt)).copied().unwrap_or(0);
+            }
+        }
+        for (alt, t) in pos.alts.iter().enumerate() {
+            let Some(&id) = self.vocab.ids.get(t.text.as_str()) else {
+                continue;
+            };
+            if !self.has_neighbours(id) {
+                continue;
+            }
+            for &(n, cell) in self.neighbours_of(id) {
+                let cell = Cell {
+                    alt: alt as u8,
+                    ..cell
+                };
+                if seen.first_visit(n, stamp) {
+                    seen.set_slot(n, out.len());
+                    out.push((n, cell));
+                } else if let Some((_, c)) = seen.slot(n).and_then(|i| out.get_mut(i)) {
+                    if c.sim < cell.sim {
+                        *c = cell;
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| b.1.sim.total_cmp(&a.1.sim));
+    }
+
+    /// Candidate name records: those sharing keys with the query's distinctive tokens,
+    /// ranked by the weight of query tokens they can explain.
+    fn retrieve(
+        &self,
+        shapes: &[QueryShape],
+        floor_share: f32,
+        memo: &mut Memo,
+        s: &mut Scratch,
+    ) -> Vec<u32> {
+        s.reset(self.records.len());
+        let mut similar = Vec::new();
+        let mut best_total = 0.0f32;
+        for (si, shape) in shapes.iter().enumerate() {
+            // A name of generic words only (a ministry, a "development group") is
+            // retrieved through them; otherwise they never retrieve on their own.
+            let all_generic = !shape.positions.iter().any(|p| is_distinctive(p.kind()));
+            let distinctive = || {
+                shape
+                    .positions
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, p)| all_generic || is_distinctive(p.kind()))
+            };
+            let total: f32 = distinctive().map(|(_, p)| p.weight()).sum();
+            best_total = best_total.max(total);
+            for (pi, pos) in distinctive() {
+                self.similar_tokens(pos, &mut similar, &mut s.seen);
+                for (t, cell) in &similar {
+                    memo.insert(memo_key(si, pi, *t), Some(*cell));
+                }
+                s.accumulate(
+                    similar.iter().map(|(t, c)| (*t, c.sim)),
+                    &self.postings,
+                    pos.weight(),
+                );
+            }
+            self.accumulate_joined(shape, s, &mut similar);
+            s.fold_variant();
+        }
+        let ranked = s.ranked(best_total * floor_share);
+        self.select(&ranked)
+    }
+
+    /// Adjacent query tokens written as one list token (or the reverse) also count.
+    fn accumulate_joined(
+        &self,
+        shape: &QueryShape,
+        s: &mut Scratch,
+        similar: &mut Vec<(u32, Cell)>,
+    ) {
+        let mut joined = String::new();
+        for w in shape.positions.windows(2) {
+            let (Some(a), Some(b)) = (w[0].primary(), w[1].primary()) else {
+                continue;
+            };
+            if !is_distinctive(w[0].kind()) && !is_distinctive(w[1].kind()) {
+                continue;
+            }
+            joined.clear();
+            joined.push_str(&a.text);
+            joined.push_str(&b.text);
+            let pos = QPos {
+                alts: std::iter::once(OwnedToken::new(&joined)).collect(),
+            };
+            self.similar_tokens(&pos, similar, &mut s.seen);
+            similar.retain(|(_, c)| c.sim >= MIN_TOKEN_SIM);
+            // Both positions are explained by the joined token.
+            let weight = w[0].weight() + w[1].weight();
+            s.accumulate(
+                similar.iter().map(|(t, c)| (*t, c.sim)),
+                &self.postings,
+                weight,
+            );
+        }
+    }
+
+    /// The records to score: best first, at most two per entity, [`MAX_CANDIDATES`]
+    /// of them plus any tied with the best.
+    fn select(&self, ranked: &[(u32, f32)]) -> Vec<u32> {
+        let mut per_entity: AHashMap<u32, u8> = AHashMap::new();
+        let top = ranked.first().map_or(0.0, |r| r.1);
+        let mut out = Vec::new();
+        for &(rid, acc) in ranked {
+            if out.len() >= MAX_CANDIDATES && (acc < top - 1e-4 || out.len() >= MAX_TIED) {
+                break;
+            }
+            let Some(r) = self.records.get(rid as usize) else {
+                continue;
+            };
+            let n = per_entity.entry(r.entity).or_insert(0);
+            if *n < 2 {
+                *n += 1;
+                out.push(rid);
+            }
+        }
+        out
+    }
+
+    fn record_views(&self, r: &NameRecord) -> SmallVec<[TokenView<'_>; 8]> {
+        self.tokens_of(r)
+            .iter()
+            .map(|&t| self.vocab.view(t))
+            .collect()
+    }
+
+    /// Fully scores candidate records; keeps the best name per entity.
+    fn score_candidates(
+        &self,
+        shapes: &[QueryShape],
+        candidates: &[u32],
+        memo: &mut Memo,
+    ) -> Vec<Best> {
+        let mut best: AHashMap<u32, Best> = AHashMap::new();
+        for &rid in candidates {
+            let Some(r) = self.records.get(rid as usize) else {
+                continue;
+            };
+            let ids = self.tokens_of(r);
+            let cv = self.record_views(r);
+            for (si, shape) in shapes.iter().enumerate() {
+                let q = &shape.positions;
+                let al = align(
+                    q,
+                    &cv,
+                    &mut |i, j| {
+                        let (Some(&t), Some(pos), Some(view)) = (ids.get(j), q.get(i), cv.get(j))
+                        else {
+                            return None;
+                        };
+                        *memo
+                            .entry(memo_key(si, i, t))
+                            .or_insert_with(|| best_alt_sim(pos, view))
+                    },
+                    QUERY_LOW_EXP,
+                );
+                let effective = f64::from(al.score) * if r.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
+                let entry = best.entry(r.entity).or_insert_with(|| Best {
+                    record: rid,
+                    shape: si,
+                    effective: -1.0,
+                    alignment: Alignment::default(),
+                });
+                if effective > entry.effective {
+                    *entry = Best {
+                        record: rid,
+                        shape: si,
+                        effective,
+                        alignment: al,
+                    };
+                }
+            }
+        }
+        best.into_values().collect()
+    }
+
+    fn to_match(
+        &self,
+        query: &Query,
+        shapes: &[QueryShape],
+        b: Best,
+        threshold: f64,
+    ) -> Option<Match> {
+        let r = self.records.get(b.record as usize)?;
+        let entity = self.entities.get(r.entity as usize)?;
+        let name = entity.names.get(usize::from(r.name))?;
+        let evidence = assess(query, entity);
+        let (score, qualifiers) = combine(f64::from(b.alignment.score), r.weak, &evidence);
+        if score < threshold {
+            return None;
+        }
+        let shape = shapes.get(b.shape)?;
+        let cv = self.record_views(r);
+        let list_text: Vec<&str> = cv.iter().map(|t| t.text).collect();
+        let ctx = NameContext {
+            query_text: &shape.text,
+            list_text: &list_text.join(" "),
+            transliterated: shape.transliterated || r.transliterated,
+            weak_penalty: r.weak.then_some(WEAK_ALIAS_FACTOR as f32),
+        };
+        let name_expl = explain_name(&shape.positions, &cv, &b.alignment, &ctx);
+        let score = crate::explain::round_score(score);
+        let summary = summarize(&name_expl, &qualifiers, score);
+        Some(Match {
+            entity_id: entity.id.clone(),
+            source: entity.designation.source.clone(),
+            source_id: entity.designation.source_id.clone(),
+            schema: entity.schema,
+            name: entity.caption().to_string(),
+            matched_name: name.full.clone(),
+            matched_name_kind: name.kind,
+            score,
+            explanation: Explanation {
+                summary,
+                score,
+                name: name_expl,
+                qualifiers,
+            },
+        })
+    }
+}
+
+/// The least share of the query's distinctive weight a list name must explain to be
+/// worth scoring: below it, even a list name fully covered by the query stays under
+/// the threshold (the name score is at most `share^LOW_EXP` times the name ceiling).
+fn retrieval_floor(query: &Query, threshold: f64) -> f32 {
+    let qualified =
+        query.birth_date.is_some() || query.country.is_some() || !query.identifiers.is_empty();
+    let target = if qualified {
+        threshold - QUALIFIER_MARGIN
+    } else {
+        threshold
+    };
+    let ratio = (target / NAME_CEILING).clamp(0.0, 1.0);
+    // Retrieval sums similarities without the one-to-one constraint, so it over-estimates;
+    // 0.9 keeps a margin for compounds, which it under-estimates.
+    (ratio.powf(1.0 / f64::from(LOW_EXP)) * 0.9) as f32
+}
+
+/// Memoised similarities of (shape, position, vocabulary token) for one query.
+type Memo = AHashMap<u64, Option<Cell>>;
+
+fn memo_key(shape: usize, pos: usize, token: u32) -> u64 {
+    ((shape as u64) << 48) | ((pos as u64) << 32) | u64::from(token)
+}
+
+/// The best-scoring name of one entity.
+struct Best {
+    record: u32,
+    shape: usize,
+    effective: f64,
+    alignment: Alignment,
+}
+
+/// Per-thread buffers of retrieval, reused across queries (no allocation per query in steady state).
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    best: Vec<f32>,
+    stamp: Vec<u32>,
+    touched: Vec<u32>,
+    current: u32,
+    seen: Seen,
+}
+
+/// Stamps of vocabulary tokens already visited while expanding one query position.
+#[derive(Default)]
+struct Seen {
+    stamp: Vec<u32>,
+    /// Where a visited token sits in the output list (valid only when it was kept).
+    slots: Vec<u32>,
+    current: u32,
+}
+
+impl Seen {
+    fn next(&mut self, vocab_len: usize) -> u32 {
+        if self.stamp.len() != vocab_len || self.current == u32::MAX {
+            self.stamp = vec![0; vocab_len];
+            self.slots = vec![u32::MAX; vocab_len];
+            self.current = 0;
+        }
+        self.current += 1;
+        self.current
+    }
+
+    fn set_slot(&mut self, token: u32, slot: usize) {
+        if let Some(s) = self.slots.get_mut(token as usize) {
+            *s = slot as u32;
+        }
+    }
+
+    /// The kept position of a token visited under the current stamp.
+    fn slot(&self, token: u32) -> Option<usize> {
+        let i = token as usize;
+        (self.stamp.get(i) == Some(&self.current))
+            .then(|| self.slots.get(i).copied())
+            .flatten()
+            .filter(|&s| s != u32::MAX)
+            .map(|s| s as usize)
+    }
+
+    fn first_visit(&mut self, token: u32, stamp: u32) -> bool {
+        match self.stamp.get_mut(token as usize) {
+            Some(s) if *s != stamp => {
+                *s = stamp;
+                if let Some(slot) = self.slots.get_mut(token as usize) {
+                    *slot = u32::MAX;
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    fn reset(&mut self, n: usize) {
+        for &i in &self.touched {
+            if let (Some(a), Some(b)) =
+                (self.acc.get_mut(i as usize), self.best.get_mut(i as usize))
+            {
+                *a = 0.0;
+                *b = 0.0;
+            }
+        }
+        self.touched.clear();
+        if self.acc.len() != n {
+            self.acc = vec![0.0; n];
+            self.best = vec![0.0; n];
+            self.stamp = vec![0; n];
+            self.current = 0;
+        }
+    }
+
+    fn next_stamp(&mut self) -> u32 {
+        if self.current == u32::MAX {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.current = 0;
+        }
+        self.current += 1;
+        self.current
+    }
+
+    /// Adds `weight * similarity` of the best similar token to each record holding one.
+    fn accumulate(
+        &mut self,
+        similar: impl Iterator<Item = (u32, f32)>,
+        postings: &Csr,
+        weight: f32,
+    ) {
+        let stamp = self.next_stamp();
+        for (t, sim) in similar {
+            for &rid in postings.row(t) {
+                let i = rid as usize;
+                let (Some(st), Some(acc)) = (self.stamp.get_mut(i), self.acc.get_mut(i)) else {
+                    continue;
+                };
+                if *st == stamp {
+                    continue;
+                }
+                *st = stamp;
+                if *acc == 0.0 && self.best.get(i).is_some_and(|b| *b == 0.0) {
+                    self.touched.push(rid);
+                }
+                *acc += weight * sim;
+            }
+        }
+    }
+
+    /// Keeps the best variant's accumulation per record.
+    fn fold_variant(&mut self) {
+        for &i in &self.touched {
+            let i = i as usize;
+            if let (Some(a), Some(b)) = (self.acc.get_mut(i), self.best.get_mut(i)) {
+                *b = b.max(*a);
+                *a = 0.0;
+            }
+        }
+    }
+
+    /// Records at or above `floor`, best first.
+    fn ranked(&mut self, floor: f32) -> Vec<(u32, f32)> {
+        let mut scored: Vec<(u32, f32)> = self
+            .touched
+            .iter()
+            .filter_map(|&i| self.best.get(i as usize).map(|&b| (i, b)))
+            .filter(|&(_, b)| b >= floor && b > 0.0)
+            .collect();
+        let keep = MAX_TIED * 2;
+        if scored.len() > keep {
+            scored.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1));
+            scored.truncate(keep);
+        }
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored
+    }
+}
