@@ -82,14 +82,23 @@ pub struct BatchArgs {
 
 /// The lists to screen against: `--list` files, else the stored versions,
 /// else the demo list with a warning.
-pub fn screening_lists(specs: &[String], data_dir: &Path) -> Result<(Vec<ParsedList>, Vec<String>)> {
+pub fn screening_lists(
+    specs: &[String],
+    data_dir: &Path,
+) -> Result<(Vec<ParsedList>, Vec<String>)> {
     if !specs.is_empty() {
         let mut lists = Vec::new();
         let mut labels = Vec::new();
         for spec in specs {
             let loaded = sources::load(spec)?;
-            for warning in &loaded.list.warnings {
-                eprintln!("warning: {}: {warning}", loaded.origin);
+            // Reader warnings are the list's business, not the screening's:
+            // one line points to where the details are.
+            if !loaded.list.warnings.is_empty() {
+                eprintln!(
+                    "note: {}: {} warnings while reading (see `cordon lists inspect`)",
+                    loaded.origin,
+                    loaded.list.warnings.len()
+                );
             }
             labels.push(format!(
                 "{}@{} ({})",
@@ -131,9 +140,9 @@ fn parse_schema(text: &str) -> Result<Schema> {
 }
 
 fn parse_country(text: &str) -> Result<String> {
-    country::to_code(text)
-        .map(str::to_string)
-        .ok_or_else(|| InputError::new(format!("--country {text}: not a country name or ISO code")).into())
+    country::to_code(text).map(str::to_string).ok_or_else(|| {
+        InputError::new(format!("--country {text}: not a country name or ISO code")).into()
+    })
 }
 
 fn check_threshold(threshold: Option<f64>) -> Result<f64> {
@@ -152,7 +161,9 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
     let mut query = Query::name(&args.name);
     if let Some(dob) = &args.dob {
         query.birth_date = Some(dates::parse_loose(dob).ok_or_else(|| {
-            InputError::new(format!("--dob {dob}: not a date (try 1969, 1969-07-16, 16.07.1969)"))
+            InputError::new(format!(
+                "--dob {dob}: not a date (try 1969, 1969-07-16, 16.07.1969)"
+            ))
         })?);
     }
     if let Some(c) = &args.country {
@@ -222,7 +233,11 @@ pub fn compare(args: CompareArgs) -> Result<()> {
         }
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        let verdict = if score >= DEFAULT_THRESHOLD { "match" } else { "no match" };
+        let verdict = if score >= DEFAULT_THRESHOLD {
+            "match"
+        } else {
+            "no match"
+        };
         println!("{score:.3} ({verdict} at the default threshold {DEFAULT_THRESHOLD:.2})");
     }
     Ok(())
@@ -240,7 +255,9 @@ fn compare_pairs(path: &Path) -> Result<()> {
     for (index, record) in reader.records().enumerate() {
         let line = index + 1;
         let value = match record {
-            Err(e) => json!({"line": line, "error": format!("{}: line {line}: {e}", path.display())}),
+            Err(e) => {
+                json!({"line": line, "error": format!("{}: line {line}: {e}", path.display())})
+            }
             Ok(record) => {
                 let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
                 if index == 0 && field(0).eq_ignore_ascii_case("name1") {
@@ -337,7 +354,11 @@ fn read_jsonl(reader: impl BufRead) -> Result<Vec<BatchRow>> {
                         schema: text("type").or_else(|| text("schema")),
                     }),
                 };
-                BatchRow { id, line: line_no, fields }
+                BatchRow {
+                    id,
+                    line: line_no,
+                    fields,
+                }
             }
         };
         rows.push(row);
@@ -351,7 +372,11 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
         .headers()
         .map_err(|e| InputError::new(format!("{}: header: {e}", path.display())))?
         .clone();
-    let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let name_col = column("name").ok_or_else(|| {
         InputError::new(format!(
             "{}: no `name` column in the header (expected id,name[,dob][,country][,type])",
@@ -406,7 +431,9 @@ fn row_query(row: &RowFields, line: usize, warnings: &mut Vec<String>) -> Query 
     if let Some(c) = &row.country {
         match country::to_code(c) {
             Some(code) => query.country = Some(code.to_string()),
-            None => warnings.push(format!("line {line}: country {c:?} not recognised; ignored")),
+            None => warnings.push(format!(
+                "line {line}: country {c:?} not recognised; ignored"
+            )),
         }
     }
     if let Some(s) = &row.schema {
@@ -424,7 +451,10 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let rows = read_batch_input(&args.input)?;
     let (lists, labels) = screening_lists(&args.lists, data_dir)?;
     let index = build_index(lists);
-    let options = ScreenOptions { threshold, limit: 10 };
+    let options = ScreenOptions {
+        threshold,
+        limit: 10,
+    };
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(rows.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
@@ -455,7 +485,10 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
         }
         Ok(())
     })?;
-    let errors = results.iter().filter(|(l, _)| l.contains("\"error\"")).count();
+    let errors = results
+        .iter()
+        .filter(|(l, _)| l.contains("\"error\""))
+        .count();
     eprintln!(
         "screened {} rows against {} ({} rows with errors); wrote {}",
         results.len(),
@@ -472,13 +505,21 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let file = std::fs::File::create(&temp)
         .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
     let mut out = BufWriter::new(file);
-    let result = write(&mut out).and_then(|()| out.flush()).and_then(|()| out.get_ref().sync_all());
+    let result = write(&mut out)
+        .and_then(|()| out.flush())
+        .and_then(|()| out.get_ref().sync_all());
     if let Err(e) = result {
         let _ = std::fs::remove_file(&temp);
         return Err(e).with_context(|| format!("writing {}", path.display()));

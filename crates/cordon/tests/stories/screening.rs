@@ -1,1 +1,238 @@
 //! Screening, comparing and batches.
+
+use crate::support::{cordon, data, json_lines, ok, stderr};
+use serde_json::Value;
+
+fn un() -> String {
+    data("lists/un/un_consolidated_2026-02-27.xml")
+}
+
+#[test]
+fn screen_falls_back_to_the_demo_list_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = cordon(dir.path(), &["screen", "Гулмурод Ҳалимов", "--json"]);
+    let warning = stderr(&output);
+    assert!(warning.contains("DEMO"), "{warning}");
+    let result: Value = serde_json::from_str(&ok(output)).unwrap();
+    assert_eq!(result["lists"][0], "demo@built-in");
+    let best = &result["matches"][0];
+    assert_eq!(best["source"], "demo");
+    assert_eq!(best["source_id"], "DMi.001");
+}
+
+#[test]
+fn screen_finds_listed_people_across_scripts_with_explanations() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &un(),
+            &data("lists/ofac/sdn_legacy_csv_2021"),
+        ],
+    ));
+    for (query, source, id) in [
+        ("Умаров Доку Хаматович", "un", "QDi.290"),
+        ("Doku Umarov", "un", "QDi.290"),
+        ("陈全国", "ofac", "29220"),
+    ] {
+        let out = ok(cordon(dir.path(), &["screen", query, "--json"]));
+        let result: Value = serde_json::from_str(&out).unwrap();
+        let matches = result["matches"].as_array().unwrap();
+        let found = matches
+            .iter()
+            .find(|m| m["source"] == source && m["source_id"] == id)
+            .unwrap_or_else(|| panic!("{query}: {source}:{id} not found in {out}"));
+        let score = found["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+        assert!(found["explanation"].is_object(), "{found}");
+        assert!(!found["matched_name"].as_str().unwrap().is_empty());
+        assert_eq!(found["entity_id"], format!("{source}:{id}"));
+    }
+}
+
+#[test]
+fn corroborating_qualifiers_rank_above_a_bare_name_and_generic_words_never_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = un();
+    let score = |args: &[&str]| -> f64 {
+        let mut all = vec!["screen", "--list", &list, "--json"];
+        all.extend_from_slice(args);
+        let result: Value = serde_json::from_str(&ok(cordon(dir.path(), &all))).unwrap();
+        result["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["source_id"] == "QDi.290")
+            .and_then(|m| m["score"].as_f64())
+            .unwrap_or(0.0)
+    };
+    let bare = score(&["Doku Khamatovich Umarov"]);
+    let corroborated = score(&[
+        "Doku Khamatovich Umarov",
+        "--dob",
+        "13.04.1964",
+        "--country",
+        "Russia",
+    ]);
+    assert!(bare > 0.0 && bare < 1.0, "{bare}");
+    assert!(corroborated > bare, "{corroborated} <= {bare}");
+    let conflicting = score(&["Doku Khamatovich Umarov", "--dob", "1990"]);
+    assert!(conflicting < bare, "{conflicting} >= {bare}");
+
+    let generic: Value = serde_json::from_str(&ok(cordon(
+        dir.path(),
+        &["screen", "--list", &list, "--json", "TRADING COMPANY LLC"],
+    )))
+    .unwrap();
+    assert!(
+        generic["matches"].as_array().unwrap().is_empty(),
+        "{generic}"
+    );
+}
+
+#[test]
+fn screen_rejects_bad_options_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["screen", "X", "--dob", "yesterday"],
+        vec!["screen", "X", "--country", "Atlantis"],
+        vec!["screen", "X", "--type", "boat"],
+        vec!["screen", "  "],
+        vec!["screen", "X", "--list", "/nonexistent.xml"],
+        vec!["frobnicate"],
+    ] {
+        let output = cordon(dir.path(), &args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn compare_pairs_prints_one_line_per_pair_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    std::fs::write(
+        &pairs,
+        "name1,name2,schema\nTohir Yoʻldoshev,Тахир Юлдашев,person\nACME CORP,BETA CORP,organization\n,missing,\nMuhammad Ali,Mohammed Ali,\nA,B,spaceship\n",
+    )
+    .unwrap();
+    let lines = json_lines(&ok(cordon(
+        dir.path(),
+        &["compare", "--pairs", pairs.to_str().unwrap(), "--json"],
+    )));
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["match"], true, "{}", lines[0]);
+    assert_eq!(lines[1]["match"], false, "{}", lines[1]);
+    assert!(lines[2]["error"].is_string());
+    assert_eq!(lines[3]["match"], true, "{}", lines[3]);
+    assert!(lines[4]["error"].as_str().unwrap().contains("spaceship"));
+    for line in [&lines[0], &lines[1], &lines[3]] {
+        let score = line["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+    }
+}
+
+#[test]
+fn batch_screens_every_row_keeps_order_and_survives_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("customers.csv");
+    std::fs::write(
+        &input,
+        "id,name,dob,country,type\n\
+         c1,Doku Umarov,1964,RU,person\n\
+         c2,Jane Example,not-a-date,GB,person\n\
+         c3,,1970,,\n\
+         c4,Умаров Доку,13.04.1964,,\n\
+         c5,Ayman al-Zawahiri,1951,Egypt,\n",
+    )
+    .unwrap();
+    let output_path = dir.path().join("out.jsonl");
+    let output = cordon(
+        dir.path(),
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output_path.to_str().unwrap(),
+            "--list",
+            &un(),
+        ],
+    );
+    let warnings = stderr(&output);
+    ok(output);
+    assert!(warnings.contains("not-a-date"), "{warnings}");
+    let lines = json_lines(&std::fs::read_to_string(&output_path).unwrap());
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3", "c4", "c5"]);
+    let best = |i: usize| {
+        lines[i]["matches"][0]["source_id"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(best(0), "QDi.290");
+    assert!(
+        lines[1]["matches"].as_array().unwrap().is_empty(),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2]["error"].as_str().unwrap().contains("line 4"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(best(3), "QDi.290");
+    assert_eq!(best(4), "QDi.006");
+    for line in lines.iter().filter(|l| l["matches"].is_array()) {
+        for m in line["matches"].as_array().unwrap() {
+            for key in [
+                "source",
+                "source_id",
+                "entity_id",
+                "name",
+                "matched_name",
+                "score",
+                "explanation",
+            ] {
+                assert!(!m[key].is_null(), "{key} missing in {m}");
+            }
+        }
+    }
+}
+
+#[test]
+fn batch_reads_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": 1, \"name\": \"Doku Umarov\"}\nnot json\n{\"id\": 3, \"name\": \"Nobody Inparticular\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    ok(cordon(
+        dir.path(),
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--list",
+            &un(),
+        ],
+    ));
+    let lines = json_lines(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 1);
+    assert_eq!(lines[0]["matches"][0]["source_id"], "QDi.290");
+    assert!(lines[1]["error"].as_str().unwrap().contains("line 2"));
+    assert_eq!(lines[2]["id"], 3);
+}
