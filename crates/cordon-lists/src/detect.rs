@@ -61,17 +61,20 @@ impl Format {
     /// Reads a format name as given in `--list FORMAT:PATH`.
     pub fn from_name(name: &str) -> Option<Format> {
         let name = name.to_ascii_lowercase();
-        Format::ALL.into_iter().find(|f| f.name() == name).or(match name.as_str() {
-            "un" => Some(Format::UnXml),
-            "ofac" | "sdn" => Some(Format::OfacCsv),
-            "uk" | "hmt" => Some(Format::UkCsv),
-            "eu" => Some(Format::EuCsv),
-            "ca" | "canada" | "sema" => Some(Format::CanadaXml),
-            "csl" => Some(Format::UsCsl),
-            "ftm" | "opensanctions" => Some(Format::FtmJson),
-            "generic" => Some(Format::GenericCsv),
-            _ => None,
-        })
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .or(match name.as_str() {
+                "un" => Some(Format::UnXml),
+                "ofac" | "sdn" => Some(Format::OfacCsv),
+                "uk" | "hmt" => Some(Format::UkCsv),
+                "eu" => Some(Format::EuCsv),
+                "ca" | "canada" | "sema" => Some(Format::CanadaXml),
+                "csl" => Some(Format::UsCsl),
+                "ftm" | "opensanctions" => Some(Format::FtmJson),
+                "generic" => Some(Format::GenericCsv),
+                _ => None,
+            })
     }
 }
 
@@ -108,7 +111,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
     if first_line.contains("Entity_logical_id") || first_line.contains("Naal_wholename") {
         return Ok(Format::EuCsv);
     }
-    if first_line.starts_with("source,entity_number,type") || first_line.starts_with("_id,source,entity_number") {
+    if first_line.starts_with("source,entity_number,type")
+        || first_line.starts_with("_id,source,entity_number")
+    {
         return Ok(Format::UsCsl);
     }
     if looks_like_ofac_sdn(first_line) {
@@ -116,7 +121,10 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
     }
     if first_line.contains(',') || first_line.contains(';') || first_line.contains('\t') {
         let lower = first_line.to_ascii_lowercase();
-        if lower.split([',', ';', '\t']).any(|c| c.trim_matches('"').trim() == "name") {
+        if lower
+            .split([',', ';', '\t'])
+            .any(|c| c.trim_matches('"').trim() == "name")
+        {
             return Ok(Format::GenericCsv);
         }
     }
@@ -132,7 +140,11 @@ fn detect_xml(head: &str) -> Result<Format> {
     if head.contains("<sdnList") {
         return Ok(Format::OfacXml);
     }
-    if head.contains("<export") && (head.contains("sanctionEntity") || head.contains("globalFileId") || head.contains("fsd")) {
+    if head.contains("<export")
+        && (head.contains("sanctionEntity")
+            || head.contains("globalFileId")
+            || head.contains("fsd"))
+    {
         return Ok(Format::EuXml);
     }
     if head.contains("<sanctionEntity") {
@@ -171,13 +183,19 @@ mod tests {
 
     #[test]
     fn detects_by_content() {
-        assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST>").unwrap(), Format::UnXml);
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST>").unwrap(),
+            Format::UnXml
+        );
         assert_eq!(detect(b"<sdnList xmlns=\"x\">").unwrap(), Format::OfacXml);
         assert_eq!(
             detect(b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ").unwrap(),
             Format::OfacCsv
         );
-        assert_eq!(detect(b"id,name,dob\n1,A,1970").unwrap(), Format::GenericCsv);
+        assert_eq!(
+            detect(b"id,name,dob\n1,A,1970").unwrap(),
+            Format::GenericCsv
+        );
         assert!(detect(b"hello world").is_err());
         assert!(detect(b"<html><body>").is_err());
     }

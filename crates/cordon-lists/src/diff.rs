@@ -205,7 +205,10 @@ mod tests {
         let b = Entity::new("un", "2", Schema::Person);
         let mut a2 = a.clone();
         a2.designation.remarks = Some("new remark".into());
-        let d = diff(&list(vec![a, b]), &list(vec![a2, Entity::new("un", "3", Schema::Organization)]));
+        let d = diff(
+            &list(vec![a, b]),
+            &list(vec![a2, Entity::new("un", "3", Schema::Organization)]),
+        );
         assert_eq!(d.added[0].source_id, "3");
         assert_eq!(d.removed[0].source_id, "2");
         assert_eq!(d.changed[0].fields.len(), 1);

@@ -48,7 +48,14 @@ pub fn text(reader: &Reader<&[u8]>, event: &quick_xml::events::BytesText<'_>) ->
         .unescape()
         .map_err(|e| error_at(reader, format!("bad text or entity: {e}")))?;
     if text.len() > crate::MAX_FIELD_BYTES {
-        return Err(error_at(reader, format!("a field of {} bytes is larger than the {} byte limit", text.len(), crate::MAX_FIELD_BYTES)));
+        return Err(error_at(
+            reader,
+            format!(
+                "a field of {} bytes is larger than the {} byte limit",
+                text.len(),
+                crate::MAX_FIELD_BYTES
+            ),
+        ));
     }
     Ok(text.into_owned())
 }

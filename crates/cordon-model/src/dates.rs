@@ -28,8 +28,18 @@ pub fn month_from_name(word: &str) -> Option<u8> {
     let index = MONTHS.iter().position(|m| lower.starts_with(m))?;
     // "sept" and full names are fine; reject words that merely start like a month ("marble").
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ][index];
     if full.starts_with(&lower) || lower == "sept" {
         Some(index as u8 + 1)
@@ -45,7 +55,15 @@ pub fn parse_loose(text: &str) -> Option<BirthDate> {
         return None;
     }
     let lower = text.to_ascii_lowercase();
-    for prefix in ["circa", "ca.", "c.", "approximately", "approx.", "approx", "about"] {
+    for prefix in [
+        "circa",
+        "ca.",
+        "c.",
+        "approximately",
+        "approx.",
+        "approx",
+        "about",
+    ] {
         if let Some(rest) = lower.strip_prefix(prefix) {
             let inner = parse_single(rest.trim())?;
             return Some(BirthDate {
@@ -103,7 +121,12 @@ pub fn parse_single(text: &str) -> Option<PartialDate> {
     // ISO with single-digit parts: 1969-7-16
     let dashed: Vec<&str> = text.split('-').collect();
     if dashed.len() >= 2 && dashed[0].len() == 4 {
-        return numeric(dashed[0], dashed.get(1).copied(), dashed.get(2).copied(), dashed.len());
+        return numeric(
+            dashed[0],
+            dashed.get(1).copied(),
+            dashed.get(2).copied(),
+            dashed.len(),
+        );
     }
     // Day first: 16.07.1969, 16/07/1969, 00/00/1980, 07/1969
     for sep in ['.', '/'] {
@@ -119,7 +142,12 @@ pub fn parse_single(text: &str) -> Option<PartialDate> {
 }
 
 /// Builds a date from year, month and day strings where `0`/`00` means unknown.
-fn numeric(year: &str, month: Option<&str>, day: Option<&str>, count: usize) -> Option<PartialDate> {
+fn numeric(
+    year: &str,
+    month: Option<&str>,
+    day: Option<&str>,
+    count: usize,
+) -> Option<PartialDate> {
     let year: i32 = digits(year)?;
     let month: Option<u8> = match month {
         Some(m) => Some(digits(m)?),
@@ -214,7 +242,15 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_read() {
-        for text in ["", "abc", "32.01.1969", "1969-02-30", "Marble 1969", "12345", "1969-1-2-3"] {
+        for text in [
+            "",
+            "abc",
+            "32.01.1969",
+            "1969-02-30",
+            "Marble 1969",
+            "12345",
+            "1969-1-2-3",
+        ] {
             assert_eq!(show(text), None, "{text}");
         }
     }

@@ -132,7 +132,10 @@ fn import(paths: &[String], json: bool, data_dir: &Path) -> Result<()> {
             origin: &list.origin,
         })?;
         if json {
-            println!("{}", json!({"created": outcome.created, "version": outcome.version}));
+            println!(
+                "{}",
+                json!({"created": outcome.created, "version": outcome.version})
+            );
         } else if outcome.created {
             println!(
                 "imported {} ({} entities, {} names)",
@@ -162,7 +165,10 @@ fn show(json: bool, data_dir: &Path) -> Result<()> {
         return Ok(());
     }
     if versions.is_empty() {
-        println!("no lists imported in {} (commands fall back to the demo list)", data_dir.display());
+        println!(
+            "no lists imported in {} (commands fall back to the demo list)",
+            data_dir.display()
+        );
     }
     for v in &versions {
         println!(
@@ -185,7 +191,10 @@ fn show(json: bool, data_dir: &Path) -> Result<()> {
                 status.last_attempt,
                 status.last_success.as_deref().unwrap_or("never")
             ),
-            None => println!("{}: up to date as of {}", status.source, status.last_attempt),
+            None => println!(
+                "{}: up to date as of {}",
+                status.source, status.last_attempt
+            ),
         }
     }
     Ok(())

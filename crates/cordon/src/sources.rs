@@ -38,8 +38,8 @@ pub fn split_spec(spec: &str) -> (Option<Format>, &str) {
 
 /// Reads a file into memory, refusing absurd sizes.
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
     if meta.len() > MAX_LIST_BYTES {
         return Err(InputError::new(format!(
             "{}: {} bytes is larger than the {} byte limit for a list file",
@@ -115,7 +115,11 @@ pub fn load(spec: &str) -> Result<LoadedList> {
     };
     if format == Format::OfacCsv {
         if let Some(dir) = path.parent() {
-            if let Some(mut files) = ofac_files(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
+            if let Some(mut files) = ofac_files(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }) {
                 if same_file(&files.sdn, path) {
                     files.sdn = path.to_path_buf();
                     return load_ofac_set(files, path);
@@ -148,8 +152,9 @@ fn load_ofac_set(files: OfacFiles, origin: &Path) -> Result<LoadedList> {
     let add = optional(&files.add)?;
     let alt = optional(&files.alt)?;
     let comments = optional(&files.comments)?;
-    let list = cordon_lists::ofac::read_csv_set(&sdn, add.as_deref(), alt.as_deref(), comments.as_deref())
-        .map_err(|e| InputError::new(format!("{} (ofac-csv): {e}", origin.display())))?;
+    let list =
+        cordon_lists::ofac::read_csv_set(&sdn, add.as_deref(), alt.as_deref(), comments.as_deref())
+            .map_err(|e| InputError::new(format!("{} (ofac-csv): {e}", origin.display())))?;
     let parts: Vec<&[u8]> = [Some(&sdn), add.as_ref(), alt.as_ref(), comments.as_ref()]
         .into_iter()
         .map(|p| p.map_or(&[][..], |v| v.as_slice()))

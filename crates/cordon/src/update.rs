@@ -104,7 +104,10 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
                     .find(official.source)
                     .map(|v| format!("still serving {}", v.label()))
                     .unwrap_or_else(|_| "no earlier version stored".into());
-                eprintln!("{}: STALE: update failed: {message}; {serving}", official.source);
+                eprintln!(
+                    "{}: STALE: update failed: {message}; {serving}",
+                    official.source
+                );
                 failed.push(official.source);
             }
         }
@@ -119,9 +122,9 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
 fn parse_overrides(urls: &[String]) -> Result<Vec<(String, String)>> {
     urls.iter()
         .map(|spec| {
-            let (source, url) = spec.split_once('=').ok_or_else(|| {
-                InputError::new(format!("--url {spec}: expected SOURCE=URL"))
-            })?;
+            let (source, url) = spec
+                .split_once('=')
+                .ok_or_else(|| InputError::new(format!("--url {spec}: expected SOURCE=URL")))?;
             Ok((source.to_string(), url.to_string()))
         })
         .collect()
@@ -134,7 +137,11 @@ fn update_one(
     url: &str,
 ) -> Result<String> {
     let (list, parts) = if official.format == Format::OfacCsv {
-        let base = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+        let base = if url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        };
         let mut files = Vec::new();
         for (index, name) in OFAC_FILES.iter().enumerate() {
             let upper = format!("{base}{name}");
@@ -167,7 +174,11 @@ fn update_one(
         origin: url,
     })?;
     Ok(if outcome.created {
-        format!("imported {} ({} entities)", outcome.version.label(), list.entities.len())
+        format!(
+            "imported {} ({} entities)",
+            outcome.version.label(),
+            list.entities.len()
+        )
     } else {
         format!("unchanged ({})", outcome.version.label())
     })
@@ -181,7 +192,11 @@ fn verify(
     list: &cordon_lists::ParsedList,
 ) -> Result<()> {
     if list.source != official.source {
-        bail!("the file is a {} list, expected {}", list.source, official.source);
+        bail!(
+            "the file is a {} list, expected {}",
+            list.source,
+            official.source
+        );
     }
     if list.entities.is_empty() {
         bail!("the file holds no entities");
@@ -209,7 +224,10 @@ fn download(client: &reqwest::blocking::Client, url: &str) -> Result<Vec<u8>> {
     if !status.is_success() {
         bail!("{url}: HTTP {status}");
     }
-    if response.content_length().is_some_and(|n| n > MAX_DOWNLOAD_BYTES) {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_DOWNLOAD_BYTES)
+    {
         bail!("{url}: larger than {MAX_DOWNLOAD_BYTES} bytes");
     }
     let mut body = Vec::new();

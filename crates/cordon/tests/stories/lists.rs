@@ -36,7 +36,12 @@ fn inspect_reads_sdn_csv_file_with_its_siblings() {
     let dir = tempfile::tempdir().unwrap();
     let out = ok(cordon(
         dir.path(),
-        &["lists", "inspect", &data("lists/ofac/sdn_legacy_csv_2021/sdn.csv"), "--json"],
+        &[
+            "lists",
+            "inspect",
+            &data("lists/ofac/sdn_legacy_csv_2021/sdn.csv"),
+            "--json",
+        ],
     ));
     let list = &json_lines(&out)[0];
     // alt.csv aliases are read too: far more names than entries.
@@ -102,7 +107,9 @@ fn diff_un_snapshots_reports_exact_additions_and_removals() {
     assert_eq!(added.len(), 130);
     assert_eq!(added.iter().filter(|id| id.starts_with("IRe.")).count(), 78);
     assert_eq!(added.iter().filter(|id| id.starts_with("IRi.")).count(), 43);
-    for id in ["HTe.001", "HTe.002", "HTi.008", "HTi.009", "QDi.436", "SDi.007", "SDi.010"] {
+    for id in [
+        "HTe.001", "HTe.002", "HTi.008", "HTi.009", "QDi.436", "SDi.007", "SDi.010",
+    ] {
         assert!(added.contains(&id.to_string()), "{id} missing from added");
     }
     let changed = diff["changed"].as_array().unwrap();
@@ -115,12 +122,34 @@ fn diff_un_snapshots_reports_exact_additions_and_removals() {
 #[test]
 fn import_show_and_diff_stored_versions() {
     let dir = tempfile::tempdir().unwrap();
-    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2025-04-19.xml")]));
-    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2026-02-27.xml")]));
+    ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2025-04-19.xml"),
+        ],
+    ));
+    ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2026-02-27.xml"),
+        ],
+    ));
     // The same content again stores nothing new.
-    let again = ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2026-02-27.xml")]));
+    let again = ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2026-02-27.xml"),
+        ],
+    ));
     assert!(again.contains("unchanged"), "{again}");
-    let shown: Value = serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    let shown: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
     let versions = shown["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1]["version"], "2026-02-27");
@@ -142,18 +171,25 @@ fn bad_input_exits_2_and_imports_nothing() {
     let bytes = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
     std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
     let good = data("lists/un/un_consolidated_2025-04-19.xml");
-    let output = cordon(dir.path(), &["lists", "import", &good, bad.to_str().unwrap()]);
+    let output = cordon(
+        dir.path(),
+        &["lists", "import", &good, bad.to_str().unwrap()],
+    );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(message.contains("truncated.xml"), "{message}");
     assert!(message.contains("byte"), "{message}");
     // Nothing was imported, not even the good file given first.
-    let shown: Value = serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    let shown: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
     assert!(shown["versions"].as_array().unwrap().is_empty());
 
     let not_a_list = dir.path().join("notes.txt");
     std::fs::write(&not_a_list, "hello\nworld\n").unwrap();
-    let output = cordon(dir.path(), &["lists", "inspect", not_a_list.to_str().unwrap()]);
+    let output = cordon(
+        dir.path(),
+        &["lists", "inspect", not_a_list.to_str().unwrap()],
+    );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("notes.txt"));
 
@@ -166,7 +202,12 @@ fn invalid_utf8_list_is_recovered_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let output = cordon(
         dir.path(),
-        &["lists", "inspect", &data("lists/un/malformed/un_consolidated_2025-08-16_invalid_utf8.xml"), "--json"],
+        &[
+            "lists",
+            "inspect",
+            &data("lists/un/malformed/un_consolidated_2025-08-16_invalid_utf8.xml"),
+            "--json",
+        ],
     );
     let out = ok(output.clone());
     assert!(stderr(&output).contains("UTF-8"), "{}", stderr(&output));
@@ -187,7 +228,10 @@ fn serve(files: Vec<(String, Vec<u8>)>, requests: usize) -> (String, std::thread
             let n = stream.read(&mut buffer).unwrap_or(0);
             let request = String::from_utf8_lossy(&buffer[..n]);
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let body = files.iter().find(|(p, _)| *p == path).map(|(_, b)| b.clone());
+            let body = files
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, b)| b.clone());
             let (status, body) = match body {
                 Some(body) => ("200 OK", body),
                 None => ("404 Not Found", b"not found".to_vec()),
@@ -209,33 +253,61 @@ fn update_downloads_verifies_imports_and_goes_stale_on_failure() {
     let un = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
     let (base, server) = serve(vec![("/un.xml".into(), un)], 1);
     let url = format!("un={base}/un.xml");
-    let out = ok(cordon(dir.path(), &["lists", "update", "--source", "un", "--url", &url]));
+    let out = ok(cordon(
+        dir.path(),
+        &["lists", "update", "--source", "un", "--url", &url],
+    ));
     assert!(out.contains("imported un@2026-02-27"), "{out}");
     server.join().unwrap();
 
     // The publisher now fails: the last good version keeps serving, the list is stale.
     let (base, server) = serve(vec![], 1);
     let url = format!("un={base}/un.xml");
-    let output = cordon(dir.path(), &["lists", "update", "--source", "un", "--url", &url]);
+    let output = cordon(
+        dir.path(),
+        &["lists", "update", "--source", "un", "--url", &url],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("STALE"), "{}", stderr(&output));
-    assert!(stderr(&output).contains("still serving un@2026-02-27"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("still serving un@2026-02-27"),
+        "{}",
+        stderr(&output)
+    );
     server.join().unwrap();
-    let shown: Value = serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    let shown: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
     assert_eq!(shown["versions"].as_array().unwrap().len(), 1);
-    assert!(shown["updates"][0]["last_error"].as_str().unwrap().contains("404"));
+    assert!(shown["updates"][0]["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("404"));
     assert!(shown["updates"][0]["last_success"].is_string());
 }
 
 #[test]
 fn update_refuses_a_truncated_download() {
     let dir = tempfile::tempdir().unwrap();
-    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2026-02-27.xml")]));
+    ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2026-02-27.xml"),
+        ],
+    ));
     let demo = include_bytes!("../../demo/demo_un.xml").to_vec();
     let (base, server) = serve(vec![("/un.xml".into(), demo)], 1);
     let url = format!("un={base}/un.xml");
-    let output = cordon(dir.path(), &["lists", "update", "--source", "un", "--url", &url]);
+    let output = cordon(
+        dir.path(),
+        &["lists", "update", "--source", "un", "--url", &url],
+    );
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("less than half"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("less than half"),
+        "{}",
+        stderr(&output)
+    );
     server.join().unwrap();
 }
