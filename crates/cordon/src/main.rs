@@ -45,7 +45,11 @@ impl std::fmt::Display for Finding {
 impl std::error::Error for Finding {}
 
 #[derive(Parser)]
-#[command(name = "cordon", version, about = "Screen people, organisations and transfers against terrorist-financing designations")]
+#[command(
+    name = "cordon",
+    version,
+    about = "Screen people, organisations and transfers against terrorist-financing designations"
+)]
 struct Cli {
     /// Where Cordon keeps its database (list versions). Default: the per-user data folder.
     #[arg(long, global = true, env = "CORDON_DATA_DIR", value_name = "DIR")]
