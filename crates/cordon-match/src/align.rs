@@ -28,7 +28,7 @@ const CREDIT_BOOST: f32 = 0.05;
 /// Credit of a full token matched only by an initial (the initial confirms one letter).
 const INITIAL_FULL_CREDIT: f32 = 0.5;
 /// Factor when only one distinctive token corresponds although a side has several.
-const SINGLE_TOKEN_FACTOR: f32 = 0.86;
+const SINGLE_TOKEN_FACTOR: f32 = 0.82;
 /// Factor when only non-distinctive tokens (legal forms, generic words, particles) correspond.
 const GENERIC_ONLY_FACTOR: f32 = 0.3;
 /// Factor when the corresponding tokens are shuffled (not the same order, nor a rotation).

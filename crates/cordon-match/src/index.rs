@@ -13,8 +13,8 @@ use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query, romanized_variants, split_tokens, QPos, QueryShape};
 use crate::qualifiers::{assess, combine, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR};
 use crate::token::{
-    is_distinctive, key_hash, key_hash_parts, kind_weight, phonetic_hash, token_sim, OwnedToken,
-    TokenView, MIN_TOKEN_SIM,
+    is_distinctive, key_hash, key_hash_parts, kind_weight, phonetic_hash, skeleton_hash, token_sim,
+    OwnedToken, TokenView, MIN_TOKEN_SIM,
 };
 use crate::{Match, Query, ScreenOptions};
 use ahash::AHashMap;
@@ -28,6 +28,8 @@ use std::cell::RefCell;
 const LIST_VARIANTS: usize = 3;
 /// Most names fully scored per query.
 const MAX_CANDIDATES: usize = 32;
+/// Most name records of one entity scored per query.
+const MAX_PER_ENTITY: u8 = 2;
 /// Most names scored when many tie with the best.
 const MAX_TIED: usize = 128;
 /// Margin kept below the threshold when qualifiers (which can raise a score) are given.
@@ -56,6 +58,7 @@ struct Vocab {
     phon: Vec<u64>,
     group_ranges: Vec<(u32, u32)>,
     groups: Vec<u32>,
+    skel: Vec<u64>,
     /// True for tokens of list names (false for tokens that only occur as a joined pair).
     in_name: Vec<bool>,
 }
@@ -80,7 +83,7 @@ impl Vocab {
 
     /// Kind, weight, phonetic key and equivalence groups of every token, in parallel.
     fn compute_features(&mut self) {
-        let features: Vec<(TokenKind, u64, &'static [u32])> = self
+        let features: Vec<(TokenKind, u64, &'static [u32], u64)> = self
             .text
             .par_iter()
             .map(|t| {
@@ -88,10 +91,12 @@ impl Vocab {
                     cordon_names::token_kind(t),
                     phonetic_hash(t),
                     cordon_names::equivalence_groups(t),
+                    skeleton_hash(t),
                 )
             })
             .collect();
-        for (t, (kind, phon, groups)) in self.text.iter().zip(features) {
+        for (t, (kind, phon, groups, skel)) in self.text.iter().zip(features) {
+            self.skel.push(skel);
             self.kind.push(kind);
             self.weight.push(kind_weight(kind, t));
             self.phon.push(phon);
@@ -110,6 +115,8 @@ impl Vocab {
             weight: self.weight.get(i).copied().unwrap_or(1.0),
             phon: self.phon.get(i).copied().unwrap_or(0),
             groups: self.groups.get(gs as usize..ge as usize).unwrap_or(&[]),
+            skel: self.skel.get(i).copied().unwrap_or(0),
+            vowelless: false,
         }
     }
 }
@@ -177,8 +184,12 @@ pub struct Index {
     identifiers: AHashMap<String, SmallVec<[u32; 1]>>,
 }
 
-/// Pushes the retrieval keys of a token.
-fn token_keys(text: &str, phon: u64, groups: &[u32], out: &mut SmallVec<[u64; 32]>) {
+/// Pushes the retrieval keys of a token (its consonant skeleton too when `skel` is set).
+fn token_keys(t: &TokenView<'_>, skel: bool, out: &mut SmallVec<[u64; 32]>) {
+    let (text, phon, groups) = (t.text, t.phon, t.groups);
+    if skel && t.skel != 0 {
+        out.push(t.skel);
+    }
     let b = text.as_bytes();
     out.push(key_hash(0, b));
     if b.len() >= 3 && b.len() <= 40 {
@@ -358,7 +369,7 @@ impl Index {
             .flat_map_iter(|id| {
                 let v = vocab.view(id);
                 let mut keys = SmallVec::new();
-                token_keys(v.text, v.phon, v.groups, &mut keys);
+                token_keys(&v, true, &mut keys);
                 keys.into_iter().map(move |k| (k, id))
             })
             .collect();
@@ -432,7 +443,7 @@ impl Index {
     ) {
         let mut keys = SmallVec::new();
         for t in spellings {
-            token_keys(t.text, t.phon, t.groups, &mut keys);
+            token_keys(t, t.vowelless, &mut keys);
         }
         keys.sort_unstable();
         keys.dedup();
@@ -559,12 +570,12 @@ impl Index {
         for pos in &mut shape.positions {
             for t in &mut pos.alts {
                 if let Some(&id) = self.vocab.ids.get(t.text.as_str()) {
-                    t.weight = self
-                        .vocab
-                        .weight
-                        .get(id as usize)
-                        .copied()
-                        .unwrap_or(t.weight);
+                    let i = id as usize;
+                    let listed = self.vocab.weight.get(i).copied().unwrap_or(t.weight);
+                    let kind = self.vocab.kind.get(i).copied().unwrap_or(t.kind);
+                    // The list's rarity, on the query token's own kind.
+                    let rarity = listed / kind_weight(kind, &t.text).max(f32::EPSILON);
+                    t.weight = kind_weight(t.kind, &t.text) * rarity;
                 }
             }
         }
@@ -603,7 +614,7 @@ impl Index {
         let unknown: SmallVec<[TokenView<'_>; 4]> = pos
             .alts
             .iter()
-            .filter(|t| !self.known(&t.text))
+            .filter(|t| t.vowelless || !self.known(&t.text))
             .map(OwnedToken::view)
             .collect();
         out.clear();
@@ -612,7 +623,11 @@ impl Index {
             self.expand(&unknown, out, seen, stamp);
             // `expand` numbered the unknown spellings; map back to the position's spellings.
             let alt_index: SmallVec<[u8; 4]> = (0..pos.alts.len())
-                .filter(|&i| pos.alts.get(i).is_some_and(|t| !self.known(&t.text)))
+                .filter(|&i| {
+                    pos.alts
+                        .get(i)
+                        .is_some_and(|t| t.vowelless || !self.known(&t.text))
+                })
                 .map(|i| i as u8)
                 .collect();
             for (_, cell) in out.iter_mut() {
@@ -620,6 +635,9 @@ impl Index {
             }
         }
         for (alt, t) in pos.alts.iter().enumerate() {
+            if t.vowelless {
+                continue;
+            }
             let Some(&id) = self.vocab.ids.get(t.text.as_str()) else {
                 continue;
             };
@@ -720,10 +738,11 @@ impl Index {
         }
     }
 
-    /// The records to score: best first, at most two per entity, [`MAX_CANDIDATES`]
+    /// The records to score: best first, at most [`MAX_PER_ENTITY`] per entity (one per name), [`MAX_CANDIDATES`]
     /// of them plus any tied with the best.
     fn select(&self, ranked: &[(u32, f32)]) -> Vec<u32> {
         let mut per_entity: AHashMap<u32, u8> = AHashMap::new();
+        let mut per_name: AHashMap<(u32, u16), u8> = AHashMap::new();
         let top = ranked.first().map_or(0.0, |r| r.1);
         let mut out = Vec::new();
         for &(rid, acc) in ranked {
@@ -733,9 +752,12 @@ impl Index {
             let Some(r) = self.records.get(rid as usize) else {
                 continue;
             };
+            // Variants of one long alias must not crowd out the entity's other names.
             let n = per_entity.entry(r.entity).or_insert(0);
-            if *n < 2 {
+            let m = per_name.entry((r.entity, r.name)).or_insert(0);
+            if *n < MAX_PER_ENTITY && *m < 1 {
                 *n += 1;
+                *m += 1;
                 out.push(rid);
             }
         }

@@ -89,9 +89,62 @@ pub(crate) fn split_tokens(variant: &str) -> impl Iterator<Item = &str> {
         .take(MAX_TOKENS)
 }
 
+/// True when every letter token of the name is in a script that leaves short
+/// vowels unwritten (Arabic, Hebrew): the romanised vowels are guesses.
+pub(crate) fn is_vowelless(normal: &str) -> bool {
+    let mut any = false;
+    for t in normal.split(' ').filter(|t| !t.is_empty()) {
+        match cordon_names::script_of(t) {
+            cordon_names::Script::Arabic | cordon_names::Script::Hebrew => any = true,
+            cordon_names::Script::Digits => {}
+            _ => return false,
+        }
+    }
+    any
+}
+
+fn token(text: &str, vowelless: bool) -> OwnedToken {
+    let mut t = OwnedToken::new(text);
+    t.vowelless = vowelless;
+    t
+}
+
+/// Romanised syllables of the name's Han, Hangul and kana tokens: they are
+/// name syllables even when they spell a Latin particle, title or short legal
+/// form ("bin", "gen", "da", "sa").
+fn cjk_syllables(normal: &str) -> Vec<String> {
+    use cordon_names::Script;
+    let mut out = Vec::new();
+    for t in normal.split(' ') {
+        if matches!(
+            cordon_names::script_of(t),
+            Script::Han | Script::Hangul | Script::Kana
+        ) {
+            for v in cordon_names::romanize(t) {
+                out.extend(v.split(' ').map(str::to_string));
+            }
+        }
+    }
+    out
+}
+
+/// A query token, its kind corrected when it is a CJK syllable.
+fn query_token(text: &str, vowelless: bool, cjk: &[String]) -> OwnedToken {
+    let mut t = token(text, vowelless);
+    let misread = matches!(t.kind, TokenKind::Particle | TokenKind::Honorific)
+        || (t.kind == TokenKind::LegalForm && text.len() <= 3);
+    if misread && cjk.iter().any(|c| c == text) {
+        t.kind = TokenKind::Name;
+        t.weight = crate::token::kind_weight(TokenKind::Name, text);
+    }
+    t
+}
+
 /// Prepares a query: its variants merged into shapes, primary shape first.
 pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
     let (normal, variants) = romanized_variants(text, MAX_QUERY_VARIANTS);
+    let vowelless = is_vowelless(&normal);
+    let cjk = cjk_syllables(&normal);
     let mut shapes: Vec<QueryShape> = Vec::new();
     for v in &variants {
         let tokens: SmallVec<[&str; 8]> = split_tokens(v).collect();
@@ -104,7 +157,7 @@ pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
         {
             for (pos, t) in shape.positions.iter_mut().zip(&tokens) {
                 if pos.alts.len() < MAX_ALTS && !pos.alts.iter().any(|a| a.text == *t) {
-                    pos.alts.push(OwnedToken::new(t));
+                    pos.alts.push(query_token(t, vowelless, &cjk));
                 }
             }
         } else if shapes.len() < MAX_SHAPES {
@@ -114,7 +167,7 @@ pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
                 positions: tokens
                     .iter()
                     .map(|t| QPos {
-                        alts: std::iter::once(OwnedToken::new(t)).collect(),
+                        alts: std::iter::once(query_token(t, vowelless, &cjk)).collect(),
                     })
                     .collect(),
             });
@@ -126,10 +179,11 @@ pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
 /// Prepares a name as plain token sequences, one per variant (the list side of `compare`).
 pub(crate) fn prepare_variants(text: &str, max: usize) -> Vec<(String, bool, Vec<OwnedToken>)> {
     let (normal, variants) = romanized_variants(text, max);
+    let vowelless = is_vowelless(&normal);
     variants
         .into_iter()
         .map(|v| {
-            let tokens = split_tokens(&v).map(OwnedToken::new).collect();
+            let tokens = split_tokens(&v).map(|t| token(t, vowelless)).collect();
             let translit = v != normal;
             (v, translit, tokens)
         })

@@ -54,6 +54,11 @@ pub(crate) struct TokenView<'a> {
     /// Hash of the phonetic key; 0 when the key is too short to mean anything.
     pub phon: u64,
     pub groups: &'a [u32],
+    /// Hash of the consonant skeleton; 0 when it has fewer than two consonants.
+    pub skel: u64,
+    /// Romanised from a script that leaves short vowels unwritten (Arabic, Hebrew):
+    /// its vowels are guesses, so a shared consonant skeleton is strong evidence.
+    pub vowelless: bool,
 }
 
 /// An owned token of a prepared name.
@@ -64,6 +69,8 @@ pub(crate) struct OwnedToken {
     pub weight: f32,
     pub phon: u64,
     pub groups: SmallVec<[u32; 4]>,
+    pub skel: u64,
+    pub vowelless: bool,
 }
 
 impl OwnedToken {
@@ -79,6 +86,8 @@ impl OwnedToken {
                 .iter()
                 .copied()
                 .collect(),
+            skel: skeleton_hash(text),
+            vowelless: false,
         }
     }
 
@@ -90,6 +99,8 @@ impl OwnedToken {
             weight: self.weight,
             phon: self.phon,
             groups: &self.groups,
+            skel: self.skel,
+            vowelless: self.vowelless,
         }
     }
 }
@@ -144,8 +155,73 @@ pub(crate) fn phonetic_hash(text: &str) -> u64 {
     }
 }
 
+/// Hash of the token's consonant skeleton (vowels dropped, digraphs folded), or 0
+/// when it has fewer than two consonants. The lowest bit tells three or more.
+pub(crate) fn skeleton_hash(text: &str) -> u64 {
+    let skel = loose_skeleton(text);
+    let consonants = skel.chars().count();
+    if consonants < 2 || text.len() < 3 {
+        return 0;
+    }
+    let h = key_hash(4, skel.as_bytes()) & !1;
+    if consonants >= 3 {
+        h | 1
+    } else {
+        h | 2
+    }
+}
+
+/// The consonant skeleton with the ambiguities of Arabic romanisation folded:
+/// a final -a/-ah (ta marbuta) dropped, ch = sh (French Alouche), q = k = g
+/// (Qadir, Kadir, Ghedeir), p = b.
+fn loose_skeleton(text: &str) -> String {
+    let trimmed = text.trim_end_matches(['a', 'e', 'i', 'o', 'u']);
+    let trimmed = trimmed
+        .strip_suffix('h')
+        .filter(|t| t.ends_with(['a', 'e']))
+        .unwrap_or(trimmed);
+    let mut out = String::with_capacity(trimmed.len());
+    for c in cordon_names::consonant_skeleton(trimmed).chars() {
+        let c = match c {
+            'C' => 'S',
+            'q' | 'g' => 'k',
+            'p' => 'b',
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Similarity of tokens that share a consonant skeleton when one side was
+/// romanised from a script without short vowels (three consonants or more).
+const SKELETON_SIM: f32 = 0.88;
+/// The same on a two-consonant skeleton (Emad / Imed, Mekki / Makki).
+const SHORT_SKELETON_SIM: f32 = 0.83;
+
 /// Similarity of two tokens and the rule behind it, or `None` below [`MIN_TOKEN_SIM`].
 pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
+    let plain = plain_sim(a, b);
+    if !(a.vowelless || b.vowelless) || a.skel == 0 || a.skel != b.skel {
+        return plain;
+    }
+    if !lengths_close(a.text, b.text) {
+        return plain;
+    }
+    let floor = if a.skel & 1 == 1 {
+        SKELETON_SIM
+    } else {
+        SHORT_SKELETON_SIM
+    };
+    match plain {
+        Some((s, rule)) if s >= floor => Some((s, rule)),
+        _ => Some((floor, Rule::Phonetic)),
+    }
+}
+
+fn plain_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
     if a.text == b.text {
         return Some((1.0, Rule::Exact));
     }
@@ -276,6 +352,20 @@ mod tests {
         assert_eq!(osa_distance(b"abcd", b"abdc", 2), Some(1));
         assert_eq!(osa_distance(b"kitten", b"sitting", 2), None);
         assert_eq!(osa_distance(b"kitten", b"sitting", 3), Some(3));
+    }
+
+    #[test]
+    fn skeletons_count_only_for_vowelless_romanisations() {
+        let arabic = |t: &str| {
+            let mut o = OwnedToken::new(t);
+            o.vowelless = true;
+            o
+        };
+        let (q, l) = (arabic("alush"), OwnedToken::new("alouche"));
+        assert!(token_sim(&q.view(), &l.view()).is_some_and(|s| s.0 >= SKELETON_SIM - 0.1));
+        let (q, l) = (arabic("astankazi"), OwnedToken::new("stanekzai"));
+        assert!(token_sim(&q.view(), &l.view()).is_some());
+        assert!(sim("astankazi", "stanekzai").is_none());
     }
 
     #[test]

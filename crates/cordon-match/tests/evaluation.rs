@@ -16,10 +16,10 @@ fn name_bench_f1_holds() {
         "name_bench at default: {:?}; best {:?}",
         report.at_default, report.best
     );
-    // Measured 0.853 at the default threshold (logic-v2: 0.79).
-    assert!(report.at_default.f1 >= 0.84, "F1 {:?}", report.at_default);
+    // Measured 0.862 at the default threshold (P 0.882, R 0.842; logic-v2: 0.79).
+    assert!(report.at_default.f1 >= 0.85, "F1 {:?}", report.at_default);
     assert!(
-        report.at_default.precision >= 0.85,
+        report.at_default.precision >= 0.87,
         "{:?}",
         report.at_default
     );
@@ -32,7 +32,8 @@ fn cross_script_pairs_pass() {
     assert_eq!(pairs.len(), 22);
     let report = eval::cross_script(&pairs);
     eprintln!("cross-script {}/{}", report.passed, report.pairs);
-    // Measured 18 of 22 (the Japanese and Hebrew-to-English pairs need name tables).
+    // Measured 18 of 22 (the file holds 22 pairs; the Japanese, Korean-hanja and
+    // Hebrew-to-English pairs need reading tables).
     assert!(report.passed >= 17, "{:?}", report.scores);
 }
 
@@ -46,9 +47,9 @@ fn un_original_script_names_find_their_entity() {
         "UN original-script recall {} ({}/{})",
         report.recall, report.found, report.queries
     );
-    // Measured 0.878 (logic-v2: 0.18).
+    // Measured 0.944 (356/377; logic-v2: 0.18).
     assert!(
-        report.recall >= 0.8,
+        report.recall >= 0.93,
         "recall {} misses {:?}",
         report.recall,
         report.misses
@@ -78,6 +79,6 @@ fn typos_and_reorderings_are_found_and_strangers_are_not() {
     assert_eq!(strangers.len(), 2_000);
     let alerts = eval::false_alerts(&index, &strangers);
     eprintln!("false alerts {}/{}", alerts.alerts, alerts.queries);
-    // Measured 0.21% against UN + OFAC (10,000 names).
-    assert!(alerts.rate <= 0.005, "{:?}", alerts.examples);
+    // Measured 0.22% against UN + OFAC (10,000 names; 0.22% on 20,000 of another seed).
+    assert!(alerts.rate <= 0.004, "{:?}", alerts.examples);
 }

@@ -127,6 +127,12 @@ fn skeleton_bytes(word: &[u8], mark_initial_vowel: bool) -> String {
                 push_symbol(&mut out, 'k');
                 (Some('s'), 1)
             }
+            // French "ou" between vowels is a w (Zarkaoui = Zarqawi).
+            (b'o', Some(b'u'), Some(n), _)
+                if is_vowel(n) && i > 0 && at(i - 1).is_some_and(is_vowel) =>
+            {
+                (Some('v'), 2)
+            }
             (b'w', _, _, _) => (Some('v'), 1),
             (b'j', _, _, _) => (Some('J'), 1),
             (b'h', None, _, _) if i > 0 && at(i - 1).is_some_and(is_vowel) => (None, 1),
@@ -228,6 +234,7 @@ mod tests {
             ("philip", "filip"),
             ("qodir", "kodir"),
             ("hassan", "hasan"),
+            ("zarkaoui", "zarqawi"),
         ];
         for (a, b) in same {
             assert_eq!(phonetic(a), phonetic(b), "{a} vs {b}");

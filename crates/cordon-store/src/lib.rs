@@ -1,5 +1,9 @@
-//! Storage for Cordon behind the [`Store`] trait: list versions today, with
-//! SQLite ([`SqliteStore`]) as the embedded default.
+//! Storage for Cordon behind the [`Store`] trait (list versions) and its
+//! sibling traits: [`AuditLog`] (a hash-chained, append-only record of every
+//! screening and decision), [`Decisions`] (analyst decisions with four eyes on
+//! true matches), [`ApiKeys`] (hashed API keys with roles) and [`Customers`]
+//! (the customer register and its alerts). SQLite ([`SqliteStore`]) is the
+//! embedded default and implements them all.
 //!
 //! Every import is one transaction: a failure or a kill leaves the previous
 //! version intact and serving. Re-importing identical content is recognised by
@@ -24,8 +28,24 @@
 use cordon_model::{Entity, ListCounts, ParsedList};
 use serde::Serialize;
 
+pub mod audit;
+mod canonical;
+pub mod customers;
+pub mod decisions;
+pub mod keys;
 mod sqlite;
+mod sqlite_audit;
+mod sqlite_customers;
+mod sqlite_decisions;
+mod sqlite_keys;
 
+pub use audit::{
+    AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry, PurgeOutcome,
+};
+pub use canonical::{canonical_json, sha256_hex};
+pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
+pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
+pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use sqlite::SqliteStore;
 
 /// Everything that can go wrong in the store.
@@ -53,6 +73,15 @@ pub enum Error {
     /// A requested version does not exist.
     #[error("no stored version matches {0}")]
     NotFound(String),
+    /// The caller may not do this (wrong role, or the same person confirming their own decision).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request conflicts with the stored state (confirming a confirmed decision...).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The input is not acceptable (empty name, bad field); the message names the field.
+    #[error("invalid input: {0}")]
+    Invalid(String),
     /// The data directory could not be prepared.
     #[error("data directory {path}: {source}")]
     Io {
@@ -167,4 +196,27 @@ pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// A timestamp with a fixed width (`2026-02-27T10:00:00.000000Z`), so that
+/// stored times sort as text in time order.
+pub fn timestamp(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00.000000Z".to_string())
+}
+
+/// Now, as a fixed-width [`timestamp`].
+pub fn timestamp_now() -> String {
+    timestamp(time::OffsetDateTime::now_utc())
+}
+
+/// SHA-256 of an entity's canonical JSON: changes whenever its designation
+/// (names, dates, remarks, ...) changes, which lifts false-positive decisions.
+pub fn entity_hash(entity: &Entity) -> String {
+    let value = serde_json::to_value(entity).unwrap_or(serde_json::Value::Null);
+    sha256_hex(canonical_json(&value).as_bytes())
 }

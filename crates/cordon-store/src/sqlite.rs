@@ -37,6 +37,73 @@ const MIGRATIONS: &[&str] = &[
         last_success TEXT,
         last_error TEXT
      );",
+    // 2: the hash-chained audit log; `audit_head` holds the newest entry so a
+    // cut-off tail is detected too.
+    "CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        caller TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        entry_hash TEXT NOT NULL
+     );
+     CREATE INDEX audit_log_at ON audit_log(at);
+     CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        entry_hash TEXT NOT NULL
+     );",
+    // 3: analyst decisions on hits.
+    "CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        party_key TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        entity_hash TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        state TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_by_person TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        confirmed_by TEXT,
+        confirmed_by_person TEXT,
+        confirmed_at TEXT,
+        expires_at TEXT
+     );
+     CREATE INDEX decisions_party ON decisions(party_key, entity_id);",
+    // 4: API keys, stored as SHA-256 of the secret only.
+    "CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        person TEXT NOT NULL,
+        role TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+     );",
+    // 5: the customer register and the alerts raised against it.
+    "CREATE TABLE customers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        dob TEXT,
+        country TEXT,
+        schema TEXT,
+        identifiers TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+     );
+     CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        entity_hash TEXT NOT NULL,
+        list_version TEXT NOT NULL,
+        score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        details TEXT NOT NULL,
+        status TEXT NOT NULL,
+        raised_at TEXT NOT NULL
+     );
+     CREATE UNIQUE INDEX alerts_once ON alerts(customer_id, entity_id, entity_hash);",
 ];
 
 /// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.
@@ -76,13 +143,21 @@ impl SqliteStore {
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent
         // (transactions roll back), so a poisoned lock is safe to reuse.
         self.connection
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// A transaction that takes the write lock at once, so that two processes on
+/// the same file (the server and a `cordon keys create`) queue behind the
+/// busy timeout instead of failing when both read the audit head and then
+/// try to write.
+pub(crate) fn write_transaction(connection: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
 }
 
 fn migrate(connection: &mut Connection) -> Result<()> {
@@ -137,8 +212,8 @@ fn version_by_id(connection: &Connection, id: i64) -> Result<Option<VersionInfo>
 }
 
 fn latest_ids(connection: &Connection) -> Result<Vec<i64>> {
-    let mut statement = connection
-        .prepare("SELECT MAX(id) FROM list_versions GROUP BY source ORDER BY source")?;
+    let mut statement =
+        connection.prepare("SELECT MAX(id) FROM list_versions GROUP BY source ORDER BY source")?;
     let ids = statement
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
@@ -178,8 +253,8 @@ impl Store for SqliteStore {
             )
             .optional()?;
         if let Some(id) = existing {
-            let version = version_by_id(&connection, id)?
-                .ok_or_else(|| Error::NotFound(format!("#{id}")))?;
+            let version =
+                version_by_id(&connection, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?;
             return Ok(ImportOutcome {
                 version,
                 created: false,
@@ -215,7 +290,12 @@ impl Store for SqliteStore {
                     what: entity.id.clone(),
                     message: e.to_string(),
                 })?;
-                insert.execute(params![id, position as i64, entity.designation.source_id, json])?;
+                insert.execute(params![
+                    id,
+                    position as i64,
+                    entity.designation.source_id,
+                    json
+                ])?;
             }
         }
         let version = version_by_id(&tx, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?;
@@ -228,8 +308,9 @@ impl Store for SqliteStore {
 
     fn versions(&self) -> Result<Vec<VersionInfo>> {
         let connection = self.conn();
-        let mut statement =
-            connection.prepare(&format!("SELECT {VERSION_COLUMNS} FROM list_versions ORDER BY id"))?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {VERSION_COLUMNS} FROM list_versions ORDER BY id"
+        ))?;
         let versions = statement
             .query_map([], version_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -335,7 +416,8 @@ mod tests {
             .iter()
             .map(|id| {
                 let mut e = Entity::new(source, id, Schema::Person);
-                e.names.push(Name::new(format!("NAME {id}"), NameKind::Primary));
+                e.names
+                    .push(Name::new(format!("NAME {id}"), NameKind::Primary));
                 e
             })
             .collect();
@@ -372,7 +454,10 @@ mod tests {
         assert_eq!(store.load(v1.version.id).unwrap().entities.len(), 2);
         assert_eq!(store.find("un@2025-04-19").unwrap().id, v1.version.id);
         assert_eq!(store.find("un").unwrap().id, v2.version.id);
-        assert_eq!(store.find(&format!("#{}", v1.version.id)).unwrap().source, "un");
+        assert_eq!(
+            store.find(&format!("#{}", v1.version.id)).unwrap().source,
+            "un"
+        );
         assert!(matches!(store.find("eu"), Err(Error::NotFound(_))));
         assert_eq!(store.versions().unwrap().len(), 3);
     }

@@ -2,10 +2,14 @@
 //! terrorist-financing designations. This binary is glue: it parses the
 //! command line, loads lists and the store, and calls the library crates.
 
+mod audit_cmd;
+mod customers_cmd;
 mod eval;
 mod eval_cmd;
+mod keys_cmd;
 mod lists_cmd;
 mod screen_cmd;
+mod serve_cmd;
 mod sources;
 mod update;
 
@@ -73,6 +77,23 @@ enum Command {
     Batch(screen_cmd::BatchArgs),
     /// Run the development evaluation sets and print precision, recall, F1 and timings.
     Eval(eval_cmd::EvalArgs),
+    /// Run the HTTP screening service.
+    Serve(serve_cmd::ServeArgs),
+    /// Verify, show or purge the hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: audit_cmd::AuditCommand,
+    },
+    /// Create, list and revoke API keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys_cmd::KeysCommand,
+    },
+    /// Load the customer register.
+    Customers {
+        #[command(subcommand)]
+        command: customers_cmd::CustomersCommand,
+    },
 }
 
 fn default_data_dir() -> PathBuf {
@@ -104,6 +125,10 @@ fn main() -> ExitCode {
         Command::Compare(args) => screen_cmd::compare(args),
         Command::Batch(args) => screen_cmd::batch(args, &data_dir),
         Command::Eval(args) => eval_cmd::command(args),
+        Command::Serve(args) => serve_cmd::run(args, &data_dir),
+        Command::Audit { command } => audit_cmd::run(command, &data_dir),
+        Command::Keys { command } => keys_cmd::run(command, &data_dir),
+        Command::Customers { command } => customers_cmd::run(command, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,4 +2,5 @@
 
 mod lists;
 mod screening;
+mod service;
 mod support;

@@ -1,0 +1,257 @@
+//! Development diagnostics beyond `eval`: every UN original-script miss, a
+//! Central Asian Cyrillic check built by reverse transliteration of listed
+//! Latin names, a held-out false-alert set (another seed, 20,000 names) and
+//! ad-hoc pairs (`diag compare "a" "b"`).
+//!
+//! `cargo run --release -p cordon-match --example diag -- [misses|central|alerts|compare A B]`
+
+use cordon_match::{compare, eval, Index, DEFAULT_THRESHOLD};
+use cordon_model::{Entity, NameKind, NameQuality, Schema};
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+
+fn un() -> Vec<Entity> {
+    let bytes = std::fs::read(format!("{DATA}/lists/un/un_consolidated_2026-02-27.xml"))
+        .unwrap_or_default();
+    cordon_lists::un::read(&bytes)
+        .map(|l| l.entities)
+        .unwrap_or_default()
+}
+
+fn ofac() -> Vec<Entity> {
+    let dir = format!("{DATA}/lists/ofac/sdn_legacy_csv_2021");
+    let read = |f: &str| std::fs::read(format!("{dir}/{f}")).unwrap_or_default();
+    cordon_lists::ofac::read_csv_set(
+        &read("sdn.csv"),
+        Some(&read("add.csv")),
+        Some(&read("alt.csv")),
+        Some(&read("sdn_comments.csv")),
+    )
+    .map(|l| l.entities)
+    .unwrap_or_default()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("compare") => {
+            for pair in args[1..].chunks(2) {
+                if let [a, b] = pair {
+                    let c = compare(a, b, None);
+                    println!("{:.3}  {a} | {b}", c.score);
+                    println!(
+                        "{}",
+                        serde_json::to_string(&c.explanation.name).unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Some("misses") => misses(),
+        Some("central") => central(),
+        Some("alerts") => alerts(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4242)),
+        Some("screen") => {
+            let mut all = un();
+            all.extend(ofac());
+            let index = Index::build(all);
+            for q in &args[1..] {
+                let opts = cordon_match::ScreenOptions {
+                    threshold: 0.3,
+                    limit: 5,
+                };
+                for m in index.screen(&cordon_match::Query::name(q), &opts) {
+                    println!("{q} -> {} {} {:.3}", m.entity_id, m.matched_name, m.score);
+                }
+            }
+        }
+        _ => {
+            misses();
+            central();
+            alerts(4242);
+        }
+    }
+}
+
+fn misses() {
+    let (kept, held) = eval::hold_out_original_script(&un());
+    let index = Index::build(kept);
+    let opts = cordon_match::ScreenOptions {
+        threshold: 0.0,
+        limit: 200,
+    };
+    let mut found = 0;
+    for (q, id) in &held {
+        let hits = index.screen(&cordon_match::Query::name(q), &opts);
+        let own = hits.iter().find(|m| m.entity_id == *id);
+        if own.is_some_and(|m| m.score >= DEFAULT_THRESHOLD) {
+            found += 1;
+            continue;
+        }
+        let names: Vec<&str> = index
+            .entity(id)
+            .map(|e| e.names.iter().map(|n| n.full.as_str()).collect())
+            .unwrap_or_default();
+        let variants = cordon_names::romanize(q);
+        println!(
+            "MISS {q} [{}] own {:?} best {:?}\n   variants {:?}\n   names {:?}",
+            id,
+            own.map(|m| (m.score, m.matched_name.clone())),
+            hits.first().map(|m| (m.score, m.matched_name.clone())),
+            variants.iter().take(3).collect::<Vec<_>>(),
+            names
+        );
+    }
+    println!(
+        "UN original-script recall {found}/{} = {:.4}",
+        held.len(),
+        found as f64 / held.len() as f64
+    );
+}
+
+/// Latin -> Cyrillic reverse rules, Russian style plus one Central Asian letter set.
+fn to_cyrillic(latin: &str, style: usize) -> String {
+    let s = cordon_names::normalize(latin);
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    let digraphs: &[(&str, &[&str; 4])] = &[
+        ("shch", &["щ", "щ", "щ", "щ"]),
+        ("kh", &["х", "ҳ", "х", "х"]),
+        ("sh", &["ш", "ш", "ш", "ш"]),
+        ("ch", &["ч", "ч", "ч", "ч"]),
+        ("zh", &["ж", "ж", "ж", "ж"]),
+        ("ts", &["ц", "ц", "ц", "ц"]),
+        ("yu", &["ю", "ю", "ю", "ю"]),
+        ("ya", &["я", "я", "я", "я"]),
+        ("yo", &["ё", "йў", "ё", "ё"]),
+        ("ye", &["е", "е", "е", "е"]),
+        ("gh", &["г", "ғ", "ғ", "ғ"]),
+        ("ng", &["нг", "нг", "ң", "ң"]),
+        ("iy", &["ий", "ий", "ий", "ий"]),
+    ];
+    'outer: while i < b.len() {
+        for (lat, cyr) in digraphs {
+            if s[i..].starts_with(lat) {
+                out.push_str(cyr[style]);
+                i += lat.len();
+                continue 'outer;
+            }
+        }
+        let c = b[i];
+        let next_word_start = i == 0 || b[i - 1] == b' ';
+        let t = match c {
+            b'a' => "а",
+            b'b' => "б",
+            b'v' | b'w' => "в",
+            b'g' => "г",
+            b'd' => "д",
+            b'e' if next_word_start => "э",
+            b'e' => "е",
+            b'z' => "з",
+            b'i' => "и",
+            b'y' => "й",
+            b'k' => "к",
+            b'q' => ["к", "қ", "қ", "қ"][style],
+            b'l' => "л",
+            b'm' => "м",
+            b'n' => "н",
+            b'o' => "о",
+            b'p' => "п",
+            b'r' => "р",
+            b's' => "с",
+            b't' => "т",
+            b'u' => "у",
+            b'f' => "ф",
+            b'h' => ["х", "ҳ", "һ", "ҳ"][style],
+            b'x' => ["кс", "х", "х", "х"][style],
+            b'c' => "к",
+            b'j' => ["дж", "ж", "ж", "ҷ"][style],
+            b' ' => " ",
+            _ => "",
+        };
+        out.push_str(t);
+        i += 1;
+    }
+    out
+}
+
+fn central_asian(e: &Entity, name: &str) -> bool {
+    let ca = ["UZ", "KZ", "KG", "TJ", "RU", "TM", "AZ"];
+    let nat = e
+        .nationalities
+        .iter()
+        .chain(e.countries.iter())
+        .any(|c| ca.contains(&c.as_str()));
+    let ending = cordon_names::normalize(name).split(' ').any(|t| {
+        ["ov", "ev", "ova", "eva", "iy", "ich"]
+            .iter()
+            .any(|s| t.ends_with(s))
+    });
+    nat || ending
+}
+
+fn central() {
+    let mut all = un();
+    all.extend(ofac());
+    let mut cases = Vec::new();
+    for e in &all {
+        if e.schema != Schema::Person {
+            continue;
+        }
+        for n in e.names.iter().filter(|n| {
+            n.kind == NameKind::Primary && n.quality == NameQuality::Strong && n.full.is_ascii()
+        }) {
+            if central_asian(e, &n.full) {
+                for style in 0..4 {
+                    cases.push((to_cyrillic(&n.full, style), e.id.clone()));
+                }
+                // Uzbek Latin: kh -> x, sh stays, o' for o.
+                let uz = cordon_names::normalize(&n.full)
+                    .replace("kh", "x")
+                    .replace("zh", "j");
+                cases.push((uz, e.id.clone()));
+            }
+        }
+    }
+    let index = Index::build(all);
+    let report = eval::recall(&index, &cases);
+    println!(
+        "Central Asian check: {}/{} = {:.4}",
+        report.found, report.queries, report.recall
+    );
+    for m in &report.misses {
+        println!(
+            "  miss {} [{}] own {:?} best {:?}",
+            m.query, m.expected, m.expected_score, m.best
+        );
+    }
+}
+
+fn alerts(seed: u64) {
+    let mut all = un();
+    all.extend(ofac());
+    let index = Index::build(all);
+    let text = std::fs::read_to_string(format!("{DATA}/names/persons_rigour-1.8.2.txt"))
+        .unwrap_or_default();
+    let groups = eval::parse_rigour_groups(&text);
+    let strangers = eval::synthetic_non_matches(&index, &groups, 20_000, seed);
+    let report = eval::false_alerts(&index, &strangers);
+    println!(
+        "held-out false alerts (seed {seed}): {}/{} = {:.3}%",
+        report.alerts,
+        report.queries,
+        report.rate * 100.0
+    );
+    let hits: Vec<(String, String, f64)> = strangers
+        .iter()
+        .filter_map(|q| {
+            index
+                .screen(&cordon_match::Query::name(q), &Default::default())
+                .into_iter()
+                .next()
+                .map(|m| (q.clone(), m.matched_name, m.score))
+        })
+        .collect();
+    for (q, m, s) in hits {
+        println!("  alert {q} -> {m} ({s:.3})");
+    }
+}

@@ -1,0 +1,105 @@
+//! Request extractors: the authenticated caller, and JSON / NDJSON bodies
+//! whose errors come out in the API's error format.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts, StatusCode};
+use cordon_store::{Actor, ApiKeyInfo, ApiKeys, Role};
+use serde::de::DeserializeOwned;
+
+/// The key a request was made with.
+#[derive(Debug, Clone)]
+pub struct Caller(pub ApiKeyInfo);
+
+impl Caller {
+    /// Refuses with 403 unless the key's role allows `needed`.
+    pub fn require(&self, needed: Role) -> Result<(), ApiError> {
+        if self.0.role.allows(needed) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "a {} key may not do this ({needed} role needed)",
+                self.0.role
+            )))
+        }
+    }
+
+    /// The caller as an actor for decisions.
+    pub fn actor(&self) -> Actor {
+        Actor::from(&self.0)
+    }
+
+    /// The key id, recorded in the audit log.
+    pub fn key_id(&self) -> &str {
+        &self.0.id
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or(ApiError::MissingKey)?;
+        let secret = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.len() <= 256)
+            .ok_or(ApiError::InvalidKey)?
+            .to_string();
+        let state = state.clone();
+        let found = tokio::task::spawn_blocking(move || state.store().authenticate(&secret))
+            .await
+            .map_err(|e| ApiError::Internal(format!("authentication failed: {e}")))??;
+        found.map(Caller).ok_or(ApiError::InvalidKey)
+    }
+}
+
+/// The raw body, with size-limit failures mapped to `payload_too_large`.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Body, ApiError> {
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Body(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
+            Err(rejection) => Err(ApiError::InvalidRequest(format!(
+                "request body: {}",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
+/// A JSON body; unknown fields and type errors are `invalid_request` naming line and column.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Json<T>, ApiError> {
+        let Body(bytes) = Body::from_request(request, state).await?;
+        serde_json::from_slice(&bytes)
+            .map(Json)
+            .map_err(|e| ApiError::InvalidRequest(format!("request body: {e}")))
+    }
+}
+
+/// The non-empty lines of an NDJSON body with their 1-based line numbers.
+pub fn ndjson_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.strip_suffix(b"\r").unwrap_or(line)))
+        .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
+}

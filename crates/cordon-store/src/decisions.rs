@@ -1,0 +1,133 @@
+//! Analyst decisions on hits. A false positive is remembered for the party,
+//! the entity and the entity's content hash, so the same hit is not raised
+//! again until the designation changes or the decision expires. A true match
+//! needs a second, different person with the supervisor role to confirm it
+//! (four eyes): it stays `pending` until then.
+
+use crate::keys::{ApiKeyInfo, Role};
+use crate::Result;
+use serde::{Deserialize, Serialize};
+
+/// What the analyst concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The party is the listed entity.
+    TrueMatch,
+    /// The party is not the listed entity.
+    FalsePositive,
+}
+
+impl Verdict {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::TrueMatch => "true_match",
+            Verdict::FalsePositive => "false_positive",
+        }
+    }
+}
+
+/// Where a decision stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionState {
+    /// Waiting for a supervisor's confirmation.
+    Pending,
+    /// In force.
+    Confirmed,
+}
+
+/// Who acts: the key used and the person behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The key id (recorded as the caller).
+    pub key_id: String,
+    /// The person (four eyes compare persons).
+    pub person: String,
+    /// The key's role.
+    pub role: Role,
+}
+
+impl From<&ApiKeyInfo> for Actor {
+    fn from(key: &ApiKeyInfo) -> Actor {
+        Actor {
+            key_id: key.id.clone(),
+            person: key.person.clone(),
+            role: key.role,
+        }
+    }
+}
+
+/// A decision to record.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    /// The screened party: a customer id or the caller's own reference.
+    pub party_key: String,
+    /// The listed entity (`un:QDi.290`).
+    pub entity_id: String,
+    /// SHA-256 of the entity's content when it was decided (see [`crate::entity_hash`]).
+    pub entity_hash: String,
+    /// True match or false positive.
+    pub verdict: Verdict,
+    /// Why (required: decisions must explain themselves).
+    pub reason: String,
+    /// When the decision lapses (fixed-width RFC 3339), if ever.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// A stored decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// Its id.
+    pub id: i64,
+    /// The screened party.
+    pub party_key: String,
+    /// The listed entity.
+    pub entity_id: String,
+    /// The entity's content hash when decided.
+    pub entity_hash: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why.
+    pub reason: String,
+    /// Pending or confirmed.
+    pub state: DecisionState,
+    /// Key id of the analyst.
+    pub decided_by: String,
+    /// The analyst.
+    pub decided_by_person: String,
+    /// When.
+    pub decided_at: String,
+    /// Key id of the confirming supervisor.
+    pub confirmed_by: Option<String>,
+    /// The confirming supervisor.
+    pub confirmed_by_person: Option<String>,
+    /// When confirmed.
+    pub confirmed_at: Option<String>,
+    /// When it lapses.
+    pub expires_at: Option<String>,
+}
+
+/// Storage of decisions. Every write is also an audit entry, in the same transaction.
+pub trait Decisions {
+    /// Records a decision by an analyst (or above). False positives are in
+    /// force at once; true matches wait for confirmation.
+    fn record_decision(&self, decision: &NewDecision, actor: &Actor) -> Result<Decision>;
+    /// Confirms a pending true match: the actor must be a supervisor and a
+    /// different person from the analyst.
+    fn confirm_decision(&self, id: i64, actor: &Actor) -> Result<Decision>;
+    /// One decision.
+    fn decision(&self, id: i64) -> Result<Decision>;
+    /// The false-positive decision in force for this party, entity and entity
+    /// content at time `now`, if any.
+    fn standing_false_positive(
+        &self,
+        party_key: &str,
+        entity_id: &str,
+        entity_hash: &str,
+        now: &str,
+    ) -> Result<Option<Decision>>;
+}

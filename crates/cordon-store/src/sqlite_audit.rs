@@ -1,0 +1,334 @@
+//! [`AuditLog`] on SQLite.
+
+use crate::audit::{
+    entry_hash, AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry, PurgeOutcome,
+    CHECKPOINT_KIND, GENESIS_HASH,
+};
+use crate::{canonical_json, timestamp_now, Error, Result, SqliteStore};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+
+/// Appends inside the caller's transaction, so an event and its audit entry
+/// are written together or not at all.
+pub(crate) fn append(connection: &Connection, entry: &NewAuditEntry) -> Result<AuditEntry> {
+    let head: Option<(i64, String)> = connection
+        .query_row(
+            "SELECT seq, entry_hash FROM audit_head WHERE id = 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_string()));
+    let seq = prev_seq + 1;
+    let at = timestamp_now();
+    // Stored canonically; the stored text is exactly what is hashed.
+    let payload_text = canonical_json(&entry.payload);
+    let hash = entry_hash(
+        &prev_hash,
+        seq,
+        &at,
+        &entry.kind,
+        &entry.caller,
+        &payload_text,
+    );
+    connection.execute(
+        "INSERT INTO audit_log (seq, at, kind, caller, payload, prev_hash, entry_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            seq,
+            at,
+            entry.kind,
+            entry.caller,
+            payload_text,
+            prev_hash,
+            hash
+        ],
+    )?;
+    connection.execute(
+        "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, ?1, ?2)
+         ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+        params![seq, hash],
+    )?;
+    Ok(AuditEntry {
+        seq,
+        at,
+        kind: entry.kind.clone(),
+        caller: entry.caller.clone(),
+        payload: entry.payload.clone(),
+        prev_hash,
+        entry_hash: hash,
+    })
+}
+
+/// A row as stored, before its payload is parsed.
+struct RawEntry {
+    seq: i64,
+    at: String,
+    kind: String,
+    caller: String,
+    payload: String,
+    prev_hash: String,
+    entry_hash: String,
+}
+
+const ENTRY_COLUMNS: &str = "seq, at, kind, caller, payload, prev_hash, entry_hash";
+
+fn raw_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawEntry> {
+    Ok(RawEntry {
+        seq: row.get(0)?,
+        at: row.get(1)?,
+        kind: row.get(2)?,
+        caller: row.get(3)?,
+        payload: row.get(4)?,
+        prev_hash: row.get(5)?,
+        entry_hash: row.get(6)?,
+    })
+}
+
+impl RawEntry {
+    fn parse(self) -> Result<AuditEntry> {
+        let payload = serde_json::from_str(&self.payload).map_err(|e| Error::Corrupt {
+            what: format!("audit entry {}", self.seq),
+            message: e.to_string(),
+        })?;
+        Ok(AuditEntry {
+            seq: self.seq,
+            at: self.at,
+            kind: self.kind,
+            caller: self.caller,
+            payload,
+            prev_hash: self.prev_hash,
+            entry_hash: self.entry_hash,
+        })
+    }
+}
+
+/// State carried along the walk.
+#[derive(Default)]
+struct Walk {
+    checked: u64,
+    first: Option<(i64, String)>,
+    last: Option<(i64, String)>,
+    /// (purged_through_seq, anchor_hash) of every checkpoint seen.
+    checkpoints: Vec<(i64, String)>,
+    broken: Option<BrokenEntry>,
+}
+
+impl Walk {
+    fn step(&mut self, raw: &RawEntry) -> Option<BrokenEntry> {
+        self.checked += 1;
+        let broken = |reason: String| {
+            Some(BrokenEntry {
+                seq: raw.seq,
+                reason,
+            })
+        };
+        match &self.last {
+            None => {
+                self.first = Some((raw.seq, raw.prev_hash.clone()));
+                if raw.seq == 1 && raw.prev_hash != GENESIS_HASH {
+                    return broken("the first entry does not start the chain (prev_hash is not the genesis hash)".into());
+                }
+            }
+            Some((last_seq, last_hash)) => {
+                if raw.seq != last_seq + 1 {
+                    return broken(format!(
+                        "entries {} to {} are missing",
+                        last_seq + 1,
+                        raw.seq - 1
+                    ));
+                }
+                if &raw.prev_hash != last_hash {
+                    return broken(format!(
+                        "prev_hash does not match the hash of entry {last_seq}"
+                    ));
+                }
+            }
+        }
+        let Ok(payload) = serde_json::from_str::<Value>(&raw.payload) else {
+            return broken("the payload is not valid JSON".into());
+        };
+        let expected = entry_hash(
+            &raw.prev_hash,
+            raw.seq,
+            &raw.at,
+            &raw.kind,
+            &raw.caller,
+            &raw.payload,
+        );
+        if expected != raw.entry_hash {
+            return broken("the entry's content or its hash was changed (hash mismatch)".into());
+        }
+        if raw.kind == CHECKPOINT_KIND {
+            if let (Some(through), Some(anchor)) = (
+                payload["purged_through_seq"].as_i64(),
+                payload["anchor_hash"].as_str(),
+            ) {
+                self.checkpoints.push((through, anchor.to_string()));
+            }
+        }
+        self.last = Some((raw.seq, raw.entry_hash.clone()));
+        None
+    }
+
+    /// A chain that does not start at 1 must be vouched for by a checkpoint.
+    fn anchor_problem(&self) -> Option<BrokenEntry> {
+        let (first_seq, first_prev) = self.first.as_ref()?;
+        if *first_seq == 1 {
+            return None;
+        }
+        let vouched = self
+            .checkpoints
+            .iter()
+            .any(|(through, anchor)| through + 1 == *first_seq && anchor == first_prev);
+        (!vouched).then(|| BrokenEntry {
+            seq: *first_seq,
+            reason: format!(
+                "entries before {first_seq} were deleted and no checkpoint vouches for it"
+            ),
+        })
+    }
+}
+
+fn head_problem(
+    connection: &Connection,
+    last: Option<&(i64, String)>,
+) -> Result<Option<BrokenEntry>> {
+    let head: Option<(i64, String)> = connection
+        .query_row(
+            "SELECT seq, entry_hash FROM audit_head WHERE id = 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(match (head, last) {
+        (None, None) => None,
+        (Some((seq, hash)), Some((last_seq, last_hash)))
+            if seq == *last_seq && &hash == last_hash =>
+        {
+            None
+        }
+        (Some((seq, _)), Some((last_seq, _))) if seq > *last_seq => Some(BrokenEntry {
+            seq: last_seq + 1,
+            reason: format!(
+                "entries {} to {seq} are missing (the head says {seq})",
+                last_seq + 1
+            ),
+        }),
+        (Some((seq, _)), None) => Some(BrokenEntry {
+            seq,
+            reason: format!("all entries are missing (the head says {seq})"),
+        }),
+        (head, Some((last_seq, _))) => Some(BrokenEntry {
+            seq: *last_seq,
+            reason: format!(
+                "the newest entry does not match the recorded head ({})",
+                head.map_or("none".to_string(), |(s, _)| format!("entry {s}"))
+            ),
+        }),
+    })
+}
+
+impl AuditLog for SqliteStore {
+    fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let stored = append(&tx, entry)?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    fn append_audits(&self, entries: &[NewAuditEntry]) -> Result<Vec<AuditEntry>> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let stored = entries
+            .iter()
+            .map(|entry| append(&tx, entry))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let connection = self.conn();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let raws = statement
+            .query_map(
+                params![after, limit.min(i64::MAX as usize) as i64],
+                raw_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        raws.into_iter().map(RawEntry::parse).collect()
+    }
+
+    fn verify_audit(&self) -> Result<AuditVerification> {
+        let mut connection = self.conn();
+        // One read transaction: a consistent snapshot while writers go on (WAL).
+        let tx = connection.transaction()?;
+        let mut walk = Walk::default();
+        {
+            let mut statement = tx.prepare(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
+            ))?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let raw = raw_from_row(row)?;
+                if let Some(broken) = walk.step(&raw) {
+                    walk.broken = Some(broken);
+                    break;
+                }
+            }
+        }
+        let broken = match walk.anchor_problem() {
+            Some(anchor) => Some(anchor),
+            None => match walk.broken.take() {
+                Some(b) => Some(b),
+                None => head_problem(&tx, walk.last.as_ref())?,
+            },
+        };
+        Ok(AuditVerification {
+            checked: walk.checked,
+            first_seq: walk.first.map(|(seq, _)| seq),
+            head_seq: walk.last.as_ref().map(|(seq, _)| *seq),
+            head_hash: walk.last.map(|(_, hash)| hash),
+            broken,
+        })
+    }
+
+    fn purge_audit(&self, cutoff: &str, caller: &str) -> Result<PurgeOutcome> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let last_old: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT seq, entry_hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log WHERE at < ?1)",
+                params![cutoff],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((through, anchor)) = last_old else {
+            return Ok(PurgeOutcome {
+                purged: 0,
+                checkpoint: None,
+            });
+        };
+        let purged = tx.execute("DELETE FROM audit_log WHERE seq <= ?1", params![through])? as u64;
+        let checkpoint = append(
+            &tx,
+            &NewAuditEntry {
+                kind: CHECKPOINT_KIND.into(),
+                caller: caller.into(),
+                payload: json!({
+                    "purged_through_seq": through, "anchor_hash": anchor,
+                    "purged_entries": purged, "cutoff": cutoff,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        Ok(PurgeOutcome {
+            purged,
+            checkpoint: Some(checkpoint),
+        })
+    }
+}

@@ -1,0 +1,177 @@
+//! [`Customers`] on SQLite.
+
+use crate::audit::NewAuditEntry;
+use crate::customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
+use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
+use cordon_model::Schema;
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+
+fn check(customer: &Customer, position: usize) -> Result<()> {
+    if customer.id.trim().is_empty() {
+        return Err(Error::Invalid(format!(
+            "customer {}: empty id",
+            position + 1
+        )));
+    }
+    if customer.name.trim().is_empty() {
+        return Err(Error::Invalid(format!(
+            "customer {} ({}): empty name",
+            position + 1,
+            customer.id
+        )));
+    }
+    Ok(())
+}
+
+fn customer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
+    let schema: Option<String> = row.get(4)?;
+    let identifiers: String = row.get(5)?;
+    Ok(Customer {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        dob: row.get(2)?,
+        country: row.get(3)?,
+        schema: schema.as_deref().and_then(Schema::parse),
+        identifiers: serde_json::from_str(&identifiers).unwrap_or_default(),
+    })
+}
+
+fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
+    let details: String = row.get(7)?;
+    Ok(Alert {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        entity_id: row.get(2)?,
+        entity_hash: row.get(3)?,
+        list_version: row.get(4)?,
+        score: row.get(5)?,
+        reason: row.get(6)?,
+        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+        status: row.get(8)?,
+        raised_at: row.get(9)?,
+    })
+}
+
+const ALERT_COLUMNS: &str =
+    "id, customer_id, entity_id, entity_hash, list_version, score, reason, details, status, raised_at";
+
+impl Customers for SqliteStore {
+    fn upsert_customers(&self, customers: &[Customer]) -> Result<UpsertOutcome> {
+        for (position, customer) in customers.iter().enumerate() {
+            check(customer, position)?;
+        }
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let mut outcome = UpsertOutcome::default();
+        {
+            let mut exists = tx.prepare("SELECT 1 FROM customers WHERE id = ?1")?;
+            let mut upsert = tx.prepare(
+                "INSERT INTO customers (id, name, dob, country, schema, identifiers, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, dob = excluded.dob,
+                    country = excluded.country, schema = excluded.schema,
+                    identifiers = excluded.identifiers, updated_at = excluded.updated_at",
+            )?;
+            let at = timestamp_now();
+            for c in customers {
+                let known = exists
+                    .query_row(params![c.id], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                let identifiers =
+                    serde_json::to_string(&c.identifiers).unwrap_or_else(|_| "[]".into());
+                upsert.execute(params![
+                    c.id,
+                    c.name,
+                    c.dob,
+                    c.country,
+                    c.schema.map(Schema::as_str),
+                    identifiers,
+                    at
+                ])?;
+                if known {
+                    outcome.updated += 1;
+                } else {
+                    outcome.inserted += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn customers(&self) -> Result<Vec<Customer>> {
+        let connection = self.conn();
+        let mut statement = connection.prepare(
+            "SELECT id, name, dob, country, schema, identifiers FROM customers ORDER BY id",
+        )?;
+        let customers = statement
+            .query_map([], customer_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(customers)
+    }
+
+    fn raise_alerts(&self, alerts: &[NewAlert], caller: &str) -> Result<Vec<Alert>> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let mut raised = Vec::new();
+        {
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO alerts (customer_id, entity_id, entity_hash, list_version, score,
+                    reason, details, status, raised_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)",
+            )?;
+            let mut select =
+                tx.prepare(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"))?;
+            let at = timestamp_now();
+            for a in alerts {
+                let details = serde_json::to_string(&a.details).unwrap_or_else(|_| "null".into());
+                let inserted = insert.execute(params![
+                    a.customer_id,
+                    a.entity_id,
+                    a.entity_hash,
+                    a.list_version,
+                    a.score,
+                    a.reason,
+                    details,
+                    at
+                ])?;
+                if inserted > 0 {
+                    raised.push(select.query_row(params![tx.last_insert_rowid()], alert_from_row)?);
+                }
+            }
+        }
+        if !raised.is_empty() {
+            let summary: Vec<_> = raised
+                .iter()
+                .map(|a| json!({"alert_id": a.id, "customer_id": a.customer_id, "entity_id": a.entity_id,
+                                "score": a.score, "list_version": a.list_version, "reason": a.reason}))
+                .collect();
+            sqlite_audit::append(
+                &tx,
+                &NewAuditEntry {
+                    kind: "alerts_raised".into(),
+                    caller: caller.into(),
+                    payload: json!({"alerts": summary}),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(raised)
+    }
+
+    fn alerts(&self, status: Option<&str>, limit: usize) -> Result<Vec<Alert>> {
+        let connection = self.conn();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"
+        ))?;
+        let alerts = statement
+            .query_map(
+                params![status, limit.min(i64::MAX as usize) as i64],
+                alert_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(alerts)
+    }
+}

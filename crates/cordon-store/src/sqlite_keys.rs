@@ -1,0 +1,114 @@
+//! [`ApiKeys`] on SQLite.
+
+use crate::audit::NewAuditEntry;
+use crate::keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
+use crate::{sha256_hex, sqlite_audit, timestamp_now, Error, Result, SqliteStore};
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+
+fn random_hex(bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)
+        .map_err(|e| Error::Invalid(format!("the system random source failed: {e}")))?;
+    Ok(hex::encode(buf))
+}
+
+fn key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(ApiKeyInfo, String)> {
+    let role: String = row.get(2)?;
+    Ok((
+        ApiKeyInfo {
+            id: row.get(0)?,
+            person: row.get(1)?,
+            // An unknown stored role grants nothing: it reads as the auditor's, which screens nothing.
+            role: Role::parse(&role).unwrap_or(Role::Auditor),
+            created_at: row.get(3)?,
+            revoked_at: row.get(4)?,
+        },
+        role,
+    ))
+}
+
+const KEY_COLUMNS: &str = "id, person, role, created_at, revoked_at";
+
+impl ApiKeys for SqliteStore {
+    fn create_key(&self, role: Role, person: Option<&str>, caller: &str) -> Result<NewApiKey> {
+        let id = format!("key_{}", random_hex(6)?);
+        let secret = format!("cordon_{}", random_hex(32)?);
+        let person = match person.map(str::trim) {
+            Some("") => return Err(Error::Invalid("person: empty".into())),
+            Some(p) => p.to_string(),
+            None => id.clone(),
+        };
+        let info = ApiKeyInfo {
+            id,
+            person,
+            role,
+            created_at: timestamp_now(),
+            revoked_at: None,
+        };
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        tx.execute(
+            "INSERT INTO api_keys (id, person, role, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![info.id, info.person, role.as_str(), sha256_hex(secret.as_bytes()), info.created_at],
+        )?;
+        sqlite_audit::append(
+            &tx,
+            &NewAuditEntry {
+                kind: "key_created".into(),
+                caller: caller.into(),
+                payload: json!({"key_id": info.id, "person": info.person, "role": role}),
+            },
+        )?;
+        tx.commit()?;
+        Ok(NewApiKey { info, secret })
+    }
+
+    fn authenticate(&self, secret: &str) -> Result<Option<ApiKeyInfo>> {
+        let connection = self.conn();
+        let found = connection
+            .query_row(
+                &format!(
+                    "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL"
+                ),
+                params![sha256_hex(secret.trim().as_bytes())],
+                key_from_row,
+            )
+            .optional()?;
+        Ok(found.map(|(info, _)| info))
+    }
+
+    fn keys(&self) -> Result<Vec<ApiKeyInfo>> {
+        let connection = self.conn();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"
+        ))?;
+        let keys = statement
+            .query_map([], key_from_row)?
+            .map(|r| r.map(|(info, _)| info))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(keys)
+    }
+
+    fn revoke_key(&self, id: &str, caller: &str) -> Result<()> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let changed = tx.execute(
+            "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, timestamp_now()],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound(format!("active key {id}")));
+        }
+        sqlite_audit::append(
+            &tx,
+            &NewAuditEntry {
+                kind: "key_revoked".into(),
+                caller: caller.into(),
+                payload: json!({"key_id": id}),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,497 @@
+//! Conformance of the SQLite store to the audit, decision, key and customer
+//! contracts, including tampering with the file behind the store's back.
+
+use cordon_store::{
+    Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, Error, NewAlert,
+    NewAuditEntry, NewDecision, Role, SqliteStore, Verdict,
+};
+use rusqlite::{params, Connection};
+use serde_json::json;
+use std::path::PathBuf;
+
+struct FileStore {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    store: SqliteStore,
+}
+
+fn file_store() -> FileStore {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cordon.db");
+    let store = SqliteStore::open(&path).unwrap();
+    FileStore {
+        _dir: dir,
+        path,
+        store,
+    }
+}
+
+fn append(store: &SqliteStore, n: usize) {
+    for i in 0..n {
+        store
+            .append_audit(&NewAuditEntry {
+                kind: "screening".into(),
+                caller: format!("key_{i}"),
+                payload: json!({"request_hash": format!("{i:064}"), "results": [{"entity_id": "un:QDi.1", "score": 0.9}]}),
+            })
+            .unwrap();
+    }
+}
+
+fn tamper(path: &PathBuf, sql: &str) {
+    let connection = Connection::open(path).unwrap();
+    connection.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn intact_chain_verifies_and_counts_every_entry() {
+    let fs = file_store();
+    assert_eq!(fs.store.verify_audit().unwrap().checked, 0);
+    append(&fs.store, 25);
+    let report = fs.store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.checked, 25);
+    assert_eq!(report.head_seq, Some(25));
+    let entries = fs.store.audit_entries(0, 100).unwrap();
+    assert_eq!(entries.len(), 25);
+    assert_eq!(entries[0].prev_hash, cordon_store::audit::GENESIS_HASH);
+    for pair in entries.windows(2) {
+        assert_eq!(pair[1].prev_hash, pair[0].entry_hash);
+    }
+    // The documented formula, computed independently.
+    for e in &entries {
+        let canonical = cordon_store::canonical_json(&json!({
+            "seq": e.seq, "at": e.at, "kind": e.kind, "caller": e.caller, "payload": e.payload,
+        }));
+        let expected = cordon_store::sha256_hex(format!("{}{canonical}", e.prev_hash).as_bytes());
+        assert_eq!(e.entry_hash, expected);
+    }
+    assert_eq!(
+        report.head_hash.as_deref(),
+        Some(entries[24].entry_hash.as_str())
+    );
+    let batch: Vec<_> = (0..3)
+        .map(|i| NewAuditEntry {
+            kind: "screening".into(),
+            caller: "key_batch".into(),
+            payload: json!({ "row": i }),
+        })
+        .collect();
+    let stored = fs.store.append_audits(&batch).unwrap();
+    assert_eq!(
+        stored.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![26, 27, 28]
+    );
+    assert_eq!(stored[0].prev_hash, entries[24].entry_hash);
+    // Reopening the file keeps the chain going.
+    drop(fs.store);
+    let store = SqliteStore::open(&fs.path).unwrap();
+    append(&store, 1);
+    assert_eq!(store.verify_audit().unwrap().checked, 29);
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+fn broken_after(sql: &str) -> cordon_store::BrokenEntry {
+    let fs = file_store();
+    append(&fs.store, 10);
+    tamper(&fs.path, sql);
+    let report = fs.store.verify_audit().unwrap();
+    report
+        .broken
+        .clone()
+        .unwrap_or_else(|| panic!("tampering `{sql}` went unnoticed: {report:?}"))
+}
+
+#[test]
+fn an_edited_payload_is_named() {
+    let broken = broken_after("UPDATE audit_log SET payload = '{\"results\":[]}' WHERE seq = 4");
+    assert_eq!(broken.seq, 4);
+    assert!(broken.reason.contains("hash mismatch"), "{}", broken.reason);
+}
+
+#[test]
+fn an_edited_caller_or_time_is_named() {
+    assert_eq!(
+        broken_after("UPDATE audit_log SET caller = 'someone' WHERE seq = 7").seq,
+        7
+    );
+    assert_eq!(
+        broken_after("UPDATE audit_log SET at = '2000-01-01T00:00:00.000000Z' WHERE seq = 2").seq,
+        2
+    );
+}
+
+#[test]
+fn an_edited_hash_column_is_named() {
+    let broken = broken_after(
+        "UPDATE audit_log SET entry_hash = 'ab' || substr(entry_hash, 3) WHERE seq = 5",
+    );
+    assert_eq!(broken.seq, 5);
+}
+
+#[test]
+fn a_rehashed_entry_breaks_the_link_to_the_next() {
+    // Whoever edits an entry and recomputes its hash still breaks the next link.
+    let fs = file_store();
+    append(&fs.store, 6);
+    let entries = fs.store.audit_entries(0, 10).unwrap();
+    let e = &entries[2];
+    let payload = cordon_store::canonical_json(&json!({"forged": true}));
+    let hash =
+        cordon_store::audit::entry_hash(&e.prev_hash, e.seq, &e.at, &e.kind, &e.caller, &payload);
+    let connection = Connection::open(&fs.path).unwrap();
+    connection
+        .execute(
+            "UPDATE audit_log SET payload = ?1, entry_hash = ?2 WHERE seq = 3",
+            params![payload, hash],
+        )
+        .unwrap();
+    let broken = fs.store.verify_audit().unwrap().broken.unwrap();
+    assert_eq!(broken.seq, 4);
+    assert!(broken.reason.contains("entry 3"), "{}", broken.reason);
+}
+
+#[test]
+fn a_deleted_entry_is_named() {
+    let broken = broken_after("DELETE FROM audit_log WHERE seq = 6");
+    assert_eq!(broken.seq, 7);
+    assert!(broken.reason.contains("missing"), "{}", broken.reason);
+}
+
+#[test]
+fn deleted_first_entries_and_a_cut_tail_are_named() {
+    assert_eq!(broken_after("DELETE FROM audit_log WHERE seq <= 2").seq, 3);
+    let tail = broken_after("DELETE FROM audit_log WHERE seq >= 9");
+    assert_eq!(tail.seq, 9);
+    assert!(tail.reason.contains("missing"), "{}", tail.reason);
+}
+
+#[test]
+fn reordered_entries_are_named() {
+    let broken = broken_after(
+        "UPDATE audit_log SET seq = -1 WHERE seq = 3;
+         UPDATE audit_log SET seq = 3 WHERE seq = 4;
+         UPDATE audit_log SET seq = 4 WHERE seq = -1;",
+    );
+    assert_eq!(broken.seq, 3);
+}
+
+#[test]
+fn purge_keeps_the_chain_verifiable() {
+    let fs = file_store();
+    append(&fs.store, 8);
+    let entries = fs.store.audit_entries(0, 100).unwrap();
+    // Everything strictly before entry 6's time goes.
+    let cutoff = entries[5].at.clone();
+    let outcome = fs.store.purge_audit(&cutoff, "cli:test").unwrap();
+    assert!(outcome.purged >= 1 && outcome.purged <= 5, "{outcome:?}");
+    let checkpoint = outcome.checkpoint.unwrap();
+    assert_eq!(checkpoint.seq, 9);
+    assert_eq!(checkpoint.kind, "checkpoint");
+    let report = fs.store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.first_seq, Some(outcome.purged as i64 + 1));
+    assert_eq!(report.checked, 9 - outcome.purged);
+
+    // A second purge of everything leaves only its checkpoint, which verifies.
+    let later = cordon_store::timestamp(time::OffsetDateTime::now_utc() + time::Duration::days(1));
+    let second = fs.store.purge_audit(&later, "cli:test").unwrap();
+    assert_eq!(second.purged, 9 - outcome.purged);
+    let report = fs.store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.checked, 1);
+
+    // Nothing old enough: nothing purged, no checkpoint.
+    let none = fs
+        .store
+        .purge_audit("1970-01-01T00:00:00.000000Z", "cli:test")
+        .unwrap();
+    assert_eq!(none.purged, 0);
+    assert!(none.checkpoint.is_none());
+}
+
+#[test]
+fn deleting_after_a_purge_is_still_detected() {
+    let fs = file_store();
+    append(&fs.store, 6);
+    let cutoff = fs.store.audit_entries(0, 10).unwrap()[3].at.clone();
+    let purged = fs.store.purge_audit(&cutoff, "cli:test").unwrap().purged as i64;
+    append(&fs.store, 2);
+    tamper(
+        &fs.path,
+        &format!("DELETE FROM audit_log WHERE seq = {}", purged + 1),
+    );
+    let broken = fs.store.verify_audit().unwrap().broken.unwrap();
+    assert_eq!(broken.seq, purged + 2);
+}
+
+fn actor(store: &SqliteStore, role: Role, person: &str) -> Actor {
+    let key = store.create_key(role, Some(person), "cli:test").unwrap();
+    Actor::from(&key.info)
+}
+
+fn fp(party: &str, hash: &str, expires_at: Option<&str>) -> NewDecision {
+    NewDecision {
+        party_key: party.into(),
+        entity_id: "un:QDi.290".into(),
+        entity_hash: hash.into(),
+        verdict: Verdict::FalsePositive,
+        reason: "different date of birth and nationality".into(),
+        expires_at: expires_at.map(String::from),
+    }
+}
+
+#[test]
+fn false_positives_are_remembered_until_the_designation_changes_or_expiry() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let analyst = actor(&store, Role::Analyst, "alice");
+    let now = cordon_store::timestamp_now();
+    let decision = store
+        .record_decision(&fp("cust-1", "h1", None), &analyst)
+        .unwrap();
+    assert_eq!(decision.state, DecisionState::Confirmed);
+    assert_eq!(decision.decided_by, analyst.key_id);
+    let standing = store
+        .standing_false_positive("cust-1", "un:QDi.290", "h1", &now)
+        .unwrap();
+    assert_eq!(standing.map(|d| d.id), Some(decision.id));
+    // Changed designation content, another party or entity: not covered.
+    assert!(store
+        .standing_false_positive("cust-1", "un:QDi.290", "h2", &now)
+        .unwrap()
+        .is_none());
+    assert!(store
+        .standing_false_positive("cust-2", "un:QDi.290", "h1", &now)
+        .unwrap()
+        .is_none());
+    assert!(store
+        .standing_false_positive("cust-1", "un:QDi.291", "h1", &now)
+        .unwrap()
+        .is_none());
+    // An expiring decision lapses.
+    store
+        .record_decision(
+            &fp("cust-3", "h1", Some("2030-01-01T00:00:00.000000Z")),
+            &analyst,
+        )
+        .unwrap();
+    assert!(store
+        .standing_false_positive("cust-3", "un:QDi.290", "h1", &now)
+        .unwrap()
+        .is_some());
+    let after = "2030-01-02T00:00:00.000000Z";
+    assert!(store
+        .standing_false_positive("cust-3", "un:QDi.290", "h1", after)
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn true_matches_need_a_second_supervisor() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let screener = actor(&store, Role::Screener, "sam");
+    let analyst = actor(&store, Role::Analyst, "alice");
+    let supervisor_alice = actor(&store, Role::Supervisor, "alice");
+    let supervisor_bob = actor(&store, Role::Supervisor, "bob");
+    let mut new = fp("cust-1", "h1", None);
+    new.verdict = Verdict::TrueMatch;
+    assert!(matches!(
+        store.record_decision(&new, &screener),
+        Err(Error::Forbidden(_))
+    ));
+    let decision = store.record_decision(&new, &analyst).unwrap();
+    assert_eq!(decision.state, DecisionState::Pending);
+    // The analyst cannot confirm (role), nor can the same person with a supervisor key.
+    assert!(matches!(
+        store.confirm_decision(decision.id, &analyst),
+        Err(Error::Forbidden(_))
+    ));
+    match store.confirm_decision(decision.id, &supervisor_alice) {
+        Err(Error::Forbidden(message)) => assert!(message.contains("four eyes"), "{message}"),
+        other => panic!("same person confirmed: {other:?}"),
+    }
+    let confirmed = store
+        .confirm_decision(decision.id, &supervisor_bob)
+        .unwrap();
+    assert_eq!(confirmed.state, DecisionState::Confirmed);
+    assert_eq!(confirmed.confirmed_by_person.as_deref(), Some("bob"));
+    assert!(matches!(
+        store.confirm_decision(decision.id, &supervisor_bob),
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        store.confirm_decision(9999, &supervisor_bob),
+        Err(Error::NotFound(_))
+    ));
+    // Empty reasons are refused.
+    new.reason = " ".into();
+    assert!(matches!(
+        store.record_decision(&new, &analyst),
+        Err(Error::Invalid(_))
+    ));
+    // Every decision and confirmation is in the audit log, by key id.
+    let entries = store.audit_entries(0, 100).unwrap();
+    let kinds: Vec<_> = entries.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "decision").count(), 1);
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "decision_confirmed").count(),
+        1
+    );
+    let confirmation = entries
+        .iter()
+        .find(|e| e.kind == "decision_confirmed")
+        .unwrap();
+    assert_eq!(confirmation.caller, supervisor_bob.key_id);
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn keys_are_stored_hashed_and_can_be_revoked() {
+    let fs = file_store();
+    let key = fs
+        .store
+        .create_key(Role::Analyst, Some("alice"), "cli:test")
+        .unwrap();
+    assert!(key.secret.starts_with("cordon_") && key.secret.len() == 7 + 64);
+    let found = fs.store.authenticate(&key.secret).unwrap().unwrap();
+    assert_eq!(found.id, key.info.id);
+    assert_eq!(found.role, Role::Analyst);
+    assert_eq!(found.person, "alice");
+    assert!(fs.store.authenticate("cordon_00").unwrap().is_none());
+    assert!(fs.store.authenticate("").unwrap().is_none());
+    // The secret is nowhere in the file.
+    drop(fs.store);
+    let bytes = std::fs::read(&fs.path).unwrap();
+    let wal = std::fs::read(fs.path.with_extension("db-wal")).unwrap_or_default();
+    let needle = key.secret.as_bytes();
+    for haystack in [&bytes, &wal] {
+        assert!(!haystack.windows(needle.len()).any(|w| w == needle));
+    }
+    let store = SqliteStore::open(&fs.path).unwrap();
+    let other = store.create_key(Role::Screener, None, "cli:test").unwrap();
+    assert_eq!(other.info.person, other.info.id);
+    store.revoke_key(&key.info.id, "cli:test").unwrap();
+    assert!(store.authenticate(&key.secret).unwrap().is_none());
+    assert!(matches!(
+        store.revoke_key(&key.info.id, "cli:test"),
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(store.keys().unwrap().len(), 2);
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+fn customer(id: &str, name: &str) -> Customer {
+    Customer {
+        id: id.into(),
+        name: name.into(),
+        dob: Some("1967".into()),
+        country: Some("UZ".into()),
+        schema: Some(cordon_model::Schema::Person),
+        identifiers: vec!["AB123".into()],
+    }
+}
+
+#[test]
+fn customers_upsert_and_alerts_are_raised_once() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let outcome = store
+        .upsert_customers(&[
+            customer("c1", "Tohir Yuldashev"),
+            customer("c2", "Jane Roe"),
+        ])
+        .unwrap();
+    assert_eq!((outcome.inserted, outcome.updated), (2, 0));
+    let outcome = store
+        .upsert_customers(&[customer("c2", "Jane Q. Roe"), customer("c3", "Ali Vali")])
+        .unwrap();
+    assert_eq!((outcome.inserted, outcome.updated), (1, 1));
+    let all = store.customers().unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[1].name, "Jane Q. Roe");
+    assert_eq!(all[0], customer("c1", "Tohir Yuldashev"));
+    // A bad record in a batch writes nothing.
+    match store.upsert_customers(&[customer("c4", "Ok"), customer("c5", " ")]) {
+        Err(Error::Invalid(message)) => assert!(message.contains("customer 2 (c5)"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.customers().unwrap().len(), 3);
+
+    let alert = NewAlert {
+        customer_id: "c1".into(),
+        entity_id: "un:QDi.290".into(),
+        entity_hash: "h1".into(),
+        list_version: "un@2026-02-27#2".into(),
+        score: 0.91,
+        reason: "rescreen".into(),
+        details: json!({"matched_name": "Tohir Yuldashev"}),
+    };
+    assert_eq!(
+        store
+            .raise_alerts(std::slice::from_ref(&alert), "system")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .raise_alerts(std::slice::from_ref(&alert), "system")
+            .unwrap()
+            .len(),
+        0
+    );
+    let changed = NewAlert {
+        entity_hash: "h2".into(),
+        ..alert
+    };
+    assert_eq!(store.raise_alerts(&[changed], "system").unwrap().len(), 1);
+    let alerts = store.alerts(Some("open"), 10).unwrap();
+    assert_eq!(alerts.len(), 2);
+    assert_eq!(alerts[0].entity_hash, "h2");
+    assert_eq!(alerts[1].details["matched_name"], "Tohir Yuldashev");
+    assert!(store.alerts(Some("closed"), 10).unwrap().is_empty());
+    let audit = store.audit_entries(0, 10).unwrap();
+    assert_eq!(
+        audit.iter().filter(|e| e.kind == "alerts_raised").count(),
+        2
+    );
+
+    // Decisions settle the customer's alerts on that entity.
+    let analyst = actor(&store, Role::Analyst, "alice");
+    let bob = actor(&store, Role::Supervisor, "bob");
+    let mut decision = fp("c1", "h2", None);
+    decision.verdict = Verdict::TrueMatch;
+    let pending = store.record_decision(&decision, &analyst).unwrap();
+    assert!(store.alerts(Some("open"), 10).unwrap().is_empty());
+    assert_eq!(
+        store
+            .alerts(Some("pending_confirmation"), 10)
+            .unwrap()
+            .len(),
+        2
+    );
+    store.confirm_decision(pending.id, &bob).unwrap();
+    assert_eq!(store.alerts(Some("true_match"), 10).unwrap().len(), 2);
+}
+
+#[test]
+fn roles_parse_and_order() {
+    assert_eq!(Role::parse("Supervisor").unwrap(), Role::Supervisor);
+    assert!(matches!(Role::parse("root"), Err(Error::Invalid(_))));
+    assert!(Role::Admin.allows(Role::Supervisor));
+    assert!(!Role::Screener.allows(Role::Analyst));
+    assert!(!Role::Auditor.allows(Role::Analyst));
+    assert!(Role::Auditor.allows(Role::Auditor));
+}
+
+#[test]
+fn two_handles_on_one_file_append_without_forking_the_chain() {
+    let fs = file_store();
+    let second = SqliteStore::open(&fs.path).unwrap();
+    std::thread::scope(|scope| {
+        scope.spawn(|| append(&fs.store, 40));
+        scope.spawn(|| append(&second, 40));
+    });
+    let report = fs.store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.checked, 80);
+}

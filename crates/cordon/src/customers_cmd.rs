@@ -1,0 +1,145 @@
+//! `cordon customers import FILE`: load the customer register from CSV
+//! (`id,name[,dob][,country][,type][,identifiers]`, identifiers separated by
+//! `;`) or JSON lines, all or nothing.
+
+use anyhow::Result;
+use clap::Subcommand;
+use cordon_model::Schema;
+use cordon_store::{Customer, Customers};
+use serde_json::json;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use crate::InputError;
+
+/// The `customers` subcommands.
+#[derive(Subcommand)]
+pub enum CustomersCommand {
+    /// Insert or update customers from a CSV or JSON-lines file (one transaction).
+    Import {
+        /// `.csv`, or `.jsonl` / `.ndjson` with the same fields.
+        file: PathBuf,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a `customers` subcommand.
+pub fn run(command: CustomersCommand, data_dir: &Path) -> Result<()> {
+    match command {
+        CustomersCommand::Import { file, json } => {
+            let customers = read_customers(&file)?;
+            let store = crate::lists_cmd::open_store(data_dir)?;
+            let outcome = store
+                .upsert_customers(&customers)
+                .map_err(|e| InputError::new(format!("{}: {e}", file.display())))?;
+            if json {
+                println!(
+                    "{}",
+                    json!({"inserted": outcome.inserted, "updated": outcome.updated})
+                );
+            } else {
+                println!(
+                    "imported {} customers from {} ({} new, {} updated)",
+                    customers.len(),
+                    file.display(),
+                    outcome.inserted,
+                    outcome.updated
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn read_customers(path: &Path) -> Result<Vec<Customer>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
+    let reader = std::io::BufReader::new(file);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if matches!(extension.as_str(), "jsonl" | "ndjson" | "json") {
+        read_jsonl(reader, path)
+    } else {
+        read_csv(reader, path)
+    }
+}
+
+fn read_jsonl(reader: impl BufRead, path: &Path) -> Result<Vec<Customer>> {
+    let mut customers = Vec::new();
+    for (index, line) in reader.lines().enumerate() {
+        let line = line
+            .map_err(|e| InputError::new(format!("{}: line {}: {e}", path.display(), index + 1)))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let customer: Customer = serde_json::from_str(&line)
+            .map_err(|e| InputError::new(format!("{}: line {}: {e}", path.display(), index + 1)))?;
+        customers.push(customer);
+    }
+    Ok(customers)
+}
+
+fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<Customer>> {
+    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let headers = csv
+        .headers()
+        .map_err(|e| InputError::new(format!("{}: header: {e}", path.display())))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(id_col), Some(name_col)) = (column("id"), column("name")) else {
+        return Err(InputError::new(format!(
+            "{}: the header needs `id` and `name` columns (id,name[,dob][,country][,type][,identifiers])",
+            path.display()
+        ))
+        .into());
+    };
+    let (dob_col, country_col, ids_col) = (column("dob"), column("country"), column("identifiers"));
+    let type_col = column("type").or_else(|| column("schema"));
+    let mut customers = Vec::new();
+    for (index, record) in csv.records().enumerate() {
+        let line = index + 2;
+        let record =
+            record.map_err(|e| InputError::new(format!("{}: line {line}: {e}", path.display())))?;
+        let get = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let schema = match get(type_col) {
+            None => None,
+            Some(text) => Some(Schema::parse(&text).ok_or_else(|| {
+                InputError::new(format!("{}: line {line}: type {text:?} is not person, organization, vessel or aircraft", path.display()))
+            })?),
+        };
+        customers.push(Customer {
+            id: get(Some(id_col)).ok_or_else(|| {
+                InputError::new(format!("{}: line {line}: empty id", path.display()))
+            })?,
+            name: get(Some(name_col)).ok_or_else(|| {
+                InputError::new(format!("{}: line {line}: empty name", path.display()))
+            })?,
+            dob: get(dob_col),
+            country: get(country_col),
+            schema,
+            identifiers: get(ids_col)
+                .map(|s| {
+                    s.split(';')
+                        .map(|i| i.trim().to_string())
+                        .filter(|i| !i.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+    Ok(customers)
+}

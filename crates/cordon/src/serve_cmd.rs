@@ -1,0 +1,85 @@
+//! `cordon serve`: the HTTP API over the data directory.
+
+use anyhow::{Context, Result};
+use cordon_server::{AppState, ServerConfig};
+use std::io::Write;
+use std::path::Path;
+
+use crate::InputError;
+
+/// Options of `cordon serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`127.0.0.1:0` picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
+    /// Screenings and imports running or queued at once; more are refused with 503.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub max_jobs: usize,
+    /// Default alert threshold.
+    #[arg(long)]
+    pub threshold: Option<f64>,
+}
+
+/// Runs `cordon serve` until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
+    let mut config = ServerConfig {
+        max_cpu_jobs: args.max_jobs.max(1),
+        ..ServerConfig::default()
+    };
+    if let Some(threshold) = args.threshold {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(InputError::new(format!(
+                "--threshold {threshold}: must be between 0 and 1"
+            ))
+            .into());
+        }
+        config.threshold = threshold;
+    }
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    let state = AppState::new(store, config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| InputError::new(format!("--listen {}: {e}", args.listen)))?;
+        let address = listener.local_addr()?;
+        println!("cordon listening on http://{address}");
+        std::io::stdout().flush()?;
+        // Liveness answers at once; readiness once the lists are indexed.
+        let loader = state.clone();
+        tokio::task::spawn_blocking(move || match loader.load_lists() {
+            Ok(0) => eprintln!("warning: no list is imported: every screening will find nothing. Run `cordon lists import`."),
+            Ok(n) => eprintln!("indexed {n} entities; ready"),
+            Err(e) => eprintln!("error: indexing the stored lists failed: {e}"),
+        });
+        cordon_server::serve(listener, state, shutdown_signal())
+            .await
+            .context("serving HTTP")
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("shutting down: finishing in-flight requests");
+}
