@@ -4,7 +4,8 @@ use anyhow::{Context, Result};
 use cordon_lists::ParsedList;
 use cordon_match::{Index, Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use cordon_model::{country, dates, Schema};
-use cordon_store::Store;
+use cordon_store::audit::screening_payload;
+use cordon_store::{AuditLog, NewAuditEntry, Store};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufWriter, Write};
@@ -126,6 +127,51 @@ pub fn screening_lists(
     Ok((vec![sources::demo()?], vec!["demo@built-in".into()]))
 }
 
+/// Who ran a command-line screening, as the audit log records it.
+fn cli_caller() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// The engine and its configuration, as recorded in the audit log.
+fn engine(threshold: f64) -> String {
+    format!("{}; threshold={threshold}", cordon_server::ENGINE)
+}
+
+/// The audit entry of one screening.
+fn audit_entry(
+    request: &Value,
+    lists: &[String],
+    threshold: f64,
+    matches: &[Match],
+) -> NewAuditEntry {
+    let results: Vec<(String, f64)> = matches
+        .iter()
+        .map(|m| (m.entity_id.clone(), m.score))
+        .collect();
+    NewAuditEntry {
+        kind: "screening".into(),
+        caller: cli_caller(),
+        payload: screening_payload(request, lists, &engine(threshold), &results),
+    }
+}
+
+/// Rows of a batch audited per transaction.
+const AUDIT_CHUNK: usize = 4096;
+
+/// Appends screening entries to the data directory's hash-chained audit log.
+fn record_audit(data_dir: &Path, entries: &[NewAuditEntry]) -> Result<()> {
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    for chunk in entries.chunks(AUDIT_CHUNK) {
+        store
+            .append_audits(chunk)
+            .context("writing the audit log")?;
+    }
+    Ok(())
+}
+
 fn build_index(lists: Vec<ParsedList>) -> Index {
     Index::build(lists.into_iter().flat_map(|l| l.entities).collect())
 }
@@ -180,10 +226,16 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
     let (lists, labels) = screening_lists(&args.lists, data_dir)?;
     let index = build_index(lists);
     let matches = index.screen(&query, &options);
+    let request = json!({"name": args.name, "dob": query.birth_date, "country": query.country,
+                         "type": query.schema, "identifiers": query.identifiers});
+    // Nothing is shown that is not recorded.
+    record_audit(
+        data_dir,
+        &[audit_entry(&request, &labels, options.threshold, &matches)],
+    )?;
     if args.json {
         let out = json!({
-            "query": {"name": args.name, "dob": query.birth_date, "country": query.country,
-                       "type": query.schema, "identifiers": query.identifiers},
+            "query": request,
             "lists": labels,
             "threshold": options.threshold,
             "matches": matches,
@@ -459,25 +511,30 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
         Some(rows.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    let results: Vec<(String, Vec<String>)> = rows
+    let results: Vec<(String, Vec<String>, Option<NewAuditEntry>)> = rows
         .par_iter()
         .map(|row| {
             let mut warnings = Vec::new();
-            let value = match &row.fields {
-                Err(error) => json!({"id": row.id, "error": error}),
+            let (value, audit) = match &row.fields {
+                Err(error) => (json!({"id": row.id, "error": error}), None),
                 Ok(fields) => {
                     let query = row_query(fields, row.line, &mut warnings);
                     let matches = index.screen(&query, &options);
-                    json!({"id": row.id, "matches": matches})
+                    let request = json!({"id": row.id, "name": query.name, "dob": query.birth_date,
+                                         "country": query.country, "type": query.schema});
+                    let audit = audit_entry(&request, &labels, threshold, &matches);
+                    (json!({"id": row.id, "matches": matches}), Some(audit))
                 }
             };
             progress.inc(1);
-            (value.to_string(), warnings)
+            (value.to_string(), warnings, audit)
         })
         .collect();
     progress.finish_and_clear();
+    let audits: Vec<NewAuditEntry> = results.iter().filter_map(|(_, _, a)| a.clone()).collect();
+    record_audit(data_dir, &audits)?;
     write_atomically(&args.output, |out| {
-        for (line, warnings) in &results {
+        for (line, warnings, _) in &results {
             for warning in warnings {
                 eprintln!("warning: {}: {warning}", args.input.display());
             }
@@ -487,7 +544,7 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     })?;
     let errors = results
         .iter()
-        .filter(|(l, _)| l.contains("\"error\""))
+        .filter(|(_, _, audit)| audit.is_none())
         .count();
     eprintln!(
         "screened {} rows against {} ({} rows with errors); wrote {}",

@@ -236,3 +236,21 @@ fn batch_reads_json_lines() {
     assert!(lines[1]["error"].as_str().unwrap().contains("line 2"));
     assert_eq!(lines[2]["id"], 3);
 }
+
+#[test]
+fn command_line_screenings_are_audited_in_the_hash_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cordon(dir.path(), &["screen", "Tohir Yoʻldoshev"]));
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "id,name\na,Bakyt Osmonaliev\nb,\nc,Nobody Special\n").unwrap();
+    let out = dir.path().join("out.jsonl");
+    ok(cordon(
+        dir.path(),
+        &["batch", "--input", input.to_str().unwrap(), "--output", out.to_str().unwrap()],
+    ));
+    let verified: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["audit", "verify", "--json"]))).unwrap();
+    // One screen and two screened batch rows (the row without a name screens nothing).
+    assert_eq!(verified["checked"], 3, "{verified}");
+    assert_eq!(verified["intact"], true);
+}
