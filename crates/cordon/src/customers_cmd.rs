@@ -23,11 +23,28 @@ pub enum CustomersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show alerts raised by rescreening the register when a list changed.
+    Alerts {
+        /// Only alerts in this status (open, false_positive, pending_confirmation, true_match).
+        #[arg(long)]
+        status: Option<String>,
+        /// Most alerts to show, newest first.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// JSON lines output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs a `customers` subcommand.
 pub fn run(command: CustomersCommand, data_dir: &Path) -> Result<()> {
     match command {
+        CustomersCommand::Alerts {
+            status,
+            limit,
+            json,
+        } => show_alerts(data_dir, status.as_deref(), limit, json),
         CustomersCommand::Import { file, json } => {
             let customers = read_customers(&file)?;
             let store = crate::lists_cmd::open_store(data_dir)?;
@@ -142,4 +159,28 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<Customer>> {
         });
     }
     Ok(customers)
+}
+
+fn show_alerts(data_dir: &Path, status: Option<&str>, limit: usize, json: bool) -> Result<()> {
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    let alerts = store.alerts(status, limit)?;
+    for alert in &alerts {
+        if json {
+            println!("{}", serde_json::to_string(alert)?);
+        } else {
+            println!(
+                "#{} {} customer {} ~ {} score {:.3} ({})",
+                alert.id,
+                alert.status,
+                alert.customer_id,
+                alert.entity_id,
+                alert.score,
+                alert.list_version
+            );
+        }
+    }
+    if !json && alerts.is_empty() {
+        println!("no alerts");
+    }
+    Ok(())
 }

@@ -126,11 +126,15 @@ fn import(paths: &[String], json: bool, data_dir: &Path) -> Result<()> {
     let store = open_store(data_dir)?;
     for list in &loaded {
         print_warnings(&list.origin, &list.list);
+        let previous = store.find(&list.list.source).ok();
         let outcome = store.import(&ImportRequest {
             list: &list.list,
             content_hash: &list.content_hash,
             origin: &list.origin,
         })?;
+        if outcome.created {
+            rescreen_after_import(&store, previous.as_ref(), &list.list, &outcome.version)?;
+        }
         if json {
             println!(
                 "{}",
@@ -248,6 +252,45 @@ fn diff(old: &str, new: &str, json: bool, data_dir: &Path) -> Result<()> {
     for e in &diff.changed {
         let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
         println!("~ {} {}: {}", e.source_id, e.name, fields.join(", "));
+    }
+    Ok(())
+}
+
+/// "Freeze without delay": after a new version is stored, screens every
+/// customer in the register against the designations it added or changed
+/// (all of them for a first import) and raises alerts.
+pub fn rescreen_after_import(
+    store: &SqliteStore,
+    previous: Option<&cordon_store::VersionInfo>,
+    list: &ParsedList,
+    version: &cordon_store::VersionInfo,
+) -> Result<()> {
+    let old = match previous {
+        Some(previous) => store.load(previous.id)?,
+        None => ParsedList {
+            source: list.source.clone(),
+            ..ParsedList::default()
+        },
+    };
+    let diff = cordon_lists::diff(&old, list);
+    let rescreen = cordon_server::rescreen_customers(
+        store,
+        list,
+        &diff,
+        &version.label(),
+        cordon_match::DEFAULT_THRESHOLD,
+        "cli:lists-import",
+    )?;
+    if rescreen.screened > 0 {
+        eprintln!(
+            "rescreened {} customers against {} added and {} changed designations of {}: {} new alerts, {} suppressed by standing decisions",
+            rescreen.screened,
+            diff.added.len(),
+            diff.changed.len(),
+            version.label(),
+            rescreen.alerts.len(),
+            rescreen.suppressed
+        );
     }
     Ok(())
 }

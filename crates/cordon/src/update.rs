@@ -168,11 +168,15 @@ fn update_one(
     verify(store, official, &list)?;
     let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
     let hash = sources::sha256_hex(&refs);
+    let previous = store.find(official.source).ok();
     let outcome = store.import(&ImportRequest {
         list: &list,
         content_hash: &hash,
         origin: url,
     })?;
+    if outcome.created {
+        crate::lists_cmd::rescreen_after_import(store, previous.as_ref(), &list, &outcome.version)?;
+    }
     Ok(if outcome.created {
         format!(
             "imported {} ({} entities)",

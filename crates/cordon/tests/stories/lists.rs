@@ -311,3 +311,70 @@ fn update_refuses_a_truncated_download() {
     );
     server.join().unwrap();
 }
+
+#[test]
+fn importing_a_newer_list_rescreens_the_customer_register_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,name,dob,country,type\n\
+         cust-1,Fereydoun Abbasi Davani,,IR,person\n\
+         cust-2,Maria Example,1980,DE,person\n\
+         cust-3,Doku Umarov,,,person\n",
+    )
+    .unwrap();
+    ok(cordon(
+        dir.path(),
+        &["customers", "import", customers.to_str().unwrap()],
+    ));
+    ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2025-04-19.xml"),
+        ],
+    ));
+    let first = json_lines(&ok(cordon(dir.path(), &["customers", "alerts", "--json"])));
+    // The first import screens the whole register: Umarov is listed in both snapshots.
+    assert!(first
+        .iter()
+        .any(|a| a["customer_id"] == "cust-3" && a["entity_id"] == "un:QDi.290"));
+    assert!(
+        !first.iter().any(|a| a["customer_id"] == "cust-1"),
+        "{first:?}"
+    );
+
+    let output = cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2026-02-27.xml"),
+        ],
+    );
+    assert!(stderr(&output).contains("130 added"), "{}", stderr(&output));
+    ok(output);
+    let alerts = json_lines(&ok(cordon(dir.path(), &["customers", "alerts", "--json"])));
+    let fresh: Vec<&Value> = alerts
+        .iter()
+        .filter(|a| a["customer_id"] == "cust-1")
+        .collect();
+    assert_eq!(fresh.len(), 1, "{alerts:?}");
+    assert_eq!(fresh[0]["entity_id"], "un:IRi.001");
+    assert_eq!(fresh[0]["status"], "open");
+    assert!(fresh[0]["list_version"]
+        .as_str()
+        .unwrap()
+        .starts_with("un@2026-02-27"));
+    assert!(!alerts.iter().any(|a| a["customer_id"] == "cust-2"));
+    // Umarov did not change: no second alert for him.
+    assert_eq!(
+        alerts
+            .iter()
+            .filter(|a| a["customer_id"] == "cust-3")
+            .count(),
+        1
+    );
+}
