@@ -28,6 +28,7 @@ mod index;
 mod prepare;
 mod qualifiers;
 mod token;
+pub mod textscan;
 
 pub use explain::{
     Adjustment, Explanation, NameExplanation, Outcome, Qualifier, QualifierEffect, TokenAlignment,

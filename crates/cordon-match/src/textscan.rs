@@ -42,9 +42,32 @@ const VARIANTS_PER_NAME: usize = 4;
 
 /// Words of payment texts that are never evidence of a name, whatever a list holds.
 const PAYMENT_WORDS: &[&str] = &[
-    "payment", "invoice", "transfer", "salary", "rent", "loan", "goods", "services", "contract",
-    "order", "refund", "fees", "charity", "donation", "family", "support", "school", "trade",
-    "trading", "general", "international", "bank", "company", "group", "foundation", "office",
+    "payment",
+    "invoice",
+    "transfer",
+    "salary",
+    "rent",
+    "loan",
+    "goods",
+    "services",
+    "contract",
+    "order",
+    "refund",
+    "fees",
+    "charity",
+    "donation",
+    "family",
+    "support",
+    "school",
+    "trade",
+    "trading",
+    "general",
+    "international",
+    "bank",
+    "company",
+    "group",
+    "foundation",
+    "office",
 ];
 
 /// One candidate found in a text.
@@ -100,7 +123,11 @@ impl TextScanner {
         let mut entity_ids = Vec::with_capacity(entities.len());
         for (e, entity) in entities.iter().enumerate() {
             entity_ids.push(entity.id.clone());
-            for name in entity.names.iter().filter(|n| n.quality == NameQuality::Strong) {
+            for name in entity
+                .names
+                .iter()
+                .filter(|n| n.quality == NameQuality::Strong)
+            {
                 for variant in romanize(&name.full).into_iter().take(VARIANTS_PER_NAME) {
                     let tokens: Vec<String> = variant.split(' ').map(str::to_string).collect();
                     names.push(IndexedName {
@@ -144,7 +171,9 @@ impl TextScanner {
             if !whole_word(&roman, m.start(), m.end()) {
                 continue;
             }
-            let position = starts.partition_point(|&s| s <= m.start()).saturating_sub(1);
+            let position = starts
+                .partition_point(|&s| s <= m.start())
+                .saturating_sub(1);
             let pattern = m.pattern().as_usize();
             for &name in self.patterns.get(pattern).map_or(&[][..], |p| &p.names) {
                 found.entry(name).or_default().push((position, pattern));
@@ -155,22 +184,37 @@ impl TextScanner {
         names.sort_unstable_by_key(|(name, _)| *name);
         for (name, mut positions) in names {
             positions.sort_unstable();
-            let Some(hit) = self.judge(name, &positions, &roman, &starts) else { continue };
+            let Some(hit) = self.judge(name, &positions, &roman, &starts) else {
+                continue;
+            };
             match hits.iter_mut().find(|h| h.entity_id == hit.entity_id) {
                 Some(existing) if existing.tokens.len() >= hit.tokens.len() => {}
                 Some(existing) => *existing = hit,
                 None => hits.push(hit),
             }
         }
-        hits.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()).then(a.entity_id.cmp(&b.entity_id)));
+        hits.sort_by(|a, b| {
+            b.tokens
+                .len()
+                .cmp(&a.tokens.len())
+                .then(a.entity_id.cmp(&b.entity_id))
+        });
         hits
     }
 
     /// A hit when a close pair of matched tokens is strong enough (see the module docs).
-    fn judge(&self, name: u32, positions: &[(usize, usize)], roman: &str, starts: &[usize]) -> Option<TextHit> {
+    fn judge(
+        &self,
+        name: u32,
+        positions: &[(usize, usize)],
+        roman: &str,
+        starts: &[usize],
+    ) -> Option<TextHit> {
         let indexed = self.names.get(name as usize)?;
         let single_rare = indexed.tokens.len() == 1
-            && positions.iter().any(|&(_, p)| self.patterns.get(p).is_some_and(|p| p.rare));
+            && positions
+                .iter()
+                .any(|&(_, p)| self.patterns.get(p).is_some_and(|p| p.rare));
         let pair = positions.iter().enumerate().find_map(|(i, &(pos_a, a))| {
             positions.get(i + 1..)?.iter().find_map(|&(pos_b, b)| {
                 let close = pos_b.abs_diff(pos_a) <= MAX_GAP + 1 && a != b;
@@ -198,7 +242,11 @@ impl TextScanner {
             "{} of the listed name {:?} found in the text{}: {:?}",
             plural(tokens.len()),
             indexed.name,
-            if first == last { " (one rare token, the whole name)" } else { " close together" },
+            if first == last {
+                " (one rare token, the whole name)"
+            } else {
+                " close together"
+            },
             tokens
         );
         Some(TextHit {
@@ -214,7 +262,12 @@ impl TextScanner {
 
     /// A rare token of the name and, within [`MAX_GAP`] tokens, any other token of the same
     /// rendering (even one too short or too generic to be indexed: "al", "foundation").
-    fn rare_with_support(&self, indexed: &IndexedName, positions: &[(usize, usize)], roman: &str) -> Option<(usize, usize)> {
+    fn rare_with_support(
+        &self,
+        indexed: &IndexedName,
+        positions: &[(usize, usize)],
+        roman: &str,
+    ) -> Option<(usize, usize)> {
         let words: Vec<&str> = roman.split(' ').collect();
         positions.iter().find_map(|&(at, pattern)| {
             let rare = self.patterns.get(pattern)?;
@@ -226,7 +279,9 @@ impl TextScanner {
             (low..=high)
                 .filter(|&i| i != at)
                 .filter(|&i| {
-                    words.get(i).is_some_and(|w| *w != rare.token && indexed.tokens.iter().any(|t| t == w))
+                    words
+                        .get(i)
+                        .is_some_and(|w| *w != rare.token && indexed.tokens.iter().any(|t| t == w))
                 })
                 .map(|i| (i.min(at), i.max(at)))
                 .next()
@@ -285,7 +340,9 @@ fn collect_patterns(names: &[IndexedName]) -> Vec<Pattern> {
 
 /// Long enough, a name token and not a payment word.
 fn indexable(token: &str) -> bool {
-    token.len() >= MIN_TOKEN_LEN && token_kind(token) == TokenKind::Name && !PAYMENT_WORDS.contains(&token)
+    token.len() >= MIN_TOKEN_LEN
+        && token_kind(token) == TokenKind::Name
+        && !PAYMENT_WORDS.contains(&token)
 }
 
 fn token_starts(text: &str) -> Vec<usize> {
@@ -331,9 +388,14 @@ mod tests {
         assert_eq!(hits[0].tokens, vec!["tohir", "yuldashev"]);
         assert!(hits[0].explanation.contains("Tohir Yuldashev"));
         let hits = s.scan("оплата Юлдашев Тохир");
-        assert_eq!(hits.first().map(|h| h.entity_id.as_str()), Some("un:QDi.290"));
+        assert_eq!(
+            hits.first().map(|h| h.entity_id.as_str()),
+            Some("un:QDi.290")
+        );
         // Too far apart: not one name.
-        assert!(s.scan("tohir paid rent and food and school for yuldashev").is_empty());
+        assert!(s
+            .scan("tohir paid rent and food and school for yuldashev")
+            .is_empty());
     }
 
     #[test]
@@ -349,7 +411,11 @@ mod tests {
     fn rare_long_token_carries_a_supporting_token() {
         let s = scanner();
         let hits = s.scan("donation al rashidiyyah foundation");
-        assert_eq!(hits.first().map(|h| h.entity_id.as_str()), Some("un:QDe.005"), "{hits:?}");
+        assert_eq!(
+            hits.first().map(|h| h.entity_id.as_str()),
+            Some("un:QDe.005"),
+            "{hits:?}"
+        );
         assert!(s.pattern_count() >= 6);
     }
 

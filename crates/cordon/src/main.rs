@@ -11,6 +11,7 @@ mod lists_cmd;
 mod screen_cmd;
 mod serve_cmd;
 mod sources;
+mod transfers_cmd;
 mod update;
 
 use clap::{Parser, Subcommand};
@@ -89,10 +90,15 @@ enum Command {
         #[command(subcommand)]
         command: keys_cmd::KeysCommand,
     },
-    /// Load the customer register.
+    /// Load the customer register and see its alerts.
     Customers {
         #[command(subcommand)]
         command: customers_cmd::CustomersCommand,
+    },
+    /// Screen payment messages: R16 checks, names, free text and typology rules.
+    Transfers {
+        #[command(subcommand)]
+        command: transfers_cmd::TransfersCommand,
     },
 }
 
@@ -129,6 +135,7 @@ fn main() -> ExitCode {
         Command::Audit { command } => audit_cmd::run(command, &data_dir),
         Command::Keys { command } => keys_cmd::run(command, &data_dir),
         Command::Customers { command } => customers_cmd::run(command, &data_dir),
+        Command::Transfers { command } => transfers_cmd::run(command, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,3 +4,4 @@ mod lists;
 mod screening;
 mod service;
 mod support;
+mod transfers;

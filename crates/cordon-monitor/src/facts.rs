@@ -1,0 +1,252 @@
+//! What the rules read from one transfer: its id, time, amount and the keys of its parties.
+
+use crate::money::FxTable;
+use crate::rules::{ChainRole, Side};
+use crate::time::transaction_time;
+use cordon_model::transfer::{Agent, Money, Party, Transfer};
+
+/// The facts of one transfer the rules need, computed once per transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// UETR, else message id, instruction id or end-to-end id, else `#<position>`.
+    pub id: String,
+    /// Transaction time (seconds since 1970 UTC); `None` when the message has no date.
+    pub time: Option<i64>,
+    /// The settlement amount (the underlying's when a cover has none).
+    pub money: Option<Money>,
+    /// The amount in base units, when its currency has a rate.
+    pub base: Option<i128>,
+    /// Key of the originator (see [`party_key`]).
+    pub debtor: Option<String>,
+    /// Key of the beneficiary.
+    pub creditor: Option<String>,
+    /// Country of the originator (address, residence, else its agent's BIC).
+    pub debtor_country: Option<String>,
+    /// Country of the beneficiary.
+    pub creditor_country: Option<String>,
+    /// Every country found in the chain with where it was found.
+    pub chain: Vec<(ChainRole, String)>,
+}
+
+impl Facts {
+    /// Reads the facts of `transfer`; `position` names it when it has no id.
+    ///
+    /// For a cover payment (MT202COV, pacs.009 COV) the customers of the underlying transfer
+    /// are the parties: the banks of the cover are only the route.
+    pub fn of(transfer: &Transfer, position: u64, fx: &FxTable) -> Facts {
+        let customer = transfer.underlying.as_deref().unwrap_or(transfer);
+        let money = transfer.amount.or(customer.amount);
+        let debtor_agent = customer
+            .debtor_agent
+            .as_ref()
+            .or(transfer.debtor_agent.as_ref());
+        let creditor_agent = customer
+            .creditor_agent
+            .as_ref()
+            .or(transfer.creditor_agent.as_ref());
+        let debtor_country = party_country(customer.debtor.as_ref(), debtor_agent);
+        let creditor_country = party_country(customer.creditor.as_ref(), creditor_agent);
+        let mut chain = Vec::new();
+        push_country(&mut chain, ChainRole::Debtor, debtor_country.as_deref());
+        push_country(&mut chain, ChainRole::Creditor, creditor_country.as_deref());
+        for t in [transfer, customer] {
+            push_country(
+                &mut chain,
+                ChainRole::DebtorAgent,
+                agent_country(&t.debtor_agent),
+            );
+            push_country(
+                &mut chain,
+                ChainRole::CreditorAgent,
+                agent_country(&t.creditor_agent),
+            );
+            for agent in &t.intermediary_agents {
+                push_country(&mut chain, ChainRole::Intermediary, agent.country());
+            }
+        }
+        Facts {
+            id: transfer_id(transfer).unwrap_or_else(|| format!("#{position}")),
+            time: transaction_time(transfer),
+            money,
+            base: money.and_then(|m| fx.to_base(&m)),
+            debtor: party_key(customer.debtor.as_ref(), debtor_agent),
+            creditor: party_key(customer.creditor.as_ref(), creditor_agent),
+            debtor_country,
+            creditor_country,
+            chain,
+        }
+    }
+
+    /// The key of one side.
+    pub fn key(&self, side: Side) -> Option<&str> {
+        match side {
+            Side::Debtor => self.debtor.as_deref(),
+            Side::Creditor => self.creditor.as_deref(),
+        }
+    }
+
+    /// True when both countries are known and differ.
+    pub fn is_cross_border(&self) -> bool {
+        matches!((&self.debtor_country, &self.creditor_country), (Some(a), Some(b)) if a != b)
+    }
+}
+
+fn agent_country(agent: &Option<Agent>) -> Option<&str> {
+    agent.as_ref().and_then(Agent::country)
+}
+
+fn push_country(chain: &mut Vec<(ChainRole, String)>, role: ChainRole, country: Option<&str>) {
+    if let Some(c) = country {
+        if !chain.iter().any(|(r, k)| *r == role && k == c) {
+            chain.push((role, c.to_string()));
+        }
+    }
+}
+
+/// The id alerts use for a transfer: UETR, message id, instruction id or end-to-end id.
+pub fn transfer_id(transfer: &Transfer) -> Option<String> {
+    [
+        &transfer.uetr,
+        &transfer.message_id,
+        &transfer.instruction_id,
+        &transfer.end_to_end_id,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.trim())
+    .find(|s| !s.is_empty())
+    .map(str::to_string)
+}
+
+/// A stable key for a party: `acct:<account>` when an account is given, else `bic:<BIC8>` for
+/// a bank, else `name:<normalised name>@<agent BIC8>` (the same name at another bank is another
+/// customer). `None` when the party has neither.
+pub fn party_key(party: Option<&Party>, agent: Option<&Agent>) -> Option<String> {
+    let party = party?;
+    if let Some(account) = party.account.as_ref().map(|a| compact(&a.id)) {
+        if !account.is_empty() && account != "NOTPROVIDED" {
+            return Some(format!("acct:{account}"));
+        }
+    }
+    if let Some(bic) = party.identifiers.bic.as_deref() {
+        return Some(format!("bic:{}", bic8(bic)));
+    }
+    let name = party
+        .name
+        .as_deref()
+        .map(simple_name)
+        .filter(|n| !n.is_empty())?;
+    let bank = agent
+        .and_then(|a| a.bic.as_deref())
+        .map(bic8)
+        .unwrap_or_default();
+    Some(format!("name:{name}@{bank}"))
+}
+
+fn party_country(party: Option<&Party>, agent: Option<&Agent>) -> Option<String> {
+    let party = party?;
+    party
+        .address
+        .as_ref()
+        .and_then(|a| a.country.clone())
+        .or_else(|| party.country_of_residence.clone())
+        .or_else(|| party.identifiers.bic.as_deref().and_then(bic_country))
+        .or_else(|| agent.and_then(Agent::country).map(str::to_string))
+}
+
+fn bic_country(bic: &str) -> Option<String> {
+    cordon_model::transfer::bic_country(bic).map(str::to_string)
+}
+
+fn bic8(bic: &str) -> String {
+    compact(bic).chars().take(8).collect()
+}
+
+fn compact(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '/')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Lowercase letters and digits, single spaces: enough to key a name without the names crate.
+fn simple_name(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cordon_model::transfer::{Account, PostalAddress};
+
+    #[test]
+    fn keys_prefer_account_then_bic_then_name() {
+        let mut party = Party {
+            name: Some("  Tohir   YULDASHEV ".into()),
+            ..Party::default()
+        };
+        let agent = Agent {
+            bic: Some("CLYDGB2SXXX".into()),
+            ..Agent::default()
+        };
+        assert_eq!(
+            party_key(Some(&party), Some(&agent)).as_deref(),
+            Some("name:tohir yuldashev@CLYDGB2S")
+        );
+        party.account = Some(Account {
+            id: "/NOTPROVIDED".into(),
+            iban: false,
+        });
+        assert!(party_key(Some(&party), None).unwrap().starts_with("name:"));
+        party.account = Some(Account {
+            id: "gb82 west 1234".into(),
+            iban: true,
+        });
+        assert_eq!(
+            party_key(Some(&party), None).as_deref(),
+            Some("acct:GB82WEST1234")
+        );
+    }
+
+    #[test]
+    fn countries_come_from_address_then_agent() {
+        let mut transfer = Transfer {
+            debtor: Some(Party {
+                name: Some("A".into()),
+                address: Some(PostalAddress {
+                    country: Some("GB".into()),
+                    ..PostalAddress::default()
+                }),
+                ..Party::default()
+            }),
+            creditor: Some(Party {
+                name: Some("B".into()),
+                ..Party::default()
+            }),
+            creditor_agent: Some(Agent {
+                bic: Some("BSCHESMM".into()),
+                ..Agent::default()
+            }),
+            ..Transfer::default()
+        };
+        transfer.uetr = Some("u-1".into());
+        let facts = Facts::of(&transfer, 0, &FxTable::builtin());
+        assert_eq!(facts.id, "u-1");
+        assert_eq!(facts.debtor_country.as_deref(), Some("GB"));
+        assert_eq!(facts.creditor_country.as_deref(), Some("ES"));
+        assert!(facts.is_cross_border());
+        assert!(facts
+            .chain
+            .contains(&(ChainRole::CreditorAgent, "ES".into())));
+    }
+}

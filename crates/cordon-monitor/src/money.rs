@@ -1,0 +1,203 @@
+//! Exact money arithmetic for thresholds: amounts are converted into a base currency with a
+//! static exchange-rate table and compared as integers, never as floats.
+//!
+//! A base value is an `i128` count of 10^-12 base-currency units. Amounts have at most a few
+//! decimals and rates at most six, so the conversion is exact; arithmetic saturates instead of
+//! overflowing (an amount of 10^20 units is still "above" every threshold).
+
+use cordon_model::transfer::{Amount, Currency, Money};
+use std::collections::BTreeMap;
+
+/// Decimals of a base value.
+pub const BASE_SCALE: u8 = 12;
+
+/// Indicative mid rates in US dollars per unit, January 2025, rounded. They only place amounts
+/// in other currencies against thresholds; a bank replaces them with its own (`[fx]` in the
+/// rules file).
+#[rustfmt::skip]
+const BUILTIN_USD_RATES: &[(&str, &str)] = &[
+    ("AED", "0.2723"), ("AFN", "0.0142"), ("AUD", "0.62"), ("CAD", "0.69"), ("CHF", "1.10"),
+    ("CNY", "0.137"), ("DKK", "0.139"), ("EGP", "0.0198"), ("EUR", "1.04"), ("GBP", "1.25"),
+    ("HKD", "0.128"), ("INR", "0.0116"), ("IQD", "0.00076"), ("IRR", "0.0000238"),
+    ("JPY", "0.0064"), ("KGS", "0.0115"), ("KWD", "3.24"), ("KZT", "0.0019"), ("NGN", "0.00065"),
+    ("NOK", "0.088"), ("PKR", "0.0036"), ("PLN", "0.243"), ("QAR", "0.2747"), ("RON", "0.209"),
+    ("RUB", "0.0098"), ("SAR", "0.2666"), ("SEK", "0.090"), ("SGD", "0.73"), ("SYP", "0.000077"),
+    ("TJS", "0.091"), ("TMT", "0.2857"), ("TRY", "0.028"), ("USD", "1"), ("UZS", "0.000077"),
+    ("XTS", "1"), ("YER", "0.004"),
+];
+
+/// Exchange rates into one base currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FxTable {
+    base: Currency,
+    rates: BTreeMap<Currency, Amount>,
+}
+
+impl FxTable {
+    /// The built-in table (base USD, see the docs for its date and use).
+    pub fn builtin() -> FxTable {
+        let rates = BUILTIN_USD_RATES
+            .iter()
+            .filter_map(|(code, rate)| {
+                Some((Currency::parse(code)?, Amount::parse(rate, b'.').ok()?))
+            })
+            .collect();
+        FxTable {
+            base: Currency::USD,
+            rates,
+        }
+    }
+
+    /// A table from a rules file: `base` and base units per one unit of each currency.
+    pub fn from_rates(base: &str, rates: &BTreeMap<String, String>) -> Result<FxTable, String> {
+        let base = crate::rules::parse_currency(base)?;
+        let mut table = BTreeMap::new();
+        table.insert(base, Amount::from_parts(1, 0));
+        for (code, rate) in rates {
+            let currency = crate::rules::parse_currency(code)?;
+            let rate = Amount::parse(rate, b'.').map_err(|e| format!("rate of {code}: {e}"))?;
+            if rate.is_zero() {
+                return Err(format!("rate of {code} is zero"));
+            }
+            table.insert(currency, rate);
+        }
+        Ok(FxTable { base, rates: table })
+    }
+
+    /// The base currency.
+    pub fn base(&self) -> Currency {
+        self.base
+    }
+
+    /// `money` in 10^-12 base units; `None` when its currency has no rate.
+    pub fn to_base(&self, money: &Money) -> Option<i128> {
+        let rate = self.rates.get(&money.currency)?;
+        Some(to_base_units(&money.amount, rate))
+    }
+}
+
+/// `amount * rate` at [`BASE_SCALE`], saturating.
+fn to_base_units(amount: &Amount, rate: &Amount) -> i128 {
+    let product = amount.mantissa().saturating_mul(rate.mantissa());
+    let scale = i32::from(amount.scale()) + i32::from(rate.scale());
+    rescale(product, scale, i32::from(BASE_SCALE))
+}
+
+/// Moves `value` (with `from` decimals) to `to` decimals: exact upwards, truncating downwards.
+fn rescale(value: i128, from: i32, to: i32) -> i128 {
+    let shift = (to - from).unsigned_abs();
+    let factor = 10i128.checked_pow(shift).unwrap_or(i128::MAX);
+    if to >= from {
+        value.saturating_mul(factor)
+    } else {
+        value / factor
+    }
+}
+
+/// An amount a rule compares against, kept in its own currency and in base units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold {
+    /// As written.
+    pub money: Money,
+    /// In 10^-12 base units.
+    pub base: i128,
+}
+
+impl Threshold {
+    /// Reads `"10000"` in `"USD"`; the currency must have a rate in `fx`.
+    pub fn parse(amount: &str, currency: &str, fx: &FxTable) -> Result<Threshold, String> {
+        let amount = Amount::parse(amount, b'.').map_err(|e| format!("amount {amount:?}: {e}"))?;
+        let currency = crate::rules::parse_currency(currency)?;
+        let money = Money { amount, currency };
+        let base = fx
+            .to_base(&money)
+            .ok_or_else(|| format!("no exchange rate for {currency} in the FX table"))?;
+        Ok(Threshold { money, base })
+    }
+
+    /// `percent` % of this threshold in base units (exact up to 10^-12 base units).
+    pub fn percent_of(&self, percent: u8) -> i128 {
+        self.base.saturating_mul(i128::from(percent)) / 100
+    }
+}
+
+/// True when `amount` is an exact multiple of `unit` (both in the same currency).
+pub fn is_multiple_of(amount: &Amount, unit: &Amount) -> bool {
+    let scale = amount.scale().max(unit.scale());
+    match (
+        amount.mantissa_at_scale(scale),
+        unit.mantissa_at_scale(scale),
+    ) {
+        (Some(a), Some(u)) if u > 0 => a % u == 0,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(text: &str, code: &str) -> Money {
+        Money {
+            amount: Amount::parse(text, b'.').unwrap(),
+            currency: Currency::parse(code).unwrap(),
+        }
+    }
+
+    #[test]
+    fn conversion_is_exact_and_ordered() {
+        let fx = FxTable::builtin();
+        let ten_k = Threshold::parse("10000", "USD", &fx).unwrap();
+        assert_eq!(fx.to_base(&money("10000", "USD")), Some(ten_k.base));
+        assert!(fx.to_base(&money("9999.99", "USD")).unwrap() < ten_k.base);
+        // 9,600 EUR at 1.04 is 9,984 USD: just below.
+        assert_eq!(
+            fx.to_base(&money("9600", "EUR")),
+            fx.to_base(&money("9984", "USD"))
+        );
+        assert_eq!(
+            ten_k.percent_of(90),
+            fx.to_base(&money("9000", "USD")).unwrap()
+        );
+        assert!(fx.to_base(&money("5", "ZWG")).is_none());
+    }
+
+    #[test]
+    fn huge_amounts_saturate_instead_of_overflowing() {
+        let fx = FxTable::builtin();
+        let huge = fx.to_base(&money(&"9".repeat(20), "KWD")).unwrap();
+        assert!(huge > fx.to_base(&money("1000000000", "USD")).unwrap());
+    }
+
+    #[test]
+    fn multiples_are_exact() {
+        let unit = Amount::parse("1000", b'.').unwrap();
+        assert!(is_multiple_of(
+            &Amount::parse("25000.00", b'.').unwrap(),
+            &unit
+        ));
+        assert!(!is_multiple_of(
+            &Amount::parse("25000.01", b'.').unwrap(),
+            &unit
+        ));
+        assert!(!is_multiple_of(
+            &Amount::parse("0", b'.').unwrap(),
+            &Amount::default()
+        ));
+    }
+
+    #[test]
+    fn rules_file_table_needs_known_codes() {
+        let mut rates = BTreeMap::new();
+        rates.insert("EUR".to_string(), "1.1".to_string());
+        let fx = FxTable::from_rates("USD", &rates).unwrap();
+        assert_eq!(
+            fx.to_base(&money("10", "EUR")),
+            fx.to_base(&money("11", "USD"))
+        );
+        rates.insert("ABC".to_string(), "1".to_string());
+        assert!(FxTable::from_rates("USD", &rates)
+            .unwrap_err()
+            .contains("ABC"));
+    }
+}

@@ -1,0 +1,491 @@
+//! The rules file: a versioned TOML pack of typology rules.
+//!
+//! ```toml
+//! version = "2025.1"
+//!
+//! [[rule]]
+//! id = "TF-STRUCT-01"
+//! title = "Structuring below the reporting threshold"
+//! description = "Several transfers by one originator just below 10,000 USD within 7 days."
+//! fatf = "FATF 2002 funds-transfer indicator 2"
+//! kind = "structuring"
+//! params = { threshold = "10000", currency = "USD", margin_percent = 10, window_days = 7, min_count = 3 }
+//! ```
+//!
+//! Unknown keys are refused, so a misspelt parameter is an error naming its line, never a rule
+//! that silently runs with a default.
+
+use crate::money::{FxTable, Threshold};
+use cordon_model::transfer::{Amount, Currency};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A rules pack as read from TOML, before its amounts are checked.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    version: String,
+    #[serde(default)]
+    fx: Option<RawFx>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<toml::Spanned<RawRule>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFx {
+    base: String,
+    rates: std::collections::BTreeMap<String, String>,
+}
+
+// No `deny_unknown_fields` here: serde does not support it next to `flatten`; the flattened
+// `RuleKind` refuses unknown keys instead.
+#[derive(Debug, Clone, Deserialize)]
+struct RawRule {
+    id: String,
+    #[serde(default = "first_version")]
+    version: u32,
+    title: String,
+    description: String,
+    fatf: String,
+    #[serde(default = "enabled")]
+    enabled: bool,
+    #[serde(flatten)]
+    kind: RuleKind,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// Which party of a transfer a rule follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The originator (`Dbtr`, MT 50a).
+    #[default]
+    Debtor,
+    /// The beneficiary (`Cdtr`, MT 59a).
+    Creditor,
+}
+
+/// A place in the payment chain whose country a [`RuleKind::HighRiskJurisdiction`] rule checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainRole {
+    /// The originator's address country or country of residence.
+    Debtor,
+    /// The beneficiary's address country or country of residence.
+    Creditor,
+    /// The debtor agent's BIC country.
+    DebtorAgent,
+    /// The creditor agent's BIC country.
+    CreditorAgent,
+    /// Any intermediary agent's BIC country.
+    Intermediary,
+}
+
+/// The kind of a rule and its parameters (`kind` and `params` in the file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    content = "params",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
+pub enum RuleKind {
+    /// Several transfers by one party just below a reporting threshold within a window.
+    Structuring {
+        /// The reporting threshold, a decimal string (`"10000"`).
+        threshold: String,
+        /// Its currency (ISO 4217).
+        currency: String,
+        /// How far below the threshold still counts as "just below", in percent (1-99).
+        #[serde(default = "ten")]
+        margin_percent: u8,
+        /// The window, in days of transaction time.
+        window_days: u32,
+        /// Transfers needed in the window.
+        min_count: usize,
+        /// Whose transfers are counted.
+        #[serde(default)]
+        side: Side,
+    },
+    /// Many distinct originators paying one beneficiary within a window.
+    FanIn {
+        /// Distinct originators needed.
+        min_parties: usize,
+        /// The window, in days.
+        window_days: u32,
+        /// Count only transfers whose originator and beneficiary countries differ.
+        #[serde(default)]
+        cross_border_only: bool,
+        /// Ignore transfers below this amount (in `currency`).
+        #[serde(default)]
+        min_amount: Option<String>,
+        /// Currency of `min_amount`.
+        #[serde(default)]
+        currency: Option<String>,
+    },
+    /// One originator paying many distinct beneficiaries within a window.
+    FanOut {
+        /// Distinct beneficiaries needed.
+        min_parties: usize,
+        /// The window, in days.
+        window_days: u32,
+        /// Count only transfers whose originator and beneficiary countries differ.
+        #[serde(default)]
+        cross_border_only: bool,
+        /// Ignore transfers below this amount (in `currency`).
+        #[serde(default)]
+        min_amount: Option<String>,
+        /// Currency of `min_amount`.
+        #[serde(default)]
+        currency: Option<String>,
+    },
+    /// A party or agent in a listed country.
+    HighRiskJurisdiction {
+        /// ISO 3166-1 alpha-2 codes.
+        countries: Vec<String>,
+        /// Where to look; all places when empty.
+        #[serde(default)]
+        roles: Vec<ChainRole>,
+        /// Ignore transfers below this amount (in `currency`).
+        #[serde(default)]
+        min_amount: Option<String>,
+        /// Currency of `min_amount`.
+        #[serde(default)]
+        currency: Option<String>,
+    },
+    /// An account that receives funds and sends most of them on within a window.
+    RapidPassThrough {
+        /// Share of the received amount sent on, in percent (1-100).
+        min_percent: u8,
+        /// The window, in days.
+        window_days: u32,
+        /// Ignore when less than this was received (in `currency`).
+        min_amount: String,
+        /// Currency of `min_amount`.
+        currency: String,
+    },
+    /// Amounts that are exact multiples of a round unit, above a minimum.
+    RoundAmount {
+        /// The round unit in the transfer's own currency (`"1000"`).
+        unit: String,
+        /// Smallest amount considered (in `currency`).
+        min_amount: String,
+        /// Currency of `min_amount`.
+        currency: String,
+        /// Round transfers by one party needed within the window (1: every one alerts).
+        #[serde(default = "one")]
+        min_count: usize,
+        /// The window, in days (used when `min_count` > 1).
+        #[serde(default = "seven")]
+        window_days: u32,
+        /// Whose transfers are counted.
+        #[serde(default)]
+        side: Side,
+    },
+}
+
+fn ten() -> u8 {
+    10
+}
+
+fn one() -> usize {
+    1
+}
+
+fn seven() -> u32 {
+    7
+}
+
+impl RuleKind {
+    /// The `kind` string of the file (`structuring`, `fan_in`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::Structuring { .. } => "structuring",
+            RuleKind::FanIn { .. } => "fan_in",
+            RuleKind::FanOut { .. } => "fan_out",
+            RuleKind::HighRiskJurisdiction { .. } => "high_risk_jurisdiction",
+            RuleKind::RapidPassThrough { .. } => "rapid_pass_through",
+            RuleKind::RoundAmount { .. } => "round_amount",
+        }
+    }
+}
+
+/// One rule of a pack, checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// Stable id (`TF-STRUCT-01`).
+    pub id: String,
+    /// The rule's own version, raised whenever its parameters change.
+    pub version: u32,
+    /// One-line title.
+    pub title: String,
+    /// What it detects and why.
+    pub description: String,
+    /// The FATF red flag it implements.
+    pub fatf: String,
+    /// Kind and parameters.
+    #[serde(flatten)]
+    pub kind: RuleKind,
+    /// 1-based line of the rule in its file.
+    pub line: usize,
+}
+
+/// A checked rules pack.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    /// The pack version (`version = "..."`).
+    pub version: String,
+    /// The enabled rules in file order.
+    pub rules: Vec<Rule>,
+    /// Exchange rates used to compare amounts in other currencies with thresholds.
+    pub fx: FxTable,
+}
+
+/// Why a rules file was refused: the line and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct RulesError {
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// The default pack shipped with Cordon (`rules/default.toml`).
+pub const DEFAULT_RULES: &str = include_str!("../../../rules/default.toml");
+
+impl RulePack {
+    /// The default pack.
+    pub fn default_pack() -> Result<RulePack, RulesError> {
+        RulePack::parse(DEFAULT_RULES)
+    }
+
+    /// Reads and checks a TOML rules file.
+    pub fn parse(text: &str) -> Result<RulePack, RulesError> {
+        let raw: RawPack = toml::from_str(text).map_err(|e| RulesError {
+            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        if raw.version.trim().is_empty() {
+            return Err(RulesError {
+                line: 1,
+                message: "`version` is empty".into(),
+            });
+        }
+        let fx = match &raw.fx {
+            Some(fx) => FxTable::from_rates(&fx.base, &fx.rates).map_err(|message| RulesError {
+                line: line_of_key(text, "[fx"),
+                message,
+            })?,
+            None => FxTable::builtin(),
+        };
+        let mut rules: Vec<Rule> = Vec::new();
+        for spanned in raw.rules {
+            let line = line_of(text, spanned.span().start);
+            let raw_rule = spanned.into_inner();
+            let fail = |message: String| RulesError { line, message };
+            if rules.iter().any(|r| r.id == raw_rule.id) {
+                return Err(fail(format!("rule id {:?} appears twice", raw_rule.id)));
+            }
+            check_kind(&raw_rule.kind, &fx)
+                .map_err(|m| fail(format!("rule {}: {m}", raw_rule.id)))?;
+            if raw_rule.enabled {
+                rules.push(Rule {
+                    id: raw_rule.id,
+                    version: raw_rule.version,
+                    title: raw_rule.title,
+                    description: raw_rule.description,
+                    fatf: raw_rule.fatf,
+                    kind: raw_rule.kind,
+                    line,
+                });
+            }
+        }
+        Ok(RulePack {
+            version: raw.version,
+            rules,
+            fx,
+        })
+    }
+}
+
+/// 1-based line of byte `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + text
+        .as_bytes()
+        .get(..offset.min(text.len()))
+        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.find(key).map_or(0, |at| line_of(text, at))
+}
+
+/// Checks parameters a TOML schema cannot: amounts, currencies, ranges.
+fn check_kind(kind: &RuleKind, fx: &FxTable) -> Result<(), String> {
+    match kind {
+        RuleKind::Structuring {
+            threshold,
+            currency,
+            margin_percent,
+            window_days,
+            min_count,
+            ..
+        } => {
+            Threshold::parse(threshold, currency, fx)?;
+            check_range("margin_percent", u64::from(*margin_percent), 1, 99)?;
+            check_window(*window_days)?;
+            check_range("min_count", *min_count as u64, 2, 10_000)
+        }
+        RuleKind::FanIn {
+            min_parties,
+            window_days,
+            min_amount,
+            currency,
+            ..
+        }
+        | RuleKind::FanOut {
+            min_parties,
+            window_days,
+            min_amount,
+            currency,
+            ..
+        } => {
+            check_window(*window_days)?;
+            check_range("min_parties", *min_parties as u64, 2, 10_000)?;
+            check_optional_amount(min_amount, currency, fx)
+        }
+        RuleKind::HighRiskJurisdiction {
+            countries,
+            min_amount,
+            currency,
+            ..
+        } => {
+            if countries.is_empty() {
+                return Err("`countries` is empty".into());
+            }
+            if let Some(bad) = countries.iter().find(|c| !is_country_code(c)) {
+                return Err(format!("{bad:?} is not an ISO 3166-1 alpha-2 code"));
+            }
+            check_optional_amount(min_amount, currency, fx)
+        }
+        RuleKind::RapidPassThrough {
+            min_percent,
+            window_days,
+            min_amount,
+            currency,
+        } => {
+            check_range("min_percent", u64::from(*min_percent), 1, 100)?;
+            check_window(*window_days)?;
+            Threshold::parse(min_amount, currency, fx).map(|_| ())
+        }
+        RuleKind::RoundAmount {
+            unit,
+            min_amount,
+            currency,
+            min_count,
+            window_days,
+            ..
+        } => {
+            let unit = Amount::parse(unit, b'.').map_err(|e| format!("`unit` {unit:?}: {e}"))?;
+            if unit.is_zero() {
+                return Err("`unit` is zero".into());
+            }
+            Threshold::parse(min_amount, currency, fx)?;
+            check_window(*window_days)?;
+            check_range("min_count", *min_count as u64, 1, 10_000)
+        }
+    }
+}
+
+fn check_optional_amount(
+    amount: &Option<String>,
+    currency: &Option<String>,
+    fx: &FxTable,
+) -> Result<(), String> {
+    match (amount, currency) {
+        (Some(a), Some(c)) => Threshold::parse(a, c, fx).map(|_| ()),
+        (Some(_), None) => Err("`min_amount` needs a `currency`".into()),
+        _ => Ok(()),
+    }
+}
+
+fn check_window(days: u32) -> Result<(), String> {
+    check_range("window_days", u64::from(days), 1, 366)
+}
+
+fn check_range(name: &str, value: u64, low: u64, high: u64) -> Result<(), String> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("`{name}` = {value} is outside {low}..={high}"))
+    }
+}
+
+fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Reads a currency code, naming it when it is not an active ISO 4217 code.
+pub(crate) fn parse_currency(code: &str) -> Result<Currency, String> {
+    Currency::parse(code).ok_or_else(|| format!("{code:?} is not an active ISO 4217 currency code"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pack_parses_with_every_kind() {
+        let pack = RulePack::default_pack().unwrap();
+        assert!(!pack.version.is_empty());
+        let kinds: std::collections::BTreeSet<&str> =
+            pack.rules.iter().map(|r| r.kind.name()).collect();
+        for kind in [
+            "structuring",
+            "fan_in",
+            "fan_out",
+            "high_risk_jurisdiction",
+            "rapid_pass_through",
+            "round_amount",
+        ] {
+            assert!(kinds.contains(kind), "{kind} missing from the default pack");
+        }
+        assert!(pack.rules.iter().all(|r| r.fatf.contains("FATF")));
+    }
+
+    #[test]
+    fn misspelt_parameter_names_its_line() {
+        let text = "version = \"1\"\n\n[[rule]]\nid = \"A\"\ntitle = \"t\"\ndescription = \"d\"\nfatf = \"f\"\nkind = \"fan_in\"\nparams = { min_parties = 3, window_day = 2 }\n";
+        let err = RulePack::parse(text).unwrap_err();
+        assert!(err.line >= 3, "{err}");
+        assert!(err.to_string().contains("window_day"), "{err}");
+    }
+
+    #[test]
+    fn bad_currency_and_duplicate_ids_are_refused() {
+        let rule = |id: &str, currency: &str| {
+            format!("[[rule]]\nid = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nfatf = \"f\"\nkind = \"rapid_pass_through\"\nparams = {{ min_percent = 80, window_days = 2, min_amount = \"1000\", currency = \"{currency}\" }}\n")
+        };
+        let text = format!("version = \"1\"\n{}", rule("A", "XYZ"));
+        let err = RulePack::parse(&text).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("XYZ"), "{err}");
+        let text = format!("version = \"1\"\n{}{}", rule("A", "EUR"), rule("A", "EUR"));
+        let err = RulePack::parse(&text).unwrap_err();
+        assert_eq!(err.line, 9, "{err}");
+    }
+}
