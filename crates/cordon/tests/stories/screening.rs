@@ -242,11 +242,21 @@ fn command_line_screenings_are_audited_in_the_hash_chain() {
     let dir = tempfile::tempdir().unwrap();
     ok(cordon(dir.path(), &["screen", "Tohir Yoʻldoshev"]));
     let input = dir.path().join("in.csv");
-    std::fs::write(&input, "id,name\na,Bakyt Osmonaliev\nb,\nc,Nobody Special\n").unwrap();
+    std::fs::write(
+        &input,
+        "id,name\na,Bakyt Osmonaliev\nb,\nc,Nobody Special\n",
+    )
+    .unwrap();
     let out = dir.path().join("out.jsonl");
     ok(cordon(
         dir.path(),
-        &["batch", "--input", input.to_str().unwrap(), "--output", out.to_str().unwrap()],
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
     ));
     let verified: Value =
         serde_json::from_str(&ok(cordon(dir.path(), &["audit", "verify", "--json"]))).unwrap();
