@@ -1,7 +1,7 @@
 //! UN Security Council Consolidated List XML (schema `sc-sanctions.xsd`).
 //!
 //! The reader streams quick-xml events: each `INDIVIDUAL` or `ENTITY` is
-//! collected into a small [`Record`] of leaf fields and groups (aliases,
+//! collected into a small `Record` of leaf fields and groups (aliases,
 //! addresses, dates and places of birth, documents), turned into an
 //! [`Entity`] when it closes, and dropped.
 //!
