@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# End-to-end benchmarks of the release binary on the shared data.
+# Usage: scripts/bench-e2e.sh [ROWS]   (default 200000 batch rows)
+# Prints wall time, throughput and peak memory; numbers go to docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-200000}
+DATA=../shared/data
+cargo build --release -p cordon >/dev/null 2>&1
+BIN=target/release/cordon
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+LISTS=(--list "$DATA/lists/un/un_consolidated_2026-02-27.xml" --list "$DATA/lists/ofac/sdn_legacy_csv_2021"
+       --list "$DATA/lists/uk/uk_hmt_conlist_2018-04-13.csv" --list "$DATA/lists/ca/ca_sema_autonomous_2025.xml")
+
+measure() { # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr"; exit 1; }
+  read -r secs kb < "$WORK/time"
+  echo "$label: ${secs} s wall, peak RSS $((kb / 1024)) MB"
+}
+
+echo "== list parsing (one process each, includes start-up)"
+measure "inspect UN 2026-02-27" "$BIN" lists inspect "$DATA/lists/un/un_consolidated_2026-02-27.xml"
+measure "inspect OFAC 2021 CSV set" "$BIN" lists inspect "$DATA/lists/ofac/sdn_legacy_csv_2021"
+
+echo "== screening one name against UN + OFAC + UK + Canada (parse + index build + query)"
+measure "screen" "$BIN" screen "Umarov Doku Khamatovich" "${LISTS[@]}"
+
+echo "== batch of $ROWS names against UN + OFAC + UK + Canada on $(nproc) cores"
+python3 - "$DATA/names/persons_rigour-1.8.2.txt" "$ROWS" > "$WORK/batch.csv" <<'PY'
+import random, sys
+random.seed(20261127)
+forms = []
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        left = line.split("=>")[0]
+        forms.extend(x.strip() for x in left.split(",") if x.strip() and len(x.strip()) < 30)
+        if len(forms) > 400000:
+            break
+rows = int(sys.argv[2])
+print("id,name,dob,country")
+for i in range(rows):
+    name = f"{random.choice(forms)} {random.choice(forms)}"
+    print(f"r{i},\"{name.replace(chr(34), '')}\",19{random.randint(40, 99)},")
+PY
+START=$(date +%s.%N)
+measure "batch" "$BIN" batch --input "$WORK/batch.csv" --output "$WORK/out.jsonl" "${LISTS[@]}"
+END=$(date +%s.%N)
+python3 -c "import sys; rows=$ROWS; t=$END-$START; print(f'batch throughput: {rows/t:,.0f} names/s (including list parsing and index build)')"
+echo "alerts: $(grep -c '"score"' "$WORK/out.jsonl" || true) of $ROWS rows have at least one match"
