@@ -378,3 +378,49 @@ fn importing_a_newer_list_rescreens_the_customer_register_at_once() {
         1
     );
 }
+
+#[test]
+fn kill_9_during_an_import_leaves_the_previous_version_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2025-04-19.xml")]));
+    // Kill imports at several moments; whatever moment it hits, every stored
+    // version must be complete and the previous one must keep serving.
+    for delay_ms in [5u64, 40, 120, 300] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cordon"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "lists",
+                "import",
+                &data("lists/un/un_consolidated_2026-02-27.xml"),
+                &data("lists/ofac/sdn_legacy_csv_2021"),
+                &data("lists/ca/ca_sema_autonomous_2025.xml"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let shown: Value =
+            serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+        for version in shown["versions"].as_array().unwrap() {
+            let spec = format!("#{}", version["id"]);
+            // Loading a version reads every stored entity: it must hold all of them.
+            let diff: Value = serde_json::from_str(&ok(cordon(
+                dir.path(),
+                &["lists", "diff", &spec, &spec, "--json"],
+            )))
+            .unwrap();
+            let counts = &version["counts"];
+            let total: u64 = ["persons", "organizations", "vessels", "aircraft"]
+                .iter()
+                .map(|k| counts[k].as_u64().unwrap())
+                .sum();
+            assert_eq!(diff["unchanged"].as_u64().unwrap(), total, "{version}");
+        }
+        let un = ok(cordon(dir.path(), &["screen", "Doku Umarov", "--json"]));
+        assert!(un.contains("QDi.290"), "{un}");
+    }
+}
