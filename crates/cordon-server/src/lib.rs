@@ -8,7 +8,9 @@
 //! [`error::ERROR_TABLE`]; request bodies reject unknown fields; screening
 //! runs on blocking threads behind a bounded queue (503 `overloaded` with
 //! `Retry-After` when full); every screening and decision is written to the
-//! hash-chained audit log with the caller's key id.
+//! hash-chained audit log with the caller's key id. Payment messages posted
+//! to `/v1/transfers` go through [`transfers::TransferScreener`] (the same
+//! code as `cordon transfers screen`) and a typology engine kept in the state.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -27,14 +29,19 @@ mod lists;
 mod metrics;
 pub mod ops;
 mod records;
+pub mod rules;
 mod screen;
 mod state;
+pub mod transfers;
+mod transfers_api;
 mod yente;
 
 pub use error::{ApiError, ErrorSpec, ERROR_TABLE};
 pub use lists::{rescreen_customers, Rescreen};
 pub use metrics::Metrics;
+pub use rules::{RulesEngine, RulesGuard};
 pub use state::{customer_query, AppState, ServerConfig, Snapshot, ENGINE};
+pub use transfers::{NameHit, TransferReport, TransferScreener};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -64,6 +71,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/decisions/{id}/confirm", post(records::confirm))
         .route("/v1/customers", post(records::customers).layer(bulk))
         .route("/v1/alerts", get(records::alerts))
+        .route(
+            "/v1/transfers",
+            post(transfers_api::screen_transfers)
+                .layer(DefaultBodyLimit::max(config.max_transfer_bytes)),
+        )
+        .route("/v1/transfers/alerts", get(transfers_api::list_alerts))
         .route("/match/{dataset}", post(yente::match_entities))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

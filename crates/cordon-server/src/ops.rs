@@ -35,6 +35,8 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "post", path: "/v1/decisions/{id}/confirm", role: Some("supervisor"), summary: "Confirm a pending true match (a different person)", body: None },
     RouteDoc { method: "post", path: "/v1/customers", role: Some("admin"), summary: "Upsert customers from NDJSON lines", body: Some("application/x-ndjson") },
     RouteDoc { method: "get", path: "/v1/alerts", role: Some("analyst"), summary: "Alerts raised by rescreening (?status=open&limit=)", body: None },
+    RouteDoc { method: "post", path: "/v1/transfers", role: Some("screener"), summary: "Screen payment messages (ISO 20022 XML, SWIFT MT FIN or RJE batch; up to 16 MiB): R16, names, free text, typology rules in arrival order. Answers NDJSON, one line per transaction in input order: a report with `index`, `audit` and `alert_ids`, or `{index, line, offset, error}` for an unreadable message; each report audited", body: Some("application/xml") },
+    RouteDoc { method: "get", path: "/v1/transfers/alerts", role: Some("analyst"), summary: "Alerts raised by transfer screening (R16 errors, sanctions hits, typology alerts), newest first (?limit=)", body: None },
     RouteDoc { method: "post", path: "/match/{dataset}", role: Some("screener"), summary: "yente-compatible matching of FollowTheMoney entity examples (dataset `default` = all lists)", body: Some("application/json") },
     RouteDoc { method: "get", path: "/healthz", role: None, summary: "Liveness", body: None },
     RouteDoc { method: "get", path: "/readyz", role: None, summary: "Readiness: 200 once the lists are indexed", body: None },

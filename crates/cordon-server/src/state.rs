@@ -3,8 +3,11 @@
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::rules::{RulesEngine, RulesGuard};
+use cordon_match::textscan::TextScanner;
 use cordon_match::{Index, Query, DEFAULT_THRESHOLD};
 use cordon_model::{country, dates, Entity};
+use cordon_monitor::RulePack;
 use cordon_store::{Customer, SqliteStore, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -20,6 +23,8 @@ pub struct ServerConfig {
     pub max_bulk_bytes: usize,
     /// Largest list upload.
     pub max_upload_bytes: usize,
+    /// Largest payment message body (`POST /v1/transfers`).
+    pub max_transfer_bytes: usize,
     /// CPU jobs (screenings, imports) running or waiting at once; more get 503.
     pub max_cpu_jobs: usize,
     /// Longest a request may take before 504.
@@ -34,6 +39,7 @@ impl Default for ServerConfig {
             max_body_bytes: 64 * 1024,
             max_bulk_bytes: 64 * 1024 * 1024,
             max_upload_bytes: 512 * 1024 * 1024,
+            max_transfer_bytes: 16 * 1024 * 1024,
             max_cpu_jobs: 64,
             request_timeout: Duration::from_secs(300),
             threshold: DEFAULT_THRESHOLD,
@@ -48,6 +54,8 @@ pub const ENGINE: &str = concat!("cordon-match ", env!("CARGO_PKG_VERSION"));
 pub struct Snapshot {
     /// The screening index.
     pub index: Index,
+    /// The free-text scanner over the same entities (transfer remittance lines).
+    pub scanner: TextScanner,
     /// Labels of the list versions (`un@2026-02-27#3`).
     pub labels: Vec<String>,
     /// Entity id -> content hash (for decisions and suppression).
@@ -56,6 +64,7 @@ pub struct Snapshot {
 
 struct Inner {
     store: SqliteStore,
+    rules: RwLock<Arc<Result<RulesEngine, String>>>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     cpu: Arc<Semaphore>,
     metrics: Metrics,
@@ -74,6 +83,11 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 store,
+                rules: RwLock::new(Arc::new(
+                    RulePack::default_pack()
+                        .map_err(|e| format!("the built-in rules pack: {e}"))
+                        .and_then(RulesEngine::start),
+                )),
                 snapshot: RwLock::new(None),
                 cpu: Arc::new(Semaphore::new(config.max_cpu_jobs.max(1))),
                 metrics: Metrics::default(),
@@ -97,6 +111,34 @@ impl AppState {
         &self.inner.metrics
     }
 
+    /// Replaces the typology rules with a fresh engine (the old engine's
+    /// windows are forgotten once the requests using it finish).
+    pub fn set_rules(&self, pack: RulePack) -> Result<(), String> {
+        let engine = RulesEngine::start(pack)?;
+        *self.inner.rules.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Ok(engine));
+        Ok(())
+    }
+
+    /// Runs `work` with the typology engine locked (see [`RulesGuard`]);
+    /// `internal` when the engine could not start.
+    pub fn with_rules<T>(
+        &self,
+        work: impl FnOnce(&RulesGuard<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let engine = self
+            .inner
+            .rules
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let engine = engine
+            .as_ref()
+            .as_ref()
+            .map_err(|e| ApiError::Internal(e.clone()))?;
+        let guard = engine.lock();
+        work(&guard)
+    }
+
     /// (Re)builds the index from the newest stored version of every list and
     /// swaps it in; returns the number of entities. Blocking: call it from a
     /// blocking thread.
@@ -109,7 +151,9 @@ impl AppState {
             .map(|e| (e.id.clone(), cordon_store::entity_hash(e)))
             .collect();
         let count = entities.len();
+        let scanner = TextScanner::build(&entities);
         let snapshot = Snapshot {
+            scanner,
             index: Index::build(entities),
             labels,
             hashes,

@@ -738,3 +738,468 @@ async fn not_ready_until_lists_are_indexed() {
         StatusCode::OK
     );
 }
+
+// ---- Transfers -------------------------------------------------------------
+
+const PACS008: &str = "payments/cbpr_p_2_1_1_pacs.008.001.08_C_to_D.xml";
+const MT103: &str = "payments/cbpr_p_2_1_1_MT103_C_to_D.fin";
+
+fn demo_list_path() -> String {
+    format!("{}/../cordon/demo/demo_un.xml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An API over the demo UN list (made-up entries) instead of the real one.
+fn demo_api() -> Api {
+    let api = api();
+    let bytes = std::fs::read(demo_list_path()).unwrap();
+    let mut list = cordon_lists::read_bytes(cordon_lists::detect(&bytes).unwrap(), &bytes).unwrap();
+    // A newer version of the `un` source replaces the real list in the index.
+    list.version = Some("9999-12-31".into());
+    api.state
+        .store()
+        .import(&ImportRequest {
+            list: &list,
+            content_hash: &cordon_store::sha256_hex(&bytes),
+            origin: "demo_un.xml",
+        })
+        .unwrap();
+    api.state.load_lists().unwrap();
+    api
+}
+
+async fn post_transfers(
+    app: &Router,
+    key: Option<&str>,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Vec<Value>) {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri("/v1/transfers")
+        .header(header::CONTENT_TYPE, content_type);
+    if let Some(key) = key {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let lines = if status == StatusCode::OK {
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    } else {
+        vec![serde_json::from_str(&text).unwrap_or(Value::Null)]
+    };
+    (status, lines)
+}
+
+/// An MT103 from `account`/`debtor` with `remittance` in field 70.
+fn mt103(reference: &str, date: &str, amount: &str, debtor: &str, remittance: &str) -> String {
+    format!(
+        "{{1:F01CLYDGB2SAXXX0000000000}}{{2:O1030925{date}BSCHESMMXXXX00000000002210200925N}}{{3:{{121:{reference}}}}}{{4:\n\
+:20:{reference}\n:23B:CRED\n:32A:{date}USD{amount}\n:50K:/GB29NWBK60161331926819\n{debtor}\nHIGH STREET 1\nLONDON GB\n\
+:52A:CLYDGB2S\n:57A:BSCHESMM\n:59:/ES9121000418450200051332\nB CREDITOR CO\nLAS RAMBLAS 1 BARCELONA\n\
+:70:{remittance}\n:71A:SHA\n-}}"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shared_payment_samples_give_the_library_reports_and_are_audited() {
+    let api = api();
+    for (rel, content_type) in [(PACS008, "application/xml"), (MT103, "text/plain")] {
+        let bytes = std::fs::read(data(rel)).unwrap();
+        let (status, lines) =
+            post_transfers(&api.app, Some(&api.screener), content_type, bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{rel}: {lines:?}");
+
+        // The same reports as the library gives on the same snapshot.
+        let parsed = cordon_payments::parse(&bytes);
+        assert_eq!(lines.len(), parsed.len(), "{rel}");
+        let snapshot = api.state.snapshot().unwrap();
+        let screener = cordon_server::TransferScreener::new(
+            &snapshot.index,
+            &snapshot.scanner,
+            api.state.config().threshold,
+        );
+        for (index, (line, transfer)) in lines.iter().zip(&parsed).enumerate() {
+            let expected =
+                serde_json::to_value(screener.check(transfer.as_ref().unwrap())).unwrap();
+            for key in ["id", "summary", "r16", "hits"] {
+                assert_eq!(line[key], expected[key], "{rel} #{index} {key}");
+            }
+            assert_eq!(line["index"], index);
+            assert!(line["id"].is_string(), "{line}");
+            let seq = line["audit"]["seq"].as_i64().unwrap();
+            let entry = &api.state.store().audit_entries(seq - 1, 1).unwrap()[0];
+            assert_eq!(entry.kind, "transfer_screening");
+            assert_eq!(
+                entry.payload["request_hash"],
+                cordon_store::sha256_hex(&bytes)
+            );
+            assert_eq!(entry.payload["transfer_id"], line["id"]);
+            assert_eq!(entry.payload["lists"], json!(snapshot.labels));
+            assert!(entry.payload["rules_pack"]
+                .as_str()
+                .is_some_and(|v| !v.is_empty()));
+            // Every R16 error is a stored alert; info findings are not.
+            let errors = line["r16"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["severity"] == "error")
+                .count();
+            assert_eq!(
+                line["alert_ids"].as_array().unwrap().len(),
+                errors,
+                "{line}"
+            );
+        }
+        let first = &parsed[0].as_ref().unwrap();
+        assert_eq!(lines[0]["summary"]["message_type"], first.message_type);
+        assert_eq!(
+            lines[0]["summary"]["debtor"]["name"],
+            json!(first.debtor.as_ref().and_then(|d| d.name.clone()))
+        );
+    }
+    assert!(api.state.store().verify_audit().unwrap().is_intact());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listed_name_in_field_70_raises_a_stored_alert() {
+    let api = demo_api();
+    let body = mt103(
+        "8a562c67-ca16-48ba-b074-65581be6f0aa",
+        "240301",
+        "1200,",
+        "JOHN SMITH",
+        "PAYMENT FOR TAKHIR YULDASHEV",
+    );
+    let (status, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "text/plain",
+        body.into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{lines:?}");
+    let hit = &lines[0]["hits"][0];
+    assert_eq!(hit["role"], "remittance", "{}", lines[0]);
+    assert_eq!(hit["text_hits"][0]["entity_id"], "un:DMi.002");
+    assert!(!lines[0]["alert_ids"].as_array().unwrap().is_empty());
+
+    let (status, body) = json_call(
+        &api.app,
+        "GET",
+        "/v1/transfers/alerts",
+        Some(&api.analyst),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let alerts = body["alerts"].as_array().unwrap();
+    let sanction = alerts
+        .iter()
+        .find(|a| a["kind"] == "sanctions")
+        .expect("a sanctions alert");
+    assert_eq!(sanction["rule"], "un:DMi.002");
+    assert_eq!(
+        sanction["transfer_id"],
+        "8a562c67-ca16-48ba-b074-65581be6f0aa"
+    );
+    assert_eq!(sanction["audit_seq"], lines[0]["audit"]["seq"]);
+    let audit = &api.state.store().audit_entries(0, 100).unwrap();
+    let entry = audit
+        .iter()
+        .rev()
+        .find(|e| e.kind == "transfer_screening")
+        .unwrap();
+    assert_eq!(entry.payload["hits"], json!(["un:DMi.002"]));
+
+    // Keys and roles.
+    let (status, body) =
+        json_call(&api.app, "GET", "/v1/transfers/alerts", None, Value::Null).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "missing_api_key")
+    );
+    let (status, body) = json_call(
+        &api.app,
+        "GET",
+        "/v1/transfers/alerts",
+        Some(&api.auditor),
+        Value::Null,
+    )
+    .await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    let fin = std::fs::read(data(MT103)).unwrap();
+    let (status, body) = post_transfers(&api.app, None, "text/plain", fin.clone()).await;
+    assert_eq!(
+        (status, code(&body[0])),
+        (StatusCode::UNAUTHORIZED, "missing_api_key")
+    );
+    let (status, body) = post_transfers(&api.app, Some(&api.auditor), "text/plain", fin).await;
+    assert_eq!(
+        (status, code(&body[0])),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rules_engine_keeps_its_windows_across_requests() {
+    let api = demo_api();
+    let transfer = |n: u32, date: &str, amount: &str| {
+        mt103(
+            &format!("8a562c67-ca16-48ba-b074-65581be6f00{n}"),
+            date,
+            amount,
+            "JOHN SMITH",
+            "INVOICE",
+        )
+    };
+    let first = [
+        transfer(1, "240301", "9500,"),
+        transfer(2, "240302", "9720,50"),
+    ]
+    .join("$");
+    let (status, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "application/octet-stream",
+        first.into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["alerts"].as_array().unwrap().is_empty()),
+        "{lines:?}"
+    );
+    let (_, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "application/octet-stream",
+        transfer(3, "240304", "9100,").into_bytes(),
+    )
+    .await;
+    let alert = &lines[0]["alerts"][0];
+    assert_eq!(alert["rule_id"], "TF-STRUCT-01", "{}", lines[0]);
+    assert_eq!(alert["transfer_ids"].as_array().unwrap().len(), 3);
+    let (_, body) = json_call(
+        &api.app,
+        "GET",
+        "/v1/transfers/alerts?limit=1",
+        Some(&api.analyst),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(body["alerts"][0]["kind"], "typology");
+    assert_eq!(body["alerts"][0]["rule"], "TF-STRUCT-01");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_messages_are_error_objects_not_failures() {
+    let api = api();
+    let good = mt103(
+        "8a562c67-ca16-48ba-b074-65581be6f0bb",
+        "240301",
+        "100,",
+        "JOHN SMITH",
+        "INVOICE",
+    );
+    let bad = "{1:F01CLYDGB2SAXXX0000000000}{2:I103BSCHESMMXXXXN}{4:\n:20:BROKEN\n-}";
+    let body = format!("{good}${bad}");
+    let (status, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "text/plain",
+        body.into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{lines:?}");
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["audit"]["seq"].is_i64());
+    assert_eq!(lines[1]["index"], 1);
+    assert_eq!(lines[1]["error"]["code"], "invalid_request");
+    assert!(lines[1]["line"].as_u64().unwrap() > 1, "{}", lines[1]);
+    assert!(lines[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("message 1"));
+
+    // Not a payment message at all: one error object.
+    let (status, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "text/plain",
+        b"hello".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lines[0]["error"]["code"], "invalid_request");
+    assert_eq!(lines[0]["index"], 0);
+    // Truncated XML.
+    let xml = std::fs::read(data(PACS008)).unwrap();
+    let (status, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "application/xml",
+        xml[..xml.len() / 2].to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["error"]["code"] == "invalid_request"),
+        "{lines:?}"
+    );
+    // Empty body and a JSON content type are request errors.
+    let (status, body) =
+        post_transfers(&api.app, Some(&api.screener), "text/plain", Vec::new()).await;
+    assert_eq!(
+        (status, code(&body[0])),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    let (status, body) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "application/json",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body[0])),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    // Too large.
+    let api = api_with(ServerConfig {
+        max_transfer_bytes: 1024,
+        ..ServerConfig::default()
+    });
+    let (status, body) =
+        post_transfers(&api.app, Some(&api.screener), "application/xml", xml).await;
+    assert_eq!(
+        (status, code(&body[0])),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+}
+
+/// Throughput of the transfer screening core on one thread: parse + R16 +
+/// names + free text + rules of the shared pacs.008 against UN 2026 and
+/// OFAC SDN 2021. Run with
+/// `cargo test --release -p cordon-server --test api -- --ignored --nocapture transfer_throughput`.
+#[test]
+#[ignore]
+fn transfer_throughput() {
+    let un = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
+    let mut entities = cordon_lists::un::read(&un).unwrap().entities;
+    let dir = data("lists/ofac/sdn_legacy_csv_2021");
+    let read = |f: &str| std::fs::read(format!("{dir}/{f}")).unwrap();
+    let (sdn, add, alt, comments) = (
+        read("sdn.csv"),
+        read("add.csv"),
+        read("alt.csv"),
+        read("sdn_comments.csv"),
+    );
+    let ofac =
+        cordon_lists::ofac::read_csv_set(&sdn, Some(&add), Some(&alt), Some(&comments)).unwrap();
+    entities.extend(ofac.entities);
+    let count = entities.len();
+    let scanner = cordon_match::textscan::TextScanner::build(&entities);
+    let index = cordon_match::Index::build(entities);
+    let screener =
+        cordon_server::TransferScreener::new(&index, &scanner, cordon_match::DEFAULT_THRESHOLD);
+    let mut monitor =
+        cordon_monitor::Monitor::new(cordon_monitor::RulePack::default_pack().unwrap());
+    let message = std::fs::read(data(PACS008)).unwrap();
+    let rounds = 5_000;
+    let started = std::time::Instant::now();
+    let mut transfers = 0usize;
+    let mut hits = 0usize;
+    for _ in 0..rounds {
+        for transfer in cordon_payments::parse(&message).into_iter().flatten() {
+            let report = screener.screen(&transfer, &mut monitor);
+            hits += report.hits.len();
+            transfers += 1;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{count} entities; {rounds} messages ({transfers} transfers, {hits} hits) in {elapsed:.2}s: \
+         {:.0} messages/s, {:.0} transfers/s",
+        rounds as f64 / elapsed,
+        transfers as f64 / elapsed
+    );
+    assert!(transfers >= rounds);
+    // Where the time goes.
+    let time = |label: &str, work: &mut dyn FnMut()| {
+        let started = std::time::Instant::now();
+        for _ in 0..rounds {
+            work();
+        }
+        let per = started.elapsed().as_secs_f64() / rounds as f64;
+        println!("  {label}: {:.1} us/message", per * 1e6);
+    };
+    let parsed: Vec<_> = cordon_payments::parse(&message)
+        .into_iter()
+        .flatten()
+        .collect();
+    time("parse", &mut || {
+        std::hint::black_box(cordon_payments::parse(&message));
+    });
+    time("r16", &mut || {
+        for t in &parsed {
+            std::hint::black_box(cordon_payments::check_r16(t, &screener.r16));
+        }
+    });
+    time("check (r16 + names + texts)", &mut || {
+        for t in &parsed {
+            std::hint::black_box(screener.check(t));
+        }
+    });
+    time("rules", &mut || {
+        for t in &parsed {
+            std::hint::black_box(monitor.observe(t));
+        }
+    });
+    let names: Vec<String> = parsed[0]
+        .parties()
+        .filter_map(|(_, p)| p.name.clone())
+        .chain(parsed[0].agents().filter_map(|(_, a)| a.name.clone()))
+        .collect();
+    time(&format!("index.screen of {names:?}"), &mut || {
+        for name in &names {
+            std::hint::black_box(index.screen(&cordon_match::Query::name(name), &screener.options));
+        }
+    });
+    let queries: Vec<cordon_match::Query> = parsed[0]
+        .parties()
+        .filter_map(|(_, p)| {
+            let mut query = cordon_match::Query::name(p.name.as_deref()?);
+            query.country = p.address.as_ref().and_then(|a| a.country.clone());
+            Some(query)
+        })
+        .collect();
+    time("index.screen with countries", &mut || {
+        for query in &queries {
+            std::hint::black_box(index.screen(query, &screener.options));
+        }
+    });
+    let texts: Vec<String> = parsed[0].remittance.unstructured.clone();
+    time(&format!("scanner.scan of {texts:?}"), &mut || {
+        for text in &texts {
+            std::hint::black_box(scanner.scan(text));
+        }
+    });
+    let report = screener.check(&parsed[0]);
+    println!(
+        "  hits: {}",
+        serde_json::to_string(&report.hits).unwrap_or_default()
+    );
+}

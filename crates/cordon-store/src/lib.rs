@@ -2,7 +2,8 @@
 //! sibling traits: [`AuditLog`] (a hash-chained, append-only record of every
 //! screening and decision), [`Decisions`] (analyst decisions with four eyes on
 //! true matches), [`ApiKeys`] (hashed API keys with roles) and [`Customers`]
-//! (the customer register and its alerts). SQLite ([`SqliteStore`]) is the
+//! (the customer register and its alerts), [`TransferAlerts`] (alerts raised
+//! by transfer screening, stored with their audit entry). SQLite ([`SqliteStore`]) is the
 //! embedded default and implements them all.
 //!
 //! Every import is one transaction: a failure or a kill leaves the previous
@@ -38,6 +39,8 @@ mod sqlite_audit;
 mod sqlite_customers;
 mod sqlite_decisions;
 mod sqlite_keys;
+mod sqlite_transfers;
+pub mod transfers;
 
 pub use audit::{
     AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry, PurgeOutcome,
@@ -47,6 +50,9 @@ pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use sqlite::SqliteStore;
+pub use transfers::{
+    NewTransferAlert, RecordedTransfer, ScreenedTransfer, TransferAlert, TransferAlerts,
+};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

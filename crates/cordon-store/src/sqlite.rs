@@ -104,6 +104,17 @@ const MIGRATIONS: &[&str] = &[
         raised_at TEXT NOT NULL
      );
      CREATE UNIQUE INDEX alerts_once ON alerts(customer_id, entity_id, entity_hash);",
+    // 6: alerts raised by transfer screening, tied to the screening's audit entry.
+    "CREATE TABLE transfer_alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        transfer_id TEXT,
+        kind TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        message TEXT NOT NULL,
+        details TEXT NOT NULL,
+        audit_seq INTEGER NOT NULL,
+        raised_at TEXT NOT NULL
+     );",
 ];
 
 /// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.

@@ -495,3 +495,75 @@ fn two_handles_on_one_file_append_without_forking_the_chain() {
     assert!(report.is_intact(), "{report:?}");
     assert_eq!(report.checked, 80);
 }
+
+fn screened_transfer(id: &str, alerts: &[(&str, &str)]) -> cordon_store::ScreenedTransfer {
+    cordon_store::ScreenedTransfer {
+        audit: NewAuditEntry {
+            kind: "transfer_screening".into(),
+            caller: "key_t".into(),
+            payload: json!({"transfer_id": id, "alerts": alerts.iter().map(|(_, rule)| rule).collect::<Vec<_>>()}),
+        },
+        alerts: alerts
+            .iter()
+            .map(|(kind, rule)| cordon_store::NewTransferAlert {
+                transfer_id: Some(id.into()),
+                kind: (*kind).into(),
+                rule: (*rule).into(),
+                message: format!("{kind} {rule} on {id}"),
+                details: json!({"rule": rule}),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn transfer_alerts_are_stored_with_their_audit_entry_newest_first() {
+    use cordon_store::TransferAlerts;
+    let fs = file_store();
+    append(&fs.store, 2);
+    let recorded = fs
+        .store
+        .record_transfers(&[
+            screened_transfer("T1", &[("r16", "R16.originator.name")]),
+            screened_transfer("T2", &[]),
+            screened_transfer(
+                "T3",
+                &[("sanctions", "un:QDi.1"), ("typology", "TF-STRUCT-01")],
+            ),
+        ])
+        .unwrap();
+    assert_eq!(recorded.len(), 3);
+    let seqs: Vec<i64> = recorded.iter().map(|r| r.audit.seq).collect();
+    assert_eq!(seqs, vec![3, 4, 5]);
+    assert!(recorded[1].alerts.is_empty());
+    assert_eq!(recorded[2].alerts[1].audit_seq, 5);
+
+    let stored = fs.store.transfer_alerts(10).unwrap();
+    let rules: Vec<&str> = stored.iter().map(|a| a.rule.as_str()).collect();
+    assert_eq!(rules, ["TF-STRUCT-01", "un:QDi.1", "R16.originator.name"]);
+    assert_eq!(stored[2].transfer_id.as_deref(), Some("T1"));
+    assert_eq!(stored[2].audit_seq, 3);
+    assert_eq!(stored[0].details, json!({"rule": "TF-STRUCT-01"}));
+    assert_eq!(fs.store.transfer_alerts(1).unwrap().len(), 1);
+    let entries = fs.store.audit_entries(2, 10).unwrap();
+    assert!(entries.iter().all(|e| e.kind == "transfer_screening"));
+    assert!(fs.store.verify_audit().unwrap().is_intact());
+
+    // Reopening keeps them (migration 6 is applied once).
+    let reopened = SqliteStore::open(&fs.path).unwrap();
+    assert_eq!(reopened.transfer_alerts(10).unwrap(), stored);
+}
+
+#[test]
+fn a_failed_transfer_record_stores_neither_audit_nor_alerts() {
+    use cordon_store::TransferAlerts;
+    let fs = file_store();
+    tamper(&fs.path, "CREATE TRIGGER no_typology BEFORE INSERT ON transfer_alerts WHEN NEW.kind = 'typology' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    let result = fs.store.record_transfers(&[
+        screened_transfer("T1", &[("r16", "R16.originator.name")]),
+        screened_transfer("T2", &[("typology", "TF-FANIN-01")]),
+    ]);
+    assert!(result.is_err());
+    assert!(fs.store.transfer_alerts(10).unwrap().is_empty());
+    assert!(fs.store.audit_entries(0, 10).unwrap().is_empty());
+}

@@ -2,11 +2,11 @@
 //! free-text screening and the typology rules, one JSON line per transaction.
 
 use anyhow::{Context, Result};
-use cordon_match::textscan::{TextHit, TextScanner};
-use cordon_match::{Index, Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
-use cordon_model::transfer::{Agent, Party, Transfer};
-use cordon_monitor::{Alert, Monitor, RulePack};
-use cordon_payments::{check_r16, MessageError, R16Config};
+use cordon_match::textscan::TextScanner;
+use cordon_match::{Index, DEFAULT_THRESHOLD};
+use cordon_monitor::{Monitor, RulePack};
+use cordon_payments::MessageError;
+use cordon_server::transfers::{TransferReport, TransferScreener};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -48,15 +48,6 @@ pub fn run(command: TransfersCommand, data_dir: &Path) -> Result<()> {
     }
 }
 
-/// Everything a transaction is checked with, built once per run.
-struct Screening {
-    index: Index,
-    scanner: TextScanner,
-    options: ScreenOptions,
-    r16: R16Config,
-    monitor: Monitor,
-}
-
 fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
     let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
     if !(0.0..=1.0).contains(&threshold) {
@@ -69,16 +60,9 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
     let (lists, labels) = screening_lists(&args.lists, data_dir)?;
     let entities: Vec<_> = lists.into_iter().flat_map(|l| l.entities).collect();
     let scanner = TextScanner::build(&entities);
-    let mut screening = Screening {
-        index: Index::build(entities),
-        scanner,
-        options: ScreenOptions {
-            threshold,
-            limit: 5,
-        },
-        r16: R16Config::default(),
-        monitor: Monitor::new(pack),
-    };
+    let index = Index::build(entities);
+    let screener = TransferScreener::new(&index, &scanner, threshold);
+    let mut monitor = Monitor::new(pack);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if !args.json {
@@ -87,7 +71,7 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
     for (origin, bytes) in &inputs {
         for result in cordon_payments::parse(bytes) {
             let line = match result {
-                Ok(transfer) => transaction_line(origin, &transfer, &mut screening),
+                Ok(transfer) => transaction_line(origin, &screener.screen(&transfer, &mut monitor)),
                 Err(error) => error_line(origin, &error),
             };
             if args.json {
@@ -145,130 +129,16 @@ fn error_line(origin: &str, error: &MessageError) -> Value {
     })
 }
 
-fn transaction_line(origin: &str, transfer: &Transfer, screening: &mut Screening) -> Value {
-    let alerts: Vec<Alert> = screening.monitor.observe(transfer);
-    json!({
-        "file": origin,
-        "id": cordon_monitor::facts::transfer_id(transfer),
-        "summary": summary(transfer),
-        "r16": check_r16(transfer, &screening.r16),
-        "hits": name_hits(transfer, screening),
-        "alerts": alerts,
-    })
-}
-
-fn summary(t: &Transfer) -> Value {
-    let customer = t.underlying.as_deref().unwrap_or(t);
-    let money = t.amount.or(customer.amount);
-    json!({
-        "format": t.format,
-        "message_type": t.message_type,
-        "uetr": t.uetr,
-        "message_id": t.message_id,
-        "amount": money.map(|m| m.amount.to_string()),
-        "currency": money.map(|m| m.currency.as_str().to_string()),
-        "settlement_date": t.settlement_date,
-        "debtor": party_summary(customer.debtor.as_ref()),
-        "creditor": party_summary(customer.creditor.as_ref()),
-        "agents": t.agents().filter_map(|(role, a)| a.bic.as_ref().map(|bic| json!({"role": role, "bic": bic}))).collect::<Vec<_>>(),
-    })
-}
-
-fn party_summary(party: Option<&Party>) -> Value {
-    let Some(p) = party else { return Value::Null };
-    json!({
-        "name": p.name,
-        "country": party_country(p),
-        "account": p.account.as_ref().map(|a| a.id.clone()),
-    })
-}
-
-fn party_country(p: &Party) -> Option<String> {
-    p.address
-        .as_ref()
-        .and_then(|a| a.country.clone())
-        .or_else(|| p.country_of_residence.clone())
-}
-
-/// Names of parties and agents through the index, free texts through the scanner.
-fn name_hits(transfer: &Transfer, screening: &Screening) -> Vec<Value> {
-    let mut hits = Vec::new();
-    for (prefix, t) in std::iter::once(("", transfer))
-        .chain(transfer.underlying.as_deref().map(|u| ("underlying.", u)))
+/// The report with the file it came from (the keys as before the screening
+/// core moved to `cordon_server::transfers`).
+fn transaction_line(origin: &str, report: &TransferReport) -> Value {
+    let mut line = json!({ "file": origin });
+    if let (Value::Object(map), Ok(Value::Object(fields))) =
+        (&mut line, serde_json::to_value(report))
     {
-        for (role, party) in t.parties() {
-            let Some(name) = party.name.as_deref().filter(|n| !n.trim().is_empty()) else {
-                continue;
-            };
-            let mut query = Query::name(name);
-            query.country = party_country(party);
-            push_matches(
-                &mut hits,
-                &format!("{prefix}{}", role_name(&role)),
-                name,
-                screening.index.screen(&query, &screening.options),
-            );
-        }
-        for (role, agent) in t.agents() {
-            if let Some(name) = agent_name(agent) {
-                let matches = screening
-                    .index
-                    .screen(&Query::name(name), &screening.options);
-                push_matches(
-                    &mut hits,
-                    &format!("{prefix}{}", role_name(&role)),
-                    name,
-                    matches,
-                );
-            }
-        }
-        for (field, text) in free_texts(t) {
-            let found: Vec<TextHit> = screening.scanner.scan(&text);
-            if !found.is_empty() {
-                hits.push(
-                    json!({"role": format!("{prefix}{field}"), "text": text, "text_hits": found}),
-                );
-            }
-        }
+        map.extend(fields);
     }
-    hits
-}
-
-fn push_matches(hits: &mut Vec<Value>, role: &str, name: &str, matches: Vec<Match>) {
-    if !matches.is_empty() {
-        hits.push(json!({"role": role, "name": name, "matches": matches}));
-    }
-}
-
-fn agent_name(agent: &Agent) -> Option<&str> {
-    agent.name.as_deref().filter(|n| !n.trim().is_empty())
-}
-
-/// Free texts worth scanning: remittance lines (joined, as a name may wrap a line) and
-/// instructions to the next agents.
-fn free_texts(t: &Transfer) -> Vec<(&'static str, String)> {
-    let mut texts = Vec::new();
-    let remittance: Vec<&str> = t
-        .remittance
-        .unstructured
-        .iter()
-        .chain(&t.remittance.structured)
-        .map(String::as_str)
-        .collect();
-    if !remittance.is_empty() {
-        texts.push(("remittance", remittance.join(" ")));
-    }
-    if !t.instructions.is_empty() {
-        texts.push(("instructions", t.instructions.join(" ")));
-    }
-    texts
-}
-
-fn role_name<T: serde::Serialize>(role: &T) -> String {
-    serde_json::to_value(role)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    line
 }
 
 /// A one-line human summary of a JSON result line.

@@ -382,7 +382,14 @@ fn importing_a_newer_list_rescreens_the_customer_register_at_once() {
 #[test]
 fn kill_9_during_an_import_leaves_the_previous_version_serving() {
     let dir = tempfile::tempdir().unwrap();
-    ok(cordon(dir.path(), &["lists", "import", &data("lists/un/un_consolidated_2025-04-19.xml")]));
+    ok(cordon(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            &data("lists/un/un_consolidated_2025-04-19.xml"),
+        ],
+    ));
     // Kill imports at several moments; whatever moment it hits, every stored
     // version must be complete and the previous one must keep serving.
     for delay_ms in [5u64, 40, 120, 300] {

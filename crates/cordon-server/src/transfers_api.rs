@@ -1,0 +1,279 @@
+//! `POST /v1/transfers` (payment messages in, one NDJSON report per
+//! transaction out, each audited) and `GET /v1/transfers/alerts`.
+
+use crate::error::ApiError;
+use crate::extract::{Body, Caller};
+use crate::screen::engine;
+use crate::state::{AppState, Snapshot};
+use crate::transfers::{TransferReport, TransferScreener};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use cordon_model::transfer::Transfer;
+use cordon_payments::{MessageError, Severity};
+use cordon_store::{
+    NewAuditEntry, NewTransferAlert, RecordedTransfer, Role, ScreenedTransfer, TransferAlerts,
+};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Media types accepted for a payment message body (parameters ignored);
+/// the format itself is detected from the content.
+const ACCEPTED_TYPES: &[&str] = &[
+    "application/xml",
+    "text/xml",
+    "text/plain",
+    "application/octet-stream",
+];
+
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let media = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if ACCEPTED_TYPES.contains(&media.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidRequest(format!(
+            "content type {media:?}: send ISO 20022 XML or SWIFT MT as one of {}",
+            ACCEPTED_TYPES.join(", ")
+        )))
+    }
+}
+
+/// `POST /v1/transfers`.
+pub async fn screen_transfers(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Screener)?;
+    check_content_type(&headers)?;
+    let snapshot = state.snapshot()?;
+    let key_id = caller.key_id().to_string();
+    let text = state
+        .run_blocking(move |state| screen_body(&state, &snapshot, &body, &key_id))
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
+
+/// Parses, screens, evaluates the rules in arrival order, records audit
+/// entries and alerts, and renders the NDJSON answer (blocking).
+fn screen_body(
+    state: &AppState,
+    snapshot: &Snapshot,
+    body: &[u8],
+    caller: &str,
+) -> Result<String, ApiError> {
+    let parsed = cordon_payments::parse(body);
+    if parsed.is_empty() {
+        return Err(ApiError::InvalidRequest(
+            "request body: no payment message found".into(),
+        ));
+    }
+    let threshold = state.config().threshold;
+    let screener = TransferScreener::new(&snapshot.index, &snapshot.scanner, threshold);
+    // Names, texts and R16 in parallel; the rules below one at a time.
+    let mut checked: Vec<Result<TransferReport, MessageError>> = parsed
+        .par_iter()
+        .map(|result| {
+            result
+                .as_ref()
+                .map(|t| screener.check(t))
+                .map_err(Clone::clone)
+        })
+        .collect();
+    state.metrics().count_screenings(checked.len() as u64);
+    let context = AuditContext {
+        request_hash: cordon_store::sha256_hex(body),
+        lists: &snapshot.labels,
+        engine: engine(threshold),
+        caller,
+    };
+    let transfers: Vec<Transfer> = parsed
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .cloned()
+        .collect();
+    let recorded = state.with_rules(|rules| {
+        let mut alerts = rules
+            .observe(transfers)
+            .map_err(ApiError::Internal)?
+            .into_iter();
+        let mut screened = Vec::new();
+        for (index, (transfer, report)) in parsed.iter().zip(checked.iter_mut()).enumerate() {
+            if let (Ok(transfer), Ok(report)) = (transfer, report) {
+                report.alerts = alerts.next().unwrap_or_default();
+                screened.push(context.screened(index, transfer, report, rules.version()));
+            }
+        }
+        // Still under the rules lock, so the audit order is the engine's order.
+        Ok(state.store().record_transfers(&screened)?)
+    })?;
+    Ok(render(&checked, &recorded))
+}
+
+/// What every audit entry of one request shares.
+struct AuditContext<'a> {
+    request_hash: String,
+    lists: &'a [String],
+    engine: String,
+    caller: &'a str,
+}
+
+impl AuditContext<'_> {
+    fn screened(
+        &self,
+        index: usize,
+        transfer: &Transfer,
+        report: &TransferReport,
+        pack_version: &str,
+    ) -> ScreenedTransfer {
+        let payload = json!({
+            "request_hash": self.request_hash,
+            "index": index,
+            "transfer_id": report.id,
+            "message_type": transfer.message_type,
+            "lists": self.lists,
+            "engine": self.engine,
+            "rules_pack": pack_version,
+            "hits": report.hit_entity_ids(),
+            "alerts": report.alerts.iter().map(|a| a.rule_id.as_str()).collect::<Vec<_>>(),
+            "r16_errors": report.r16.iter().filter(|f| f.severity == Severity::Error).map(|f| f.rule).collect::<Vec<_>>(),
+        });
+        ScreenedTransfer {
+            audit: NewAuditEntry {
+                kind: "transfer_screening".into(),
+                caller: self.caller.to_string(),
+                payload,
+            },
+            alerts: transfer_alerts(report),
+        }
+    }
+}
+
+/// R16 errors, sanction hits and rule alerts of a report, as alerts to store.
+pub fn transfer_alerts(report: &TransferReport) -> Vec<NewTransferAlert> {
+    let alert = |kind: &str, rule: &str, message: String, details: Value| NewTransferAlert {
+        transfer_id: report.id.clone(),
+        kind: kind.into(),
+        rule: rule.into(),
+        message,
+        details,
+    };
+    let mut alerts: Vec<NewTransferAlert> = report
+        .r16
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            alert(
+                "r16",
+                f.rule,
+                format!("{}: {}", f.path, f.message),
+                json!(f),
+            )
+        })
+        .collect();
+    for hit in &report.hits {
+        for m in &hit.matches {
+            let message = format!(
+                "{} {:?} matches {} ({:.2})",
+                hit.role,
+                hit.name.as_deref().unwrap_or(""),
+                m.name,
+                m.score
+            );
+            let details = json!({"role": hit.role, "name": hit.name, "match": m});
+            alerts.push(alert("sanctions", &m.entity_id, message, details));
+        }
+        for found in &hit.text_hits {
+            let message = format!("{} names {} ({})", hit.role, found.name, found.span);
+            let details = json!({"role": hit.role, "text": hit.text, "text_hit": found});
+            alerts.push(alert("sanctions", &found.entity_id, message, details));
+        }
+    }
+    for a in &report.alerts {
+        let message = format!("{}: {}", a.title, a.explanation);
+        alerts.push(alert("typology", &a.rule_id, message, json!(a)));
+    }
+    alerts
+}
+
+/// One line per message in input order: the report with its index, audit
+/// entry and stored alert ids, or an error object naming the message.
+fn render(
+    checked: &[Result<TransferReport, MessageError>],
+    recorded: &[RecordedTransfer],
+) -> String {
+    let mut recorded = recorded.iter();
+    let mut text = String::new();
+    for (index, result) in checked.iter().enumerate() {
+        let line = match result {
+            Ok(report) => report_line(index, report, recorded.next()),
+            Err(error) => json!({
+                "index": index,
+                "line": error.position.line,
+                "offset": error.position.offset,
+                "error": ApiError::InvalidRequest(error.to_string()).body()["error"],
+            }),
+        };
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    text
+}
+
+fn report_line(
+    index: usize,
+    report: &TransferReport,
+    recorded: Option<&RecordedTransfer>,
+) -> Value {
+    let mut line = serde_json::to_value(report).unwrap_or(Value::Null);
+    if let (Value::Object(map), Some(recorded)) = (&mut line, recorded) {
+        map.insert("index".into(), json!(index));
+        map.insert(
+            "audit".into(),
+            json!({"seq": recorded.audit.seq, "entry_hash": recorded.audit.entry_hash}),
+        );
+        let ids: Vec<i64> = recorded.alerts.iter().map(|a| a.id).collect();
+        map.insert("alert_ids".into(), json!(ids));
+    }
+    line
+}
+
+/// Parameters of `GET /v1/transfers/alerts`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferAlertParams {
+    /// Most alerts (1-1000, default 100).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// `GET /v1/transfers/alerts`: newest first.
+pub async fn list_alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<TransferAlertParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Analyst)?;
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::InvalidRequest(format!(
+            "limit: {limit} is not between 1 and 1000"
+        )));
+    }
+    let alerts = state
+        .run_blocking(move |state| Ok(state.store().transfer_alerts(limit)?))
+        .await?;
+    Ok(axum::Json(json!({ "alerts": alerts })).into_response())
+}
