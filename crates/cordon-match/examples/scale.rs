@@ -66,8 +66,14 @@ fn typo(name: &str, rng: &mut Rng) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).map_or("../shared/data/names/persons_rigour-1.8.2.txt", String::as_str);
-    let count: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let path = args.get(1).map_or(
+        "../shared/data/names/persons_rigour-1.8.2.txt",
+        String::as_str,
+    );
+    let count: usize = args
+        .get(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
     let words = vocabulary(path);
     let mut rng = Rng(0x5EED_C0DE_2026_1127);
     let mut names = Vec::with_capacity(count);
@@ -82,11 +88,18 @@ fn main() {
             entity
         })
         .collect();
-    println!("{} distinct vocabulary words; {count} synthetic names", words.len());
+    println!(
+        "{} distinct vocabulary words; {count} synthetic names",
+        words.len()
+    );
     let start = Instant::now();
     let index = Index::build(entities);
     let build = start.elapsed();
-    println!("index build: {:.2} s ({} names indexed)", build.as_secs_f64(), index.name_count());
+    println!(
+        "index build: {:.2} s ({} names indexed)",
+        build.as_secs_f64(),
+        index.name_count()
+    );
     let options = ScreenOptions::default();
     let mut timings = Vec::with_capacity(10_000);
     let mut found = 0usize;

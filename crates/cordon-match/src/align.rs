@@ -34,6 +34,57 @@ const GENERIC_ONLY_FACTOR: f32 = 0.3;
 /// Factor when the corresponding tokens are shuffled (not the same order, nor a rotation).
 const SHUFFLE_FACTOR: f32 = 0.88;
 
+/// A one-token list name (TALA, SIMA) is weak evidence: the query must be
+/// essentially that token. Below this query coverage the factor applies.
+const ONE_TOKEN_MIN_QUERY_COVERAGE: f32 = 0.85;
+/// Factor when a one-token list name matches one token of a longer query.
+const ONE_TOKEN_PART_FACTOR: f32 = 0.85;
+
+/// Mean similarity of the corresponding distinctive tokens below which a
+/// name made only of near spellings (mala edjilson / maya edison) is
+/// discounted: two loose resemblances are common between unrelated names.
+const ALL_FUZZY_MEAN: f32 = 0.9;
+/// Factor for names whose distinctive tokens all correspond only loosely.
+const ALL_FUZZY_FACTOR: f32 = 0.9;
+
+/// True when two or more distinctive spans correspond, none exactly, by the
+/// equivalence table or from a vowelless romanisation (Arabic, Hebrew), and their mean similarity is below [`ALL_FUZZY_MEAN`].
+fn all_fuzzy(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
+    let mut n = 0usize;
+    let mut fuzzy = 0usize;
+    let mut total = 0.0f32;
+    for p in pairs {
+        if span_distinctive(q, p.q_start, p.q_len) == 0
+            && span_distinctive(c, p.c_start, p.c_len) == 0
+        {
+            continue;
+        }
+        let guessed = span(q, p.q_start, p.q_len)
+            .chain(span(c, p.c_start, p.c_len))
+            .any(|t| t.vowelless);
+        let exact = matches!(
+            p.rule,
+            Rule::Exact | Rule::Transliteration | Rule::Equivalence
+        ) || p.sim >= 1.0;
+        // A syllable of one or two letters (li, ji) is no anchor: it
+        // matches by chance; it counts toward the pairs, not the mean.
+        let syllable = span(c, p.c_start, p.c_len).all(|t| t.short);
+        if guessed || (exact && !syllable) {
+            return false;
+        }
+        n += 1;
+        if !exact {
+            fuzzy += 1;
+            total += p.sim;
+        }
+    }
+    n >= 2 && fuzzy >= 1 && total / (fuzzy as f32) < ALL_FUZZY_MEAN
+}
+
+/// Factor when names swap sides of a shared patronymic particle ("ahmed bin
+/// ali" / "ali bin ahmed": the father's name became the person's).
+const PATRONYM_SWAP_FACTOR: f32 = 0.72;
+
 /// One aligned unit: a span of query tokens with a span of list tokens.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pair {
@@ -100,10 +151,19 @@ pub(crate) fn align(
         return Alignment::default();
     }
     let mut options = candidate_pairs(q, c, sim);
-    // Best similarity first; on ties a plain pair before a compound, then the earlier token.
+    let (qf, cf) = (q.facts(), c.facts());
+    let (q_names, c_names) = (distinctive_mask(&qf), distinctive_mask(&cf));
+    let names = |p: &Pair| {
+        span_mask(p.q_start, p.q_len) & q_names != 0 || span_mask(p.c_start, p.c_len) & c_names != 0
+    };
+    // Pairs with a name token before pairs of particles alone (an `al` must
+    // not take the `al` inside `abd al hamid` that a compound needs); then
+    // best similarity; on ties a plain pair before a compound, then the
+    // earlier token.
     options.sort_by(|a, b| {
-        b.sim
-            .total_cmp(&a.sim)
+        names(b)
+            .cmp(&names(a))
+            .then(b.sim.total_cmp(&a.sim))
             .then((a.q_len + a.c_len).cmp(&(b.q_len + b.c_len)))
             .then(
                 a.q_start
@@ -114,7 +174,16 @@ pub(crate) fn align(
             .then(a.c_start.cmp(&b.c_start))
     });
     let pairs = greedy(&options);
-    score_pairs(q, c, pairs, query_low_exp)
+    score_pairs(&qf, &cf, pairs, query_low_exp)
+}
+
+/// Bit `i` set when token `i` is distinctive (at most [`MAX_TOKENS`] tokens).
+fn distinctive_mask(facts: &[Facts]) -> u64 {
+    facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.distinctive)
+        .fold(0, |mask, (i, _)| mask | (1u64 << i))
 }
 
 fn candidate_pairs(
@@ -215,14 +284,70 @@ struct Facts {
     weight: f32,
     distinctive: bool,
     initial: bool,
+    patronymic: bool,
+    /// Romanised from a script without written short vowels: its spelling
+    /// is a guess, so a near spelling is the expected evidence.
+    vowelless: bool,
+    /// One or two letters (a syllable such as `li`, or an initial).
+    short: bool,
 }
 
-fn facts(weight: f32, kind: cordon_names::TokenKind, text: &str) -> Facts {
+fn facts(weight: f32, kind: cordon_names::TokenKind, text: &str, vowelless: bool) -> Facts {
     Facts {
+        vowelless,
+        short: text.len() <= 2,
         weight,
         distinctive: is_distinctive(kind) && text.len() > 1,
         initial: text.len() == 1,
+        patronymic: is_patronymic(text),
     }
+}
+
+/// Particles that say "son / daughter of": the names on their two sides
+/// play different roles, so "X bin Y" and "Y bin X" are two people.
+fn is_patronymic(text: &str) -> bool {
+    matches!(
+        text,
+        "bin"
+            | "ibn"
+            | "ben"
+            | "bint"
+            | "binti"
+            | "bent"
+            | "ould"
+            | "walad"
+            | "ogly"
+            | "oglu"
+            | "uulu"
+            | "kyzy"
+            | "qizi"
+            | "ugli"
+            | "ibnu"
+    )
+}
+
+/// True when the names on the two sides of a patronymic particle swap
+/// places: query "X bin Y" against list "Y bin X" (the query's father
+/// token sits just before a list particle and its own name just after one).
+/// A rotation ("bin marwan bilal" / "bilal bin marwan") keeps the father
+/// after the particle and is not a swap.
+fn crosses_patronymic(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
+    let list_of = |qi: usize| {
+        pairs
+            .iter()
+            .find(|p| usize::from(p.q_start) == qi && p.q_len == 1 && p.c_len == 1)
+            .map(|p| usize::from(p.c_start))
+    };
+    let particle_at = |i: usize| c.get(i).is_some_and(|f| f.patronymic);
+    q.iter().enumerate().any(|(i, f)| {
+        if !f.patronymic || i == 0 {
+            return false;
+        }
+        let (Some(own), Some(father)) = (list_of(i - 1), list_of(i + 1)) else {
+            return false;
+        };
+        father < own && own > 0 && particle_at(own - 1) && particle_at(father + 1)
+    })
 }
 
 /// The scoring facts of each token of one side of an alignment.
@@ -238,6 +363,7 @@ impl Side for [QPos] {
                     p.weight(),
                     p.kind(),
                     p.primary().map_or("", |t| t.text.as_str()),
+                    p.primary().is_some_and(|t| t.vowelless),
                 )
             })
             .collect()
@@ -247,7 +373,7 @@ impl Side for [QPos] {
 impl Side for [TokenView<'_>] {
     fn facts(&self) -> SmallVec<[Facts; 8]> {
         self.iter()
-            .map(|t| facts(t.weight, t.kind, t.text))
+            .map(|t| facts(t.weight, t.kind, t.text, t.vowelless))
             .collect()
     }
 }
@@ -280,21 +406,20 @@ fn credit(p: &Pair, own: &[Facts], own_start: u8, own_len: u8) -> f32 {
 }
 
 fn score_pairs(
-    q: &[QPos],
-    c: &[TokenView<'_>],
+    q: &[Facts],
+    c: &[Facts],
     pairs: SmallVec<[Pair; 8]>,
     query_low_exp: f32,
 ) -> Alignment {
-    let (q, c) = (q.facts(), c.facts());
     let total_q: f32 = q.iter().map(|t| t.weight).sum();
     let total_c: f32 = c.iter().map(|t| t.weight).sum();
     let (mut got_q, mut got_c) = (0.0f32, 0.0f32);
     let mut distinctive_pairs = 0usize;
     for p in &pairs {
-        got_q += credit(p, &q, p.q_start, p.q_len) * span_weight(&q, p.q_start, p.q_len);
-        got_c += credit(p, &c, p.c_start, p.c_len) * span_weight(&c, p.c_start, p.c_len);
+        got_q += credit(p, q, p.q_start, p.q_len) * span_weight(q, p.q_start, p.q_len);
+        got_c += credit(p, c, p.c_start, p.c_len) * span_weight(c, p.c_start, p.c_len);
         distinctive_pairs +=
-            span_distinctive(&q, p.q_start, p.q_len).max(span_distinctive(&c, p.c_start, p.c_len));
+            span_distinctive(q, p.q_start, p.q_len).max(span_distinctive(c, p.c_start, p.c_len));
     }
     let cov_q = if total_q > 0.0 {
         (got_q / total_q).min(1.0)
@@ -327,7 +452,24 @@ fn score_pairs(
             SINGLE_TOKEN_FACTOR,
         ));
     }
-    if is_shuffled(&pairs) {
+    if all_fuzzy(&pairs, q, c) {
+        factors.push((
+            "every corresponding name is only a near spelling",
+            ALL_FUZZY_FACTOR,
+        ));
+    }
+    if c.len() == 1 && cov_q < ONE_TOKEN_MIN_QUERY_COVERAGE {
+        factors.push((
+            "a one-token list name matches only part of the query",
+            ONE_TOKEN_PART_FACTOR,
+        ));
+    }
+    if crosses_patronymic(&pairs, q, c) {
+        factors.push((
+            "names swap sides of a patronymic particle (bin, ould, ogly...)",
+            PATRONYM_SWAP_FACTOR,
+        ));
+    } else if is_shuffled(&pairs) {
         factors.push(("tokens correspond in a shuffled order", SHUFFLE_FACTOR));
     }
     for (_, f) in &factors {
@@ -383,5 +525,22 @@ mod tests {
         assert!(score("abdul rahman", "abdulrahman") > 0.9);
         assert!(score("akhtar mansour", "akhtar mohammad mansour shah mohammed") > 0.8);
         assert!(score("walijan", "walijan abdul ghafoor haqqani") < 0.8);
+    }
+
+    #[test]
+    fn one_token_list_names_need_the_whole_query() {
+        assert!(score("tala", "tala") > 0.99);
+        assert!(score("tala moczalanka", "tala") < 0.7);
+        assert!(score("tela", "tala") > 0.75);
+    }
+
+    #[test]
+    fn swapping_across_a_patronymic_particle_is_penalised() {
+        assert!(score("ahmed bin ali", "ali bin ahmed") < 0.75);
+        assert!(score("mohamed ould ahmed", "ahmed ould mohamed") < 0.75);
+        assert!(score("ahmed bin ali", "ahmed bin ali") > 0.99);
+        // Family-first order without a particle is not a swap.
+        assert!(score("ahmed ali", "ali ahmed") > 0.9);
+        assert!(score("ahmed bin ali", "ahmed ali") > 0.85);
     }
 }

@@ -27,8 +27,8 @@ mod explain;
 mod index;
 mod prepare;
 mod qualifiers;
-mod token;
 pub mod textscan;
+mod token;
 
 pub use explain::{
     Adjustment, Explanation, NameExplanation, Outcome, Qualifier, QualifierEffect, TokenAlignment,

@@ -16,8 +16,8 @@ fn name_bench_f1_holds() {
         "name_bench at default: {:?}; best {:?}",
         report.at_default, report.best
     );
-    // Measured 0.862 at the default threshold (P 0.882, R 0.842; logic-v2: 0.79).
-    assert!(report.at_default.f1 >= 0.85, "F1 {:?}", report.at_default);
+    // Measured 0.866 at the default threshold (P 0.883, R 0.849; logic-v2: 0.79).
+    assert!(report.at_default.f1 >= 0.855, "F1 {:?}", report.at_default);
     assert!(
         report.at_default.precision >= 0.87,
         "{:?}",
@@ -32,9 +32,9 @@ fn cross_script_pairs_pass() {
     assert_eq!(pairs.len(), 22);
     let report = eval::cross_script(&pairs);
     eprintln!("cross-script {}/{}", report.passed, report.pairs);
-    // Measured 18 of 22 (the file holds 22 pairs; the Japanese, Korean-hanja and
-    // Hebrew-to-English pairs need reading tables).
-    assert!(report.passed >= 17, "{:?}", report.scores);
+    // Measured 22 of 22 (the Japanese, Korean-hanja and Hebrew pairs use the
+    // rigour-derived reading table).
+    assert!(report.passed >= 21, "{:?}", report.scores);
 }
 
 #[test]
@@ -47,9 +47,9 @@ fn un_original_script_names_find_their_entity() {
         "UN original-script recall {} ({}/{})",
         report.recall, report.found, report.queries
     );
-    // Measured 0.944 (356/377; logic-v2: 0.18).
+    // Measured 0.952 (359/377; logic-v2: 0.18).
     assert!(
-        report.recall >= 0.93,
+        report.recall >= 0.94,
         "recall {} misses {:?}",
         report.recall,
         report.misses
@@ -79,6 +79,7 @@ fn typos_and_reorderings_are_found_and_strangers_are_not() {
     assert_eq!(strangers.len(), 2_000);
     let alerts = eval::false_alerts(&index, &strangers);
     eprintln!("false alerts {}/{}", alerts.alerts, alerts.queries);
-    // Measured 0.22% against UN + OFAC (10,000 names; 0.22% on 20,000 of another seed).
-    assert!(alerts.rate <= 0.004, "{:?}", alerts.examples);
+    // Measured 0.16% against UN + OFAC (10,000 names; 0.17-0.19% on 20,000 of
+    // two other seeds).
+    assert!(alerts.rate <= 0.003, "{:?}", alerts.examples);
 }

@@ -50,7 +50,7 @@ mod tests {
     #[test]
     fn spellings_share_groups() {
         assert!(table_len() > 100_000);
-        assert!(equivalent("muhammad", "mohammed"));
+        assert!(equivalent("mohamed", "mohammed"));
         assert!(!equivalence_groups("alexander").is_empty());
         assert!(equivalence_groups("zzzqqq").is_empty());
         assert!(!equivalent("muhammad", "zzzqqq"));

@@ -216,6 +216,12 @@ fn is_particle(token: &str) -> bool {
             | "ben"
             | "bn"
             | "ould"
+            // Arabic, Persian and Pashto "and" (wa, va, aw), "and the", "in".
+            | "fi"
+            | "wa"
+            | "wal"
+            | "va"
+            | "aw"
             | "lil"
             | "wuld"
             | "van"

@@ -2,9 +2,9 @@
 //! real documents use.
 //!
 //! Short vowels are not written in Arabic, so rules alone cannot say
-//! `muhammad`; a compact lexicon of frequent name tokens (generated from the
-//! Google transliteration pairs, Apache-2.0, and the Merhav & Ash COLING 2018
-//! Wikidata pairs, CC0; see `examples/gen_tables.rs` and NOTICE) gives the
+//! `muhammad`; a compact lexicon of name tokens (generated from the rigour
+//! `persons` groups, MIT, data from Wikidata CC0; see `examples/gen_tables.rs`
+//! and NOTICE) gives the
 //! attested spellings first, and rules fill in for everything else.
 //! Compare rule output to Latin spellings with
 //! [`consonant_skeleton`](crate::consonant_skeleton).
@@ -58,6 +58,30 @@ pub fn lexicon_spellings(folded: &str) -> &'static [&'static str] {
     lexicon().get(folded).map_or(&[], Vec::as_slice)
 }
 
+/// Name elements that documents often write joined to the neighbouring
+/// name without a space (محمدعبد البصير, عبدالله محمد).
+const JOINED_ELEMENTS: [&str; 2] = ["عبد", "محمد"];
+
+/// Splits a token where a frequent name element is glued to another name:
+/// a trailing `عبد` (محمدعبد -> محمد عبد, so `عبد البصير` becomes one
+/// compound) or a leading `محمد` followed by a name of three letters or
+/// more (محمدعلي -> محمد علي). Returns `None` when nothing splits.
+pub fn split_joined(token: &str) -> Option<(String, String)> {
+    let folded = fold(token);
+    let long_enough = |s: &str| s.chars().count() >= 3;
+    for element in JOINED_ELEMENTS {
+        if let Some(head) = folded.strip_suffix(element).filter(|h| long_enough(h)) {
+            if lexicon_spellings(&folded).is_empty() {
+                return Some((head.to_string(), element.to_string()));
+            }
+        }
+    }
+    let tail = folded.strip_prefix("محمد").filter(|t| long_enough(t))?;
+    let attested = !lexicon_spellings(&folded).is_empty();
+    (!attested && !tail.starts_with('ي') && !tail.starts_with("ال"))
+        .then(|| ("محمد".to_string(), tail.to_string()))
+}
+
 /// Renderings of the Arabic tokens at the start of `tokens`, and how many
 /// tokens they cover: `عبد` + a token with the article (`عبد الرحمن`) is one
 /// unit rendered "abdul rahman", "abd al rahman", "abdulrahman"...
@@ -76,6 +100,7 @@ pub fn unit_variants(tokens: &[String]) -> (Vec<String>, usize) {
         match next.as_deref() {
             Some("الله" | "لله") => return (theophoric(&folded, "ullah", "allah"), 2),
             Some("الدين") => return (theophoric(&folded, "uddin", "al din"), 2),
+            Some("زاده") => return (son_of(&folded), 2),
             _ => {}
         }
     }
@@ -129,6 +154,25 @@ fn theophoric(first: &str, joined: &str, apart: &str) -> Vec<String> {
     out
 }
 
+/// A name followed by the Persian `زاده` ("son of", Akhund Zadeh): lists
+/// write it joined ("akhundzada", "akhundzadeh") or apart ("akhund zada").
+fn son_of(first: &str) -> Vec<String> {
+    let heads = token_variants(first);
+    let mut out = Vec::with_capacity(5);
+    for head in heads.iter().take(2) {
+        for tail in ["zada", "zadeh"] {
+            let joined = format!("{head}{tail}");
+            if !out.contains(&joined) {
+                out.push(joined);
+            }
+        }
+    }
+    if let Some(head) = heads.first() {
+        out.push(format!("{head} zada"));
+    }
+    out
+}
+
 /// Function words and name elements whose statistical spellings are wrong
 /// (the lexicon pairs translate some of them: في "in", الله "granada").
 fn fixed_spellings(folded: &str) -> Option<&'static [&'static str]> {
@@ -139,7 +183,41 @@ fn fixed_spellings(folded: &str) -> Option<&'static [&'static str]> {
         "عبد" => &["abd", "abdul", "abdel"],
         "بن" => &["bin", "ben", "ibn"],
         "ابن" => &["ibn", "bin", "ben"],
+        "ولد" => &["ould", "walad", "wuld"],
+        "اغ" => &["ag"],
         "لمتد" | "لميتد" | "ليميتد" | "لمتيد" => &["limited", "ltd"],
+        _ => return None,
+    })
+}
+
+/// Common words of organisation names (our own table: the name lexicon
+/// holds person names only), folded, without the article; the
+/// construct-state -at spelling is listed where lists use it.
+fn organisation_word(stem: &str) -> Option<&'static [&'static str]> {
+    Some(match stem {
+        "جهاد" => &["jihad"],
+        "جماعه" => &["jamaat", "jamaa", "jamaah"],
+        "قاعده" => &["qaida", "qaeda", "qaidat"],
+        "دوله" => &["dawla", "dawlat", "dawlah"],
+        "حركه" => &["harakat", "haraka", "harakah"],
+        "جبهه" => &["jabhat", "jabha", "jabhah"],
+        "تنظيم" => &["tanzim", "tanzeem"],
+        "كتيبه" => &["katibat", "katiba"],
+        "شبكه" => &["shabakat", "shabaka"],
+        "جمعيه" => &["jamiat", "jamiya"],
+        "مؤسسه" | "موسسه" => &["muassasat", "muassasa"],
+        "شركه" => &["sharikat", "sharika"],
+        "مكتب" => &["maktab"],
+        "بلاد" => &["bilad"],
+        "مقاتله" => &["muqatila", "muqatilah"],
+        "مسلمين" => &["muslimin", "muslimeen"],
+        "مجاهدين" => &["mujahidin", "mujahideen"],
+        "انصار" => &["ansar"],
+        "اسلاميه" => &["islamiya", "islamiyya"],
+        "اسلامي" => &["islami"],
+        "توحيد" => &["tawhid", "tawheed"],
+        "خيريه" => &["khayriya", "khairiya"],
+        "اغاثه" => &["ighatha", "ighathat"],
         _ => return None,
     })
 }
@@ -148,6 +226,13 @@ fn fixed_spellings(folded: &str) -> Option<&'static [&'static str]> {
 pub fn token_variants(folded: &str) -> Vec<String> {
     if let Some(fixed) = fixed_spellings(folded) {
         return fixed.iter().map(|s| s.to_string()).collect();
+    }
+    let (article, stem) = match folded.strip_prefix("ال") {
+        Some(rest) => ("al ", rest),
+        None => ("", folded),
+    };
+    if let Some(words) = organisation_word(stem) {
+        return words.iter().map(|w| format!("{article}{w}")).collect();
     }
     if let Some(rest) = folded
         .strip_prefix("وال")
@@ -158,6 +243,19 @@ pub fn token_variants(folded: &str) -> Vec<String> {
             format!("wal {stem}"),
             format!("wa al {stem}"),
             format!("wal{stem}"),
+        ];
+    }
+    if let Some(rest) = folded
+        .strip_prefix("ابوال")
+        .filter(|r| r.chars().count() >= 2)
+    {
+        // A kunya written joined (ابواليزيد, Abu al-Yazid).
+        let stem = stem_spelling(rest);
+        return vec![
+            format!("abu al {stem}"),
+            format!("abul {stem}"),
+            format!("abou el {stem}"),
+            format!("abu {stem}"),
         ];
     }
     if let Some(rest) = folded.strip_prefix("لل").filter(|r| r.chars().count() >= 3) {
@@ -207,6 +305,9 @@ fn abd_compound(rest: &str) -> Vec<String> {
 
 /// The best single spelling of a token that followed the article.
 fn stem_spelling(rest: &str) -> String {
+    if let Some(word) = organisation_word(rest).and_then(|w| w.first()) {
+        return word.to_string();
+    }
     let with_article = format!("ال{rest}");
     let attested = lexicon_spellings(&with_article)
         .iter()
@@ -415,6 +516,14 @@ mod tests {
     }
 
     #[test]
+    fn joined_elements_split() {
+        let (a, b) = split_joined("محمدعبد").unwrap_or_default();
+        assert_eq!((a.as_str(), b.as_str()), ("محمد", "عبد"));
+        assert!(split_joined("محمد").is_none());
+        assert!(split_joined("عبد").is_none());
+    }
+
+    #[test]
     fn abd_compounds() {
         let tokens = vec!["عبد".to_string(), "الرحمن".to_string()];
         let (v, used) = unit_variants(&tokens);
@@ -435,6 +544,15 @@ mod tests {
         assert!(v.iter().any(|s| s.ends_with("uddin")), "{v:?}");
         assert!(v.iter().any(|s| s.ends_with(" al din")), "{v:?}");
         assert_eq!(token_variants("في"), vec!["fi"]);
+        assert!(token_variants("ابواليزيد")[0].starts_with("abu al "));
+        assert_eq!(token_variants("الجهاد")[0], "al jihad");
+        assert_eq!(token_variants("والجهاد")[0], "wal jihad");
+        let (v, used) = unit_variants(&["اخوند".to_string(), "زاده".to_string()]);
+        assert_eq!(used, 2);
+        assert!(
+            v.iter().any(|s| s.ends_with("zada") && !s.contains(' ')),
+            "{v:?}"
+        );
         assert!(rule_variants("اسلاميه").contains(&"islamiya".to_string()));
         assert!(rule_variants("فيض").contains(&"fiz".to_string()));
     }

@@ -81,6 +81,13 @@ pub fn variants(token: &str, lang: Lang) -> Vec<String> {
             i += 2;
             continue;
         }
+        // дж writes a foreign j (Джамал, Джон, Джихад): common English
+        // spellings and the Central Asian alphabets write "j".
+        if c == 'д' && next == Some('ж') {
+            push_row(&mut out, &["dzh", "dzh", "j", "dj", "j"]);
+            i += 2;
+            continue;
+        }
         if c == 'к' && next == Some('с') {
             push_row(&mut out, &["ks", "ks", "x", "ks", "ks"]);
             i += 2;
@@ -239,6 +246,13 @@ mod tests {
         assert!(g.contains(&"grigorev".to_string()));
         assert!(g.contains(&"grigoriev".to_string()));
         assert!(all("юлия").contains(&"iuliia".to_string()));
+    }
+
+    #[test]
+    fn foreign_j() {
+        let v = variants("джихад", Lang::Russian);
+        assert_eq!(v[0], "dzhikhad");
+        assert!(v.contains(&"jihad".to_string()), "{v:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Chinese characters to Hanyu Pinyin without tones (the `pinyin` crate).
 //! Wade-Giles (Mao Tse-tung) and Hong Kong / Taiwan spellings are out of
-//! scope, and so are Japanese and Korean readings of Han characters.
+//! scope; Japanese and Korean readings of Han characters come from the
+//! attested-reading table ([`super::readings`]).
 
 use pinyin::ToPinyin;
 

@@ -10,6 +10,7 @@ pub mod han;
 pub mod hangul;
 pub mod hebrew;
 pub mod latin;
+pub mod readings;
 
 use crate::normalize::tokenize;
 use crate::script::{script_of, Script};
@@ -28,9 +29,27 @@ pub const MAX_VARIANTS: usize = 8;
 /// token comes from the same system (BGN, ICAO, ...), so the k-th name
 /// rendering is consistent; then single-token substitutions fill the rest.
 pub fn romanize(text: &str) -> Vec<String> {
-    let tokens = tokenize(text);
+    let tokens = split_joined_arabic(tokenize(text));
     let units = token_units(&tokens);
     combine(&units)
+}
+
+/// Arabic tokens with a frequent element glued on (محمدعبد) become two.
+fn split_joined_arabic(tokens: Vec<String>) -> Vec<String> {
+    if !tokens.iter().any(|t| script_of(t) == Script::Arabic) {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 1);
+    for token in tokens {
+        match arabic::split_joined(&token).filter(|_| script_of(&token) == Script::Arabic) {
+            Some((head, tail)) => {
+                out.push(head);
+                out.push(tail);
+            }
+            None => out.push(token),
+        }
+    }
+    out
 }
 
 /// Per-unit rendering lists (aligned by system, cleaned, never empty).
@@ -44,14 +63,21 @@ fn token_units(tokens: &[String]) -> Vec<Vec<String>> {
         let (raw, used) = match script_of(token) {
             Script::Arabic => arabic::unit_variants(rest),
             Script::Cyrillic => (cyrillic::variants(token, lang), 1),
-            Script::Han => (han::variants(token), 1),
-            Script::Hangul => (hangul::variants(token), 1),
+            Script::Han => (readings::han_variants(token), 1),
+            Script::Hangul => (
+                readings::with_readings(token, hangul::variants(token), false),
+                1,
+            ),
             Script::Greek => (greek::variants(token), 1),
             Script::Georgian => (georgian::variants(token), 1),
             Script::Armenian => (armenian::variants(token), 1),
-            Script::Hebrew => (hebrew::variants(token), 1),
+            Script::Hebrew => (
+                readings::with_readings(token, hebrew::variants(token), true),
+                1,
+            ),
             Script::Latin | Script::Digits => (latin::variants(token), 1),
-            Script::Kana | Script::Other => (vec![any_ascii::any_ascii(token)], 1),
+            Script::Kana => (kana_variants(token), 1),
+            Script::Other => (vec![any_ascii::any_ascii(token)], 1),
         };
         i += used.max(1);
         let cleaned: Vec<String> = raw
@@ -64,6 +90,18 @@ fn token_units(tokens: &[String]) -> Vec<Vec<String>> {
         }
     }
     units
+}
+
+/// Kana: the syllabary's romaji, then attested readings (whole token, or
+/// the longest-match segmentation).
+fn kana_variants(token: &str) -> Vec<String> {
+    let mut out = readings::with_readings(token, vec![any_ascii::any_ascii(token)], false);
+    if let Some(seg) = readings::segmented(token) {
+        if !out.contains(&seg) {
+            out.push(seg);
+        }
+    }
+    out
 }
 
 /// Aligned renderings first, then one-token substitutions, deduplicated and capped.
