@@ -29,10 +29,15 @@ print("id,name,dob,country,type")
 for i in range(int(sys.argv[2])):
     print(f"c{i},{random.choice(forms)} {random.choice(forms)},19{random.randint(40, 99)},{random.choice(countries)},person")
 PY
-t() { local s=$(date +%s.%N); "$@" > /dev/null 2>"$WORK/err"; local e=$(date +%s.%N); python3 -c "print(f'{$e-$s:.1f} s')"; tail -n 2 "$WORK/err"; }
+t() { # time a command, then show its last stderr lines (rescreen summaries) and peak memory
+  local s=$(date +%s.%N)
+  /usr/bin/time -f "peak RSS %M KB" -o "$WORK/mem" "$@" > /dev/null 2>"$WORK/err"
+  local e=$(date +%s.%N)
+  python3 -c "print(f'{$e-$s:.1f} s')"; { grep -v '^warning' "$WORK/err" || true; } | tail -n 4; cat "$WORK/mem"
+}
 echo "== customers import ($N rows)"; t "$BIN" customers import "$WORK/customers.csv"
 echo "== full rescreen: first import of UN 2025-04-19 + OFAC 2021 + UK + Canada"
-/usr/bin/time -f "peak RSS %M KB" t "$BIN" lists import "$DATA/lists/un/un_consolidated_2025-04-19.xml" \
+t "$BIN" lists import "$DATA/lists/un/un_consolidated_2025-04-19.xml" \
   "$DATA/lists/ofac/sdn_legacy_csv_2021" "$DATA/lists/uk/uk_hmt_conlist_2018-04-13.csv" "$DATA/lists/ca/ca_sema_autonomous_2025.xml"
 echo "== delta rescreen: UN 2026-02-27 over 2025-04-19"
-/usr/bin/time -f "peak RSS %M KB" t "$BIN" lists import "$DATA/lists/un/un_consolidated_2026-02-27.xml"
+t "$BIN" lists import "$DATA/lists/un/un_consolidated_2026-02-27.xml"
