@@ -500,9 +500,12 @@ fn row_query(row: &RowFields, line: usize, warnings: &mut Vec<String>) -> Query 
 /// Runs `cordon batch`.
 pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let threshold = check_threshold(args.threshold)?;
+    let started = std::time::Instant::now();
     let rows = read_batch_input(&args.input)?;
     let (lists, labels) = screening_lists(&args.lists, data_dir)?;
+    tracing::info!(rows = rows.len(), elapsed = ?started.elapsed(), "input and lists read");
     let index = build_index(lists);
+    tracing::info!(elapsed = ?started.elapsed(), "index built");
     let options = ScreenOptions {
         threshold,
         limit: 10,
@@ -531,8 +534,10 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
         })
         .collect();
     progress.finish_and_clear();
+    tracing::info!(elapsed = ?started.elapsed(), "rows screened");
     let audits: Vec<NewAuditEntry> = results.iter().filter_map(|(_, _, a)| a.clone()).collect();
     record_audit(data_dir, &audits)?;
+    tracing::info!(elapsed = ?started.elapsed(), "audit written");
     write_atomically(&args.output, |out| {
         for (line, warnings, _) in &results {
             for warning in warnings {
