@@ -46,6 +46,8 @@ fn main() {
                 }
             }
         }
+        Some("timing") => timing(),
+        Some("scanfp") => scan_false_hits(),
         Some("misses") => misses(),
         Some("central") => central(),
         Some("alerts") => alerts(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4242)),
@@ -69,6 +71,69 @@ fn main() {
             alerts(4242);
         }
     }
+}
+
+/// Mean screening time of a few names with and without a country qualifier.
+fn timing() {
+    let mut all = un();
+    all.extend(ofac());
+    let index = Index::build(all);
+    let opts = cordon_match::ScreenOptions::default();
+    for country in [None, Some("FI"), Some("GB")] {
+        let queries: Vec<cordon_match::Query> = [
+            "Evli Bank",
+            "Jane Doe",
+            "Vasili Kolchanov",
+            "Mohammad Hosein Saidi",
+        ]
+        .iter()
+        .map(|n| cordon_match::Query {
+            country: country.map(str::to_string),
+            ..cordon_match::Query::name(n)
+        })
+        .collect();
+        let rounds = 2000;
+        let start = std::time::Instant::now();
+        let mut hits = 0;
+        for _ in 0..rounds {
+            for q in &queries {
+                hits += index.screen(q, &opts).len();
+            }
+        }
+        let per = start.elapsed().as_secs_f64() * 1e6 / f64::from(rounds);
+        println!("country {country:?}: {per:.1} us per 4 names ({hits} hits)");
+    }
+}
+
+/// Free-text scanner hits on payment texts naming synthetic strangers (UN + OFAC),
+/// split by kind: one name's tokens, or tokens combined across an entity's names.
+fn scan_false_hits() {
+    let mut all = un();
+    all.extend(ofac());
+    let index = Index::build(all.clone());
+    let scanner = cordon_match::textscan::TextScanner::build(&all);
+    let text = std::fs::read_to_string(format!("{DATA}/names/persons_rigour-1.8.2.txt"))
+        .unwrap_or_default();
+    let groups = eval::parse_rigour_groups(&text);
+    let strangers = eval::synthetic_non_matches(&index, &groups, 10_000, 4242);
+    let (mut texts, mut same_name, mut cross) = (0, 0, 0);
+    for s in &strangers {
+        texts += 1;
+        let hits = scanner.scan(&format!("payment for {s} invoice 22"));
+        same_name += hits
+            .iter()
+            .filter(|h| !h.explanation.contains("two names"))
+            .count();
+        let crossed: Vec<_> = hits
+            .iter()
+            .filter(|h| h.explanation.contains("two names"))
+            .collect();
+        for h in &crossed {
+            println!("cross: {s} -> {} {:?}", h.entity_id, h.tokens);
+        }
+        cross += crossed.len();
+    }
+    println!("{texts} texts: {same_name} one-name hits, {cross} cross-name hits");
 }
 
 fn misses() {

@@ -40,6 +40,29 @@ const ONE_TOKEN_MIN_QUERY_COVERAGE: f32 = 0.85;
 /// Factor when a one-token list name matches one token of a longer query.
 const ONE_TOKEN_PART_FACTOR: f32 = 0.85;
 
+/// Factor when a one-token query matches a list name only by a near spelling of
+/// its one distinctive token, the rest being legal forms or generic words
+/// ("evli" / "evil corp"): a single loose resemblance is no evidence of identity.
+const ONE_TOKEN_FUZZY_FACTOR: f32 = 0.9;
+
+/// True when a one-token query corresponds to a longer list name only through a
+/// near spelling (not exact, transliterated, equivalent or a vowelless guess) of
+/// the list's one distinctive token.
+fn lone_fuzzy_query(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
+    let [p] = pairs else { return false };
+    if q.len() != 1 || c.len() < 2 || c.iter().filter(|t| t.distinctive).count() != 1 {
+        return false;
+    }
+    let exact = matches!(
+        p.rule,
+        Rule::Exact | Rule::Transliteration | Rule::Equivalence
+    ) || p.sim >= 1.0;
+    let guessed = span(q, p.q_start, p.q_len)
+        .chain(span(c, p.c_start, p.c_len))
+        .any(|t| t.vowelless);
+    !exact && !guessed && span_distinctive(c, p.c_start, p.c_len) == 1
+}
+
 /// Mean similarity of the corresponding distinctive tokens below which a
 /// name made only of near spellings (mala edjilson / maya edison) is
 /// discounted: two loose resemblances are common between unrelated names.
@@ -458,6 +481,12 @@ fn score_pairs(
             ALL_FUZZY_FACTOR,
         ));
     }
+    if lone_fuzzy_query(&pairs, q, c) {
+        factors.push((
+            "a one-token query is only a near spelling of the list name's one distinctive token",
+            ONE_TOKEN_FUZZY_FACTOR,
+        ));
+    }
     if c.len() == 1 && cov_q < ONE_TOKEN_MIN_QUERY_COVERAGE {
         factors.push((
             "a one-token list name matches only part of the query",
@@ -532,6 +561,14 @@ mod tests {
         assert!(score("tala", "tala") > 0.99);
         assert!(score("tala moczalanka", "tala") < 0.7);
         assert!(score("tela", "tala") > 0.75);
+    }
+
+    #[test]
+    fn a_lone_near_spelling_beside_legal_forms_is_weak() {
+        assert!(score("evli", "evil corp") * 0.93 < 0.75);
+        assert!(score("evil", "evil corp") * 0.93 > 0.75);
+        assert!(score("hamas", "hamas ltd") * 0.93 > 0.75);
+        assert!(score("tela", "tala") * 0.93 > 0.75);
     }
 
     #[test]

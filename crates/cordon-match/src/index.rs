@@ -11,7 +11,9 @@ use crate::align::{align, best_alt_sim, Alignment, Cell};
 use crate::align::{LOW_EXP, QUERY_LOW_EXP};
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query, romanized_variants, split_tokens, QPos, QueryShape};
-use crate::qualifiers::{assess, combine, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR};
+use crate::qualifiers::{
+    assess, combine, max_agreement, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR,
+};
 use crate::token::{
     is_distinctive, key_hash, key_hash_parts, kind_weight, phonetic_hash, skeleton_hash, token_sim,
     OwnedToken, TokenView, MIN_TOKEN_SIM,
@@ -32,8 +34,6 @@ const MAX_CANDIDATES: usize = 32;
 const MAX_PER_ENTITY: u8 = 2;
 /// Most names scored when many tie with the best.
 const MAX_TIED: usize = 128;
-/// Margin kept below the threshold when qualifiers (which can raise a score) are given.
-const QUALIFIER_MARGIN: f64 = 0.2;
 /// Lowest rarity factor (for the most common tokens).
 const MIN_RARITY: f32 = 0.35;
 
@@ -61,6 +61,9 @@ struct Vocab {
     skel: Vec<u64>,
     /// True for tokens of list names (false for tokens that only occur as a joined pair).
     in_name: Vec<bool>,
+    /// True for joined pairs whose first token is a particle (`al` + `dhahaba`): the
+    /// usual joined spelling of an article, so they keep their deletion neighbourhood.
+    particle_joined: Vec<bool>,
 }
 
 impl Vocab {
@@ -78,7 +81,24 @@ impl Vocab {
         self.ids.insert(token.into(), id);
         self.text.push(token.into());
         self.in_name.push(in_name);
+        self.particle_joined.push(false);
         id
+    }
+
+    /// Marks a joined pair as starting with a particle.
+    fn mark_particle_joined(&mut self, id: u32) {
+        if let Some(f) = self.particle_joined.get_mut(id as usize) {
+            *f = true;
+        }
+    }
+
+    /// Whether a token's single-deletion neighbourhood is indexed: list tokens and
+    /// particle compounds; other joined pairs (most of the vocabulary at scale) are
+    /// met through the query's deletions, phonetic key and skeleton instead.
+    fn keeps_deletions(&self, id: u32) -> bool {
+        let i = id as usize;
+        self.in_name.get(i).copied().unwrap_or(true)
+            || self.particle_joined.get(i).copied().unwrap_or(false)
     }
 
     /// Kind, weight, phonetic key and equivalence groups of every token, in parallel.
@@ -184,8 +204,9 @@ pub struct Index {
     identifiers: AHashMap<String, SmallVec<[u32; 1]>>,
 }
 
-/// Pushes the retrieval keys of a token (its consonant skeleton too when `skel` is set).
-fn token_keys(t: &TokenView<'_>, skel: bool, out: &mut SmallVec<[u64; 32]>) {
+/// Pushes the retrieval keys of a token (its consonant skeleton too when `skel` is set;
+/// its single-deletion neighbourhood only when `deletions` is set).
+fn token_keys(t: &TokenView<'_>, skel: bool, deletions: bool, out: &mut SmallVec<[u64; 32]>) {
     let (text, phon, groups) = (t.text, t.phon, t.groups);
     if skel && t.skel != 0 {
         out.push(t.skel);
@@ -195,7 +216,7 @@ fn token_keys(t: &TokenView<'_>, skel: bool, out: &mut SmallVec<[u64; 32]>) {
     if b.len() >= 3 && b.len() <= 40 {
         out.push(key_hash(1, b));
     }
-    if b.len() >= 4 && b.len() <= 40 {
+    if deletions && b.len() >= 4 && b.len() <= 40 {
         for i in 0..b.len() {
             out.push(key_hash_parts(1, &b[..i], &b[i + 1..]));
         }
@@ -255,6 +276,8 @@ impl Index {
                 }
             }
         }
+        // The variant strings are interned now; free them before the key tables peak.
+        drop(romanized);
         index.vocab.compute_features();
         index.entities = entities;
         index.apply_rarity();
@@ -285,7 +308,11 @@ impl Index {
                 buf.clear();
                 buf.push_str(p);
                 buf.push_str(t);
-                joined.push((self.vocab.intern(&buf, false), rec_id));
+                let pair = self.vocab.intern(&buf, false);
+                if cordon_names::token_kind(p) == TokenKind::Particle {
+                    self.vocab.mark_particle_joined(pair);
+                }
+                joined.push((pair, rec_id));
             }
             prev = Some(t);
         }
@@ -368,8 +395,10 @@ impl Index {
             .into_par_iter()
             .flat_map_iter(|id| {
                 let v = vocab.view(id);
+                // The deletion neighbourhoods of all joined pairs would be most of the
+                // index's keys (29 of 36 million at a million names).
                 let mut keys = SmallVec::new();
-                token_keys(&v, true, &mut keys);
+                token_keys(&v, true, vocab.keeps_deletions(id), &mut keys);
                 keys.into_iter().map(move |k| (k, id))
             })
             .collect();
@@ -443,7 +472,7 @@ impl Index {
     ) {
         let mut keys = SmallVec::new();
         for t in spellings {
-            token_keys(t, t.vowelless, &mut keys);
+            token_keys(t, t.vowelless, true, &mut keys);
         }
         keys.sort_unstable();
         keys.dedup();
@@ -869,19 +898,42 @@ impl Index {
 
 /// The least share of the query's distinctive weight a list name must explain to be
 /// worth scoring: below it, even a list name fully covered by the query stays under
-/// the threshold (the name score is at most `share^LOW_EXP` times the name ceiling).
+/// the threshold (the name score is at most `share^LOW_EXP` times the name ceiling),
+/// even with every qualifier the query carries agreeing at full strength.
 fn retrieval_floor(query: &Query, threshold: f64) -> f32 {
-    let qualified =
-        query.birth_date.is_some() || query.country.is_some() || !query.identifiers.is_empty();
-    let target = if qualified {
-        threshold - QUALIFIER_MARGIN
-    } else {
-        threshold
-    };
-    let ratio = (target / NAME_CEILING).clamp(0.0, 1.0);
+    let boosts = max_agreement(query);
+    let name = least_name_score(threshold, &boosts);
     // Retrieval sums similarities without the one-to-one constraint, so it over-estimates;
     // 0.9 keeps a margin for compounds, which it under-estimates.
-    (ratio.powf(1.0 / f64::from(LOW_EXP)) * 0.9) as f32
+    (name.powf(1.0 / f64::from(LOW_EXP)) * 0.9) as f32
+}
+
+/// The least name score that can still reach `threshold` once agreements of the
+/// given strengths raise it (the combined score grows with the name score, so bisect).
+fn least_name_score(threshold: f64, boosts: &[f64]) -> f64 {
+    let reach = |name: f64| combine(name, false, &[]).0 + raise(name, boosts);
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    if reach(hi) < threshold {
+        return 1.0;
+    }
+    for _ in 0..24 {
+        let mid = (lo + hi) / 2.0;
+        if reach(mid) >= threshold {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    lo
+}
+
+/// What agreements of these strengths add to a name score (as [`combine`] applies them).
+fn raise(name: f64, boosts: &[f64]) -> f64 {
+    let start = NAME_CEILING * name;
+    let end = boosts
+        .iter()
+        .fold(start, |score, k| score + (1.0 - score) * k * name);
+    end - start
 }
 
 /// Memoised similarities of (shape, position, vocabulary token) for one query.
@@ -1044,5 +1096,27 @@ impl Scratch {
         }
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
+    }
+}
+
+#[cfg(test)]
+mod floor_tests {
+    use super::*;
+
+    #[test]
+    fn qualifier_floor_is_a_true_bound_and_tighter_than_a_fixed_margin() {
+        let name_only = least_name_score(0.75, &[]);
+        assert!((name_only - 0.75 / NAME_CEILING).abs() < 1e-4);
+        let with_country = least_name_score(0.75, &[0.30]);
+        assert!(with_country < name_only && with_country > 0.55 / NAME_CEILING);
+        // At the bound, a full agreement reaches the threshold; just below, it does not.
+        let agree = [crate::qualifiers::Evidence {
+            qualifier: crate::Qualifier::Country,
+            outcome: crate::Outcome::Agree,
+            detail: String::new(),
+            strength: 0.30,
+        }];
+        assert!(combine(with_country + 1e-4, false, &agree).0 >= 0.75);
+        assert!(combine(with_country - 1e-3, false, &agree).0 < 0.75);
     }
 }

@@ -53,6 +53,25 @@ pub(crate) fn assess(query: &Query, entity: &Entity) -> SmallVec<[Evidence; 4]> 
     out
 }
 
+/// Strongest birth-date agreement (to the day).
+const BIRTH_DAY_STRENGTH: f64 = 0.55;
+/// Strongest country agreement (a listed nationality).
+const NATIONALITY_STRENGTH: f64 = 0.30;
+
+/// The strongest agreement each of the query's qualifiers could bring to any entity.
+/// Identifiers are left out: an entity whose identifier matches is scored whatever
+/// its name, so the bound only has to cover entities found by name.
+pub(crate) fn max_agreement(query: &Query) -> SmallVec<[f64; 2]> {
+    let mut out = SmallVec::new();
+    if query.birth_date.is_some() {
+        out.push(BIRTH_DAY_STRENGTH);
+    }
+    if query.country.is_some() {
+        out.push(NATIONALITY_STRENGTH);
+    }
+    out
+}
+
 /// Applies evidence to a name similarity; returns the score and each effect's contribution.
 pub(crate) fn combine(
     name_sim: f64,
@@ -138,7 +157,11 @@ fn birth_date(query: &BirthDate, listed: &[BirthDate]) -> Option<Evidence> {
         })?;
     let listed_text = best.1.date.to_string();
     let (outcome, strength, what) = match best.0 {
-        DateFit::Day => (Outcome::Agree, 0.55, "birth date agrees to the day"),
+        DateFit::Day => (
+            Outcome::Agree,
+            BIRTH_DAY_STRENGTH,
+            "birth date agrees to the day",
+        ),
         DateFit::Month => (Outcome::Agree, 0.40, "birth date agrees to the month"),
         DateFit::Year => (Outcome::Agree, 0.30, "birth year agrees"),
         DateFit::Near => (Outcome::Conflict, 0.04, "birth date differs slightly"),
@@ -153,7 +176,12 @@ fn country_evidence(country: &str, entity: &Entity) -> Option<Evidence> {
     let same = |c: &String| c.eq_ignore_ascii_case(&code);
     if entity.nationalities.iter().any(same) {
         let detail = format!("nationality {code} agrees");
-        return Some(evidence(Qualifier::Country, Outcome::Agree, detail, 0.30));
+        return Some(evidence(
+            Qualifier::Country,
+            Outcome::Agree,
+            detail,
+            NATIONALITY_STRENGTH,
+        ));
     }
     let linked = entity.countries.iter().any(same)
         || entity

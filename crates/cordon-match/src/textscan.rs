@@ -7,7 +7,10 @@
 //! is romanised the same way and scanned once; a name is a candidate when, within
 //! [`MAX_GAP`] tokens of each other, the text holds two of its distinctive tokens, or one
 //! rare long token of it (at least [`RARE_LEN`] letters, carried by at most [`RARE_NAMES`]
-//! names) plus any other of its tokens. A candidate is not a verdict: it goes to the screening
+//! names) plus any other of its tokens. Two distinctive tokens from two different names of
+//! one entity (a given name from the primary name, the family name from an alias) count
+//! too when at most [`MAX_CROSS_GAP`] tokens apart and one has [`CROSS_LONG_LEN`] letters
+//! or more. A candidate is not a verdict: it goes to the screening
 //! explanation for a person to review.
 //!
 //! ```
@@ -37,6 +40,13 @@ pub const RARE_LEN: usize = 8;
 pub const RARE_NAMES: usize = 2;
 /// Shortest token indexed.
 pub const MIN_TOKEN_LEN: usize = 4;
+/// Most tokens between two distinctive tokens taken from two different names of one
+/// entity (a given name from the primary name, a family name from an alias): tighter than
+/// [`MAX_GAP`], since such a pair is only as good as its adjacency.
+pub const MAX_CROSS_GAP: usize = 1;
+/// Shortest token of which a pair combined across names must hold one: two short
+/// tokens of different names (romanised syllables "zhang", "zhao") meet by chance.
+pub const CROSS_LONG_LEN: usize = 7;
 /// Renderings of a list name indexed.
 const VARIANTS_PER_NAME: usize = 4;
 
@@ -182,15 +192,32 @@ impl TextScanner {
         let mut hits: Vec<TextHit> = Vec::new();
         let mut names: Vec<_> = found.into_iter().collect();
         names.sort_unstable_by_key(|(name, _)| *name);
-        for (name, mut positions) in names {
+        // entity -> (token position, pattern, rendering), across all its names
+        let mut by_entity: HashMap<usize, Vec<(usize, usize, u32)>> = HashMap::new();
+        for (name, positions) in &mut names {
             positions.sort_unstable();
-            let Some(hit) = self.judge(name, &positions, &roman, &starts) else {
+            if let Some(n) = self.names.get(*name as usize) {
+                let all = by_entity.entry(n.entity).or_default();
+                all.extend(positions.iter().map(|&(at, p)| (at, p, *name)));
+            }
+            let Some(hit) = self.judge(*name, positions, &roman, &starts) else {
                 continue;
             };
-            match hits.iter_mut().find(|h| h.entity_id == hit.entity_id) {
-                Some(existing) if existing.tokens.len() >= hit.tokens.len() => {}
-                Some(existing) => *existing = hit,
-                None => hits.push(hit),
+            keep_best(&mut hits, hit);
+        }
+        let mut entities: Vec<_> = by_entity.into_iter().collect();
+        entities.sort_unstable_by_key(|(e, _)| *e);
+        for (entity, mut found) in entities {
+            let known = self
+                .entity_ids
+                .get(entity)
+                .is_some_and(|id| hits.iter().any(|h| &h.entity_id == id));
+            if known {
+                continue;
+            }
+            found.sort_unstable();
+            if let Some(hit) = self.cross_name(&found, &roman, &starts) {
+                hits.push(hit);
             }
         }
         hits.sort_by(|a, b| {
@@ -260,6 +287,62 @@ impl TextScanner {
         })
     }
 
+    /// A hit from two distinctive tokens of one entity found in two of its different names
+    /// (primary "tohir yoldoshev", alias "takhir yuldashev", text "tohir yuldashev"),
+    /// adjacent or at most [`MAX_CROSS_GAP`] tokens apart, one of at least [`CROSS_LONG_LEN`] letters.
+    fn cross_name(
+        &self,
+        found: &[(usize, usize, u32)],
+        roman: &str,
+        starts: &[usize],
+    ) -> Option<TextHit> {
+        let distinctive = |p: usize| self.patterns.get(p).is_some_and(|p| p.distinctive);
+        let long = |p: usize| {
+            self.patterns
+                .get(p)
+                .is_some_and(|p| p.token.len() >= CROSS_LONG_LEN)
+        };
+        let (a, b) = found.iter().enumerate().find_map(|(i, a)| {
+            let b = found.get(i + 1..)?.iter().find(|b| {
+                b.0 > a.0
+                    && b.0 - a.0 <= MAX_CROSS_GAP + 1
+                    && a.1 != b.1
+                    && self.name_of(a.2) != self.name_of(b.2)
+                    && distinctive(a.1)
+                    && distinctive(b.1)
+                    && (long(a.1) || long(b.1))
+            })?;
+            Some((a, b))
+        })?;
+        let name_a = &self.names.get(a.2 as usize)?.name;
+        let name_b = &self.names.get(b.2 as usize)?.name;
+        let tokens: Vec<String> = [a.1, b.1]
+            .iter()
+            .filter_map(|&p| self.patterns.get(p).map(|p| p.token.clone()))
+            .collect();
+        let start = *starts.get(a.0)?;
+        let end = starts
+            .get(b.0 + 1)
+            .map_or(roman.len(), |s| s.saturating_sub(1));
+        let entity = self.names.get(a.2 as usize)?.entity;
+        Some(TextHit {
+            entity_id: self.entity_ids.get(entity)?.clone(),
+            name: name_a.clone(),
+            span: roman.get(start..end)?.to_string(),
+            start,
+            end,
+            explanation: format!(
+                "2 tokens of two names of one entity, {name_a:?} and {name_b:?}, found close together: {tokens:?}"
+            ),
+            tokens,
+        })
+    }
+
+    /// The published name of a rendering.
+    fn name_of(&self, rendering: u32) -> Option<&str> {
+        self.names.get(rendering as usize).map(|n| n.name.as_str())
+    }
+
     /// A rare token of the name and, within [`MAX_GAP`] tokens, any other token of the same
     /// rendering (even one too short or too generic to be indexed: "al", "foundation").
     fn rare_with_support(
@@ -293,6 +376,15 @@ impl TextScanner {
             (Some(a), Some(b)) => (a.distinctive && b.distinctive) || a.rare || b.rare,
             _ => false,
         }
+    }
+}
+
+/// Adds a hit, or replaces the entity's hit when the new one holds more tokens.
+fn keep_best(hits: &mut Vec<TextHit>, hit: TextHit) {
+    match hits.iter_mut().find(|h| h.entity_id == hit.entity_id) {
+        Some(existing) if existing.tokens.len() >= hit.tokens.len() => {}
+        Some(existing) => *existing = hit,
+        None => hits.push(hit),
     }
 }
 
@@ -417,6 +509,22 @@ mod tests {
             "{hits:?}"
         );
         assert!(s.pattern_count() >= 6);
+    }
+
+    #[test]
+    fn tokens_of_two_names_of_one_entity_combine_when_adjacent() {
+        let s = TextScanner::build(&[
+            person("DMi.002", &["TOHIR YOLDOSHEV", "Takhir Yuldashev"]),
+            person("QDi.002", &["Mohammed Omar"]),
+            person("QDi.003", &["Karim Yuldashev"]),
+        ]);
+        let hits = s.scan("payment for Tohir Yuldashev");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].entity_id, "un:DMi.002");
+        assert_eq!(hits[0].tokens, vec!["tohir", "yuldashev"]);
+        assert!(hits[0].explanation.contains("Takhir Yuldashev"));
+        // Far apart, they are not one name.
+        assert!(s.scan("tohir paid rent for yuldashev").is_empty());
     }
 
     #[test]
