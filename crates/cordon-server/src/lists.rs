@@ -171,12 +171,14 @@ pub fn rescreen_customers(
     threshold: f64,
     caller: &str,
 ) -> Result<Rescreen, cordon_store::Error> {
+    let started = std::time::Instant::now();
     let delta = delta_entities(list, diff);
     let customers = if delta.is_empty() {
         Vec::new()
     } else {
         store.customers()?
     };
+    tracing::info!(customers = customers.len(), delta = delta.len(), elapsed = ?started.elapsed(), "rescreen: customers loaded");
     let hashes: HashMap<String, String> = delta
         .iter()
         .map(|e| (e.id.clone(), cordon_store::entity_hash(e)))
@@ -202,6 +204,7 @@ pub fn rescreen_customers(
             })
         })
         .collect();
+    tracing::info!(candidates = candidates.len(), elapsed = ?started.elapsed(), "rescreen: customers screened");
     let now = cordon_store::timestamp_now();
     let mut fresh = Vec::new();
     let mut suppressed = 0;
