@@ -19,6 +19,9 @@ pub struct ServeArgs {
     /// Default alert threshold.
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// A TOML typology rules file for POST /v1/transfers instead of the built-in default pack.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<std::path::PathBuf>,
 }
 
 /// Runs `cordon serve` until Ctrl-C or SIGTERM.
@@ -36,8 +39,18 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
         }
         config.threshold = threshold;
     }
+    // Read the rules first: a bad rules file is a usage error before anything starts.
+    let rules = match &args.rules {
+        Some(path) => Some(crate::transfers_cmd::load_rules(Some(path))?),
+        None => None,
+    };
     let store = crate::lists_cmd::open_store(data_dir)?;
     let state = AppState::new(store, config);
+    if let Some(pack) = rules {
+        state
+            .set_rules(pack)
+            .map_err(|e| InputError::new(format!("--rules: {e}")))?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -86,7 +86,7 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
 }
 
 /// The rules pack: the file given (errors name its line) or the built-in default.
-fn load_rules(path: Option<&Path>) -> Result<RulePack> {
+pub fn load_rules(path: Option<&Path>) -> Result<RulePack> {
     let Some(path) = path else {
         return RulePack::default_pack().context("the built-in rules pack");
     };

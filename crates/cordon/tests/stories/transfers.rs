@@ -251,3 +251,27 @@ fn cordon_rules_with_version(version: &str) -> String {
 kind = \"round_amount\"\nparams = {{ unit = \"2\", min_amount = \"100\", currency = \"USD\", min_count = 1 }}\n"
     )
 }
+
+#[test]
+fn serve_refuses_a_bad_rules_file_before_listening() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "version = \"x\"\n[[rules]]\nid = 7\n").unwrap();
+    let output = cordon(
+        dir.path(),
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("rules.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("listening"));
+}
