@@ -19,8 +19,8 @@
 //! `1963 or 1964` give two dates. The file has no date of its own; the
 //! version is the most recent `DateOfListing`.
 
-use crate::generic::{birth_date, identifier, loose_date, push_unique, scripted, slug};
-use crate::text::non_empty;
+use crate::generic::{birth_date, identifier, loose_date};
+use crate::text::{non_empty, push_unique, scripted, slug};
 use crate::xml;
 use crate::{Error, ParsedList, Result};
 use cordon_model::{Entity, IdentifierKind, Name, NameKind, NameParts, Schema};
@@ -100,12 +100,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
             _ => {}
         }
     }
-    if !stack.is_empty() {
-        return Err(xml::error_at(
-            &reader,
-            format!("unexpected end of file inside <{}>", stack.join("/")),
-        ));
-    }
+    xml::check_closed(&reader, &stack)?;
     if list.entities.is_empty() && !content.contains("<data-set") {
         return Err(Error::Format("no Canadian <data-set> element found".into()));
     }

@@ -16,10 +16,8 @@
 //! `generationDate`), `listed_on` = the earliest regulation publication date
 //! (or `designationDate`), programmes = regulation programme codes.
 
-use crate::generic::{
-    field, identifier, loose_date, push_unique, scripted, Columns, CountryMisses, CsvRows,
-};
-use crate::text::{self, non_empty};
+use crate::generic::{field, identifier, loose_date, Columns, CsvRows};
+use crate::text::{self, non_empty, push_unique, scripted, CountryCodes};
 use crate::xml;
 use crate::{Error, ParsedList, Result};
 use cordon_model::{
@@ -118,7 +116,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<ParsedList> {
         .ok_or_else(|| Error::Format("the EU CSV file is empty (no header row)".into()))?;
     let layout = Layout::new(&Columns::new(&header))?;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut misses = CountryMisses::default();
+    let mut misses = CountryCodes::default();
     while let Some(row) = rows.next_row()? {
         let line = rows.line();
         let cell = |i: Option<usize>| field(&row, i);
@@ -144,7 +142,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<ParsedList> {
             add_csv_row(entity, &row, &layout, &mut misses);
         }
     }
-    list.warnings.extend(misses.warning());
+    list.warnings.extend(misses.summary());
     finish_all(&mut list)?;
     Ok(list)
 }
@@ -192,7 +190,7 @@ fn add_csv_row(
     entity: &mut Entity,
     row: &csv::StringRecord,
     at: &Layout,
-    misses: &mut CountryMisses,
+    misses: &mut CountryCodes,
 ) {
     let cell = |i: Option<usize>| field(row, i);
     add_regulation(entity, cell(at.programme), cell(at.publication_date));
@@ -259,7 +257,7 @@ fn add_csv_row(
     if !address.is_empty() {
         let country = non_empty(cell(at.address_country)).and_then(|c| misses.code(&c));
         if let Some(code) = &country {
-            Entity::push_unique(&mut entity.countries, code.clone());
+            push_unique(&mut entity.countries, code.clone());
         }
         let address = Address {
             text: address.join(", "),
@@ -502,12 +500,7 @@ pub fn read_xml(bytes: &[u8]) -> Result<ParsedList> {
             _ => {}
         }
     }
-    if !stack.is_empty() {
-        return Err(xml::error_at(
-            &reader,
-            format!("unexpected end of file inside <{}>", stack.join("/")),
-        ));
-    }
+    xml::check_closed(&reader, &stack)?;
     if !saw_export {
         return Err(Error::Format("no EU <export> element found".into()));
     }
@@ -575,7 +568,7 @@ fn add_xml_child(entity: &mut Entity, child: &str, a: &Attributes) {
         }
         "citizenship" => {
             if let Some(code) = a.country() {
-                Entity::push_unique(&mut entity.nationalities, code);
+                push_unique(&mut entity.nationalities, code);
             }
         }
         "birthdate" => add_xml_birth(entity, a),
@@ -658,7 +651,7 @@ fn add_xml_address(entity: &mut Entity, a: &Attributes) {
     }
     let country = a.country();
     if let Some(code) = &country {
-        Entity::push_unique(&mut entity.countries, code.clone());
+        push_unique(&mut entity.countries, code.clone());
     }
     push_unique(
         &mut entity.addresses,

@@ -13,8 +13,8 @@
 //! `last_updated` is `last_change`, and the version is the latest
 //! `last_change` in the file.
 
-use crate::generic::{birth_date, identifier, loose_date, push_unique, scripted};
-use crate::text::{self, non_empty};
+use crate::generic::{birth_date, identifier, loose_date};
+use crate::text::{self, non_empty, push_unique, scripted};
 use crate::{Error, ParsedList, Result, MAX_FIELD_BYTES};
 use cordon_model::{
     Address, Entity, IdentifierKind, Name, NameKind, NameParts, NameQuality, Place, Schema,
@@ -161,7 +161,7 @@ fn entity_of(ftm: &FtmEntity, source: &str, schema: Schema) -> Entity {
         .chain(&ftm.values("citizenship"))
     {
         if let Some(code) = text::country_code(code) {
-            Entity::push_unique(&mut entity.nationalities, code);
+            push_unique(&mut entity.nationalities, code);
         }
     }
     for property in ["country", "jurisdiction", "flag", "mainCountry"] {
@@ -170,7 +170,7 @@ fn entity_of(ftm: &FtmEntity, source: &str, schema: Schema) -> Entity {
             .iter()
             .filter_map(|c| text::country_code(c))
         {
-            Entity::push_unique(&mut entity.countries, code);
+            push_unique(&mut entity.countries, code);
         }
     }
     add_identifiers(&mut entity, ftm);

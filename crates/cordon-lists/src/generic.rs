@@ -16,9 +16,9 @@
 //! ```
 //!
 //! This module also holds the small CSV helpers the other CSV readers
-//! (`uk`, `eu`, `us_csl`) share.
+//! (`uk`, `eu`, `us_csl`) share; helpers for all readers live in [`crate::text`].
 
-use crate::text::{self, non_empty};
+use crate::text::{self, non_empty, push_unique, scripted, CountryCodes};
 use crate::{Error, ParsedList, Result, MAX_FIELD_BYTES};
 use cordon_model::{
     dates, BirthDate, Entity, Identifier, IdentifierKind, Name, NameKind, PartialDate, Schema,
@@ -160,7 +160,7 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<ParsedList> {
         .ok_or_else(|| Error::Format("the CSV file is empty (a header row is required)".into()))?;
     let header = Columns::new(&header);
     let positions = Positions::new(&header, mapping)?;
-    let mut misses = CountryMisses::default();
+    let mut misses = CountryCodes::default();
     let mut seen = std::collections::HashSet::new();
     while let Some(row) = rows.next_row()? {
         let line = rows.line();
@@ -176,7 +176,7 @@ pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<ParsedList> {
         }
         list.entities.push(entity);
     }
-    list.warnings.extend(misses.warning());
+    list.warnings.extend(misses.summary());
     Ok(list)
 }
 
@@ -185,7 +185,7 @@ fn national_entity(
     line: u64,
     at: &Positions,
     mapping: &Mapping,
-    misses: &mut CountryMisses,
+    misses: &mut CountryCodes,
 ) -> Result<Entity> {
     let cell = |index: Option<usize>| field(row, index);
     let multi = |index: Option<usize>| split_values(cell(index), mapping.separator);
@@ -423,13 +423,6 @@ pub(crate) fn split_values(cell: &str, separator: char) -> Vec<String> {
     cell.split(separator).filter_map(non_empty).collect()
 }
 
-/// Adds `value` to `list` unless an equal value is already there.
-pub(crate) fn push_unique<T: PartialEq>(list: &mut Vec<T>, value: T) {
-    if !list.contains(&value) {
-        list.push(value);
-    }
-}
-
 /// An identifier with no country or note.
 pub(crate) fn identifier(kind: IdentifierKind, number: String) -> Identifier {
     Identifier {
@@ -438,65 +431,6 @@ pub(crate) fn identifier(kind: IdentifierKind, number: String) -> Identifier {
         country: None,
         note: None,
     }
-}
-
-/// The name with its script set from its letters.
-pub(crate) fn scripted(mut name: Name) -> Name {
-    name.script = script_of(&name.full).map(str::to_string);
-    name
-}
-
-/// ISO 15924 code of the text's script: the first non-Latin script found,
-/// else `Latn` when the text has any letter.
-pub(crate) fn script_of(text: &str) -> Option<&'static str> {
-    let mut latin = false;
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        match script_of_char(c) {
-            Some("Latn") => latin = true,
-            Some(script) => return Some(script),
-            None => {}
-        }
-    }
-    latin.then_some("Latn")
-}
-
-fn script_of_char(c: char) -> Option<&'static str> {
-    Some(match c as u32 {
-        0x0041..=0x024F | 0x1E00..=0x1EFF => "Latn",
-        0x0370..=0x03FF => "Grek",
-        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => "Cyrl",
-        0x0530..=0x058F => "Armn",
-        0x0590..=0x05FF => "Hebr",
-        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-            "Arab"
-        }
-        0x0E00..=0x0E7F => "Thai",
-        0x1000..=0x109F => "Mymr",
-        0x10A0..=0x10FF => "Geor",
-        0x1100..=0x11FF | 0xAC00..=0xD7AF => "Hang",
-        0x3040..=0x30FF => "Jpan",
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => "Hani",
-        _ => return None,
-    })
-}
-
-/// Lowercase ASCII-alphanumeric words joined by `-` (`"1, Part 1.1"` -> `1-part-1-1`);
-/// other letters are kept as they are, lowercased.
-pub(crate) fn slug(text: &str) -> String {
-    let mut out = String::new();
-    let mut gap = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push('-');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-    out
 }
 
 /// A date, or `None` (with nothing else to say): for optional listing dates.
@@ -508,54 +442,6 @@ pub(crate) fn loose_date(text: &str) -> Option<PartialDate> {
 /// A date of birth as written, if readable.
 pub(crate) fn birth_date(text: &str) -> Option<BirthDate> {
     dates::parse_loose(text)
-}
-
-/// Country texts that no code could be found for, reported once per list.
-#[derive(Default)]
-pub(crate) struct CountryMisses {
-    count: usize,
-    examples: Vec<String>,
-}
-
-impl CountryMisses {
-    /// Adds the code of `text` to `list`, or counts the miss.
-    pub(crate) fn push_code(&mut self, list: &mut Vec<String>, text: &str) {
-        match text::country_code(text) {
-            Some(code) => Entity::push_unique(list, code),
-            None => self.miss(text),
-        }
-    }
-
-    /// The code of `text`, counting a miss when there is none.
-    pub(crate) fn code(&mut self, text: &str) -> Option<String> {
-        let code = text::country_code(text);
-        if code.is_none() {
-            self.miss(text);
-        }
-        code
-    }
-
-    fn miss(&mut self, text: &str) {
-        self.count += 1;
-        if self.examples.len() < 5 && !self.examples.iter().any(|e| e == text) {
-            self.examples.push(text.to_string());
-        }
-    }
-
-    /// One warning summarising the misses, if any.
-    pub(crate) fn warning(&self) -> Option<String> {
-        (self.count > 0).then(|| {
-            format!(
-                "{} country value(s) not recognised as a country and left out (e.g. {})",
-                self.count,
-                self.examples
-                    .iter()
-                    .map(|e| format!("`{e}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-    }
 }
 
 #[cfg(test)]
@@ -776,16 +662,5 @@ mod tests {
                 let _ = reader(&bytes[..bytes.len() * step / 40]);
             }
         }
-    }
-
-    #[test]
-    fn scripts_and_slugs() {
-        assert_eq!(script_of("Иван"), Some("Cyrl"));
-        assert_eq!(script_of("Ivan Иван"), Some("Cyrl"));
-        assert_eq!(script_of("محمد"), Some("Arab"));
-        assert_eq!(script_of("Jörg"), Some("Latn"));
-        assert_eq!(script_of("123"), None);
-        assert_eq!(slug("1, Part 1.1"), "1-part-1-1");
-        assert_eq!(slug("  Myanmar (Burma) "), "myanmar-burma");
     }
 }

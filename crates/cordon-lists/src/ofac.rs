@@ -27,7 +27,7 @@ use cordon_model::{
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::un::CountryCodes;
+use crate::text::{push_unique, CountryCodes};
 use crate::{text, xml, Error, ParsedList, Result};
 
 /// Reads an OFAC legacy CSV set. `sdn` is `sdn.csv` (or `cons_prim.csv`); the
@@ -127,8 +127,8 @@ impl CsvSet {
                 .push(other_id("Call Sign", call_sign, None));
         }
         if let Some(flag) = field(row, 9) {
-            if let Some(code) = self.countries.code(&flag, "vessel flag", &context) {
-                Entity::push_unique(&mut entity.countries, code);
+            if let Some(code) = self.countries.code_in(&flag, "vessel flag", &context) {
+                push_unique(&mut entity.countries, code);
             }
         }
         let mut remarks = row.get(11).unwrap_or_default().to_string();
@@ -183,12 +183,12 @@ impl CsvSet {
             }
             let context = format!("OFAC {id}");
             let country =
-                field(row, 4).and_then(|c| self.countries.code(&c, "address country", &context));
+                field(row, 4).and_then(|c| self.countries.code_in(&c, "address country", &context));
             let Some(entity) = self.entity_mut(&id, line, "add.csv") else {
                 return Ok(());
             };
             if let Some(code) = &country {
-                Entity::push_unique(&mut entity.countries, code.clone());
+                push_unique(&mut entity.countries, code.clone());
             }
             entity.addresses.push(Address {
                 text: parts.join(", "),
@@ -511,8 +511,8 @@ fn apply_remark(item: &str, entity: &mut Entity, countries: &mut CountryCodes, c
         .strip_prefix("nationality ")
         .or_else(|| item.strip_prefix("citizen "))
     {
-        if let Some(code) = countries.code(rest, "nationality", context) {
-            Entity::push_unique(&mut entity.nationalities, code);
+        if let Some(code) = countries.code_in(rest, "nationality", context) {
+            push_unique(&mut entity.nationalities, code);
         }
     } else if let Some(quoted) = weak_alias(item) {
         entity.push_name(quoted);
@@ -553,7 +553,7 @@ fn apply_fact(
                 return;
             }
             let country =
-                country_text.and_then(|c| countries.code(&c, "document country", context));
+                country_text.and_then(|c| countries.code_in(&c, "document country", context));
             let identifier = Identifier {
                 kind: kind_for(label, kind, &number),
                 number: number.strip_prefix("IMO ").unwrap_or(&number).to_string(),
@@ -569,8 +569,8 @@ fn apply_fact(
             }
         }
         Fact::RegistrationCountry => {
-            if let Some(code) = countries.code(rest, "nationality of registration", context) {
-                Entity::push_unique(&mut entity.countries, code);
+            if let Some(code) = countries.code_in(rest, "nationality of registration", context) {
+                push_unique(&mut entity.countries, code);
             }
         }
     }
@@ -605,12 +605,6 @@ fn place(text: &str) -> Place {
     Place {
         country: text::country_code(last),
         text,
-    }
-}
-
-fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if !list.contains(&item) {
-        list.push(item);
     }
 }
 
@@ -893,7 +887,7 @@ fn xml_facts(node: &Node, entity: &mut Entity, countries: &mut CountryCodes, con
             notes.extend(id.text_of("expirationDate").map(|d| format!("expires {d}")));
             let country = id
                 .text_of("idCountry")
-                .and_then(|c| countries.code(&c, "document country", context));
+                .and_then(|c| countries.code_in(&c, "document country", context));
             let identifier = Identifier {
                 kind: kind_for(label, kind, &number),
                 number: number.strip_prefix("IMO ").unwrap_or(&number).to_string(),
@@ -912,8 +906,8 @@ fn xml_facts(node: &Node, entity: &mut Entity, countries: &mut CountryCodes, con
                 .push(other_id("Call Sign", call_sign, None));
         }
         if let Some(flag) = vessel.text_of("vesselFlag") {
-            if let Some(code) = countries.code(&flag, "vessel flag", context) {
-                Entity::push_unique(&mut entity.countries, code);
+            if let Some(code) = countries.code_in(&flag, "vessel flag", context) {
+                push_unique(&mut entity.countries, code);
             }
         }
     }
@@ -931,9 +925,9 @@ fn xml_places_and_dates(
     {
         if let Some(code) = item
             .text_of("country")
-            .and_then(|c| countries.code(&c, "nationality", context))
+            .and_then(|c| countries.code_in(&c, "nationality", context))
         {
-            Entity::push_unique(&mut entity.nationalities, code);
+            push_unique(&mut entity.nationalities, code);
         }
     }
     for item in node.items("dateOfBirthList") {
@@ -962,9 +956,9 @@ fn xml_places_and_dates(
         }
         let country = address
             .text_of("country")
-            .and_then(|c| countries.code(&c, "address country", context));
+            .and_then(|c| countries.code_in(&c, "address country", context));
         if let Some(code) = &country {
-            Entity::push_unique(&mut entity.countries, code.clone());
+            push_unique(&mut entity.countries, code.clone());
         }
         entity.addresses.push(Address {
             text: parts.join(", "),

@@ -14,11 +14,8 @@
 //! place of birth, address, passport and NI number are collected (duplicates
 //! dropped). Numbered lists such as `1) Saudi Arabia 2) Qatar` are split.
 
-use crate::generic::{
-    birth_date, field, identifier, loose_date, push_unique, scripted, Columns, CountryMisses,
-    CsvRows,
-};
-use crate::text::{self, non_empty};
+use crate::generic::{birth_date, field, identifier, loose_date, Columns, CsvRows};
+use crate::text::{self, non_empty, push_unique, scripted, CountryCodes};
 use crate::{Error, ParsedList, Result};
 use cordon_model::{
     Address, Entity, IdentifierKind, Name, NameKind, NameParts, NameQuality, Place, Schema,
@@ -125,7 +122,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
         .ok_or_else(|| Error::Format("the UK list is empty (no header row)".into()))?;
     let layout = Layout::new(&Columns::new(&header), rows.line())?;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut misses = CountryMisses::default();
+    let mut misses = CountryCodes::default();
     while let Some(row) = rows.next_row()? {
         let line = rows.line();
         let id = non_empty(field(&row, Some(layout.group_id))).ok_or_else(|| Error::Line {
@@ -148,7 +145,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
     for entity in &mut list.entities {
         finish(entity);
     }
-    list.warnings.extend(misses.warning());
+    list.warnings.extend(misses.summary());
     Ok(list)
 }
 
@@ -178,7 +175,7 @@ fn group_schema(text: &str, line: u64) -> Result<Schema> {
     })
 }
 
-fn add_row(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &mut CountryMisses) {
+fn add_row(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &mut CountryCodes) {
     let cell = |index: Option<usize>| field(row, index);
     if let Some(name) = row_name(row, at) {
         push_name_with_kind(entity, name);
@@ -199,7 +196,7 @@ fn add_row(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &m
     );
     for nationality in split_numbered(cell(at.nationality)) {
         if let Some(code) = country_of(&nationality, misses) {
-            Entity::push_unique(&mut entity.nationalities, code);
+            push_unique(&mut entity.nationalities, code);
         }
     }
     add_documents(
@@ -285,7 +282,7 @@ fn push_name_with_kind(entity: &mut Entity, name: Name) {
     entity.push_name(name);
 }
 
-fn add_birth_place(entity: &mut Entity, town: &str, country: &str, misses: &mut CountryMisses) {
+fn add_birth_place(entity: &mut Entity, town: &str, country: &str, misses: &mut CountryCodes) {
     let place = [town, country]
         .iter()
         .filter_map(|p| non_empty(p))
@@ -312,7 +309,7 @@ fn add_address(
     entity: &mut Entity,
     row: &csv::StringRecord,
     at: &Layout,
-    misses: &mut CountryMisses,
+    misses: &mut CountryCodes,
 ) {
     let country = non_empty(field(row, at.country));
     let mut parts: Vec<String> = at
@@ -326,7 +323,7 @@ fn add_address(
     }
     let code = country.and_then(|c| country_of(&c, misses));
     if let Some(code) = &code {
-        Entity::push_unique(&mut entity.countries, code.clone());
+        push_unique(&mut entity.countries, code.clone());
     }
     let address = Address {
         text: parts.join(", "),
@@ -427,7 +424,7 @@ fn document_number(text: &str) -> Option<String> {
 }
 
 /// A country from `Saudi Arabia`, `Afghan`, `Iraqi (since 2001)`, `Lebanon citizenship`.
-fn country_of(text: &str, misses: &mut CountryMisses) -> Option<String> {
+fn country_of(text: &str, misses: &mut CountryCodes) -> Option<String> {
     if let Some(code) = text::country_code(text) {
         return Some(code);
     }

@@ -21,8 +21,6 @@
 //! assert_eq!(entity.birth_dates[0].year_range(), (1966, 1968));
 //! ```
 
-use std::collections::{HashMap, HashSet};
-
 use cordon_model::{
     dates, Address, BirthDate, DateQualifier, Entity, Identifier, IdentifierKind, Name, NameKind,
     NameParts, NameQuality, PartialDate, Place, Schema,
@@ -30,6 +28,7 @@ use cordon_model::{
 use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::Reader;
 
+use crate::text::{push_unique, CountryCodes};
 use crate::{text, xml, Error, ParsedList, Result};
 
 /// Deeper nesting than this is not a UN list (the schema has four levels).
@@ -216,38 +215,6 @@ fn shift_offset(error: Error, by: u64) -> Error {
             message,
         },
         other => other,
-    }
-}
-
-/// Country text to ISO codes, with one warning per distinct unknown text.
-#[derive(Default)]
-pub(crate) struct CountryCodes {
-    /// Lists repeat a few dozen country texts thousands of times: remember the answers.
-    known: HashMap<String, &'static str>,
-    seen_unknown: HashSet<String>,
-    /// The warnings collected so far.
-    pub(crate) warnings: Vec<String>,
-}
-
-impl CountryCodes {
-    /// The alpha-2 code of `country`, or `None` (and a first-time warning
-    /// naming `what` and `context`) when the text is not a known country.
-    pub(crate) fn code(&mut self, country: &str, what: &str, context: &str) -> Option<String> {
-        if let Some(code) = self.known.get(country) {
-            return Some((*code).to_string());
-        }
-        let cleaned = text::non_empty(country)?;
-        if let Some(code) = cordon_model::country::to_code(&cleaned) {
-            self.known.insert(country.to_string(), code);
-            return Some(code.to_string());
-        }
-        let country = cleaned;
-        if self.seen_unknown.insert(country.clone()) {
-            self.warnings.push(format!(
-                "{context}: {what} \"{country}\" is not a known country; kept out of country codes"
-            ));
-        }
-        None
     }
 }
 
@@ -528,8 +495,8 @@ impl<'a> Parser<'a> {
             "INDIVIDUAL_ALIAS" | "ENTITY_ALIAS" => self.alias(group, entity, context),
             "NATIONALITY" => {
                 for value in group.values() {
-                    if let Some(code) = self.countries.code(&value, "nationality", context) {
-                        Entity::push_unique(&mut entity.nationalities, code);
+                    if let Some(code) = self.countries.code_in(&value, "nationality", context) {
+                        push_unique(&mut entity.nationalities, code);
                     }
                 }
             }
@@ -564,9 +531,7 @@ impl<'a> Parser<'a> {
             "f.k.a." | "fka" => (NameKind::Former, NameQuality::Strong),
             _ => (NameKind::Alias, NameQuality::Strong),
         };
-        let mut name = Name::new(full, kind).with_quality(strength);
-        name.script = script_of(&name.full).map(str::to_string);
-        entity.push_name(name);
+        entity.push_name(text::scripted(Name::new(full, kind).with_quality(strength)));
         // An alias may carry its own date and place of birth.
         if let Some(date) = group.get("DATE_OF_BIRTH").and_then(|d| parse_birth(&d)) {
             push_birth_date(entity, date);
@@ -590,9 +555,10 @@ impl<'a> Parser<'a> {
         if parts.is_empty() {
             return None;
         }
-        let country = group
-            .get(country_field)
-            .and_then(|c| self.countries.code(&c, "place of birth country", context));
+        let country = group.get(country_field).and_then(|c| {
+            self.countries
+                .code_in(&c, "place of birth country", context)
+        });
         Some(Place {
             text: parts.join(", "),
             country,
@@ -614,9 +580,9 @@ impl<'a> Parser<'a> {
         }
         let country = group
             .get("COUNTRY")
-            .and_then(|c| self.countries.code(&c, "address country", context));
+            .and_then(|c| self.countries.code_in(&c, "address country", context));
         if let Some(code) = &country {
-            Entity::push_unique(&mut entity.countries, code.clone());
+            push_unique(&mut entity.countries, code.clone());
         }
         entity.addresses.push(Address {
             text: parts.join(", "),
@@ -633,7 +599,8 @@ impl<'a> Parser<'a> {
         // "Tunisian passport" in an issuing-country field names the country by its demonym.
         let country = issuing.and_then(|c| {
             let c = c.trim_end_matches(" passport");
-            self.countries.code(c, "document issuing country", context)
+            self.countries
+                .code_in(c, "document issuing country", context)
         });
         let mut notes: Vec<String> = Vec::new();
         notes.extend(group.get("TYPE_OF_DOCUMENT2"));
@@ -690,9 +657,10 @@ fn push_primary_names(record: &Record, entity: &mut Entity) {
         entity.push_name(Name::new(full, NameKind::Primary).with_parts(parts));
     }
     if let Some(original) = get(&record.fields, "NAME_ORIGINAL_SCRIPT") {
-        let mut name = Name::new(original, NameKind::OriginalScript);
-        name.script = script_of(&name.full).map(str::to_string);
-        entity.push_name(name);
+        entity.push_name(text::scripted(Name::new(
+            original,
+            NameKind::OriginalScript,
+        )));
     }
 }
 
@@ -777,36 +745,6 @@ fn parse_date(text: &str) -> Option<PartialDate> {
     PartialDate::parse_iso(text).or_else(|| text.get(..10).and_then(PartialDate::parse_iso))
 }
 
-/// The ISO 15924 script of the first letter outside Latin, or `Latn`.
-pub(crate) fn script_of(name: &str) -> Option<&'static str> {
-    let mut latin = false;
-    for c in name.chars().filter(|c| c.is_alphabetic()) {
-        let script = match u32::from(c) {
-            0x0000..=0x024F | 0x1E00..=0x1EFF => {
-                latin = true;
-                continue;
-            }
-            0x0370..=0x03FF => "Grek",
-            0x0400..=0x052F => "Cyrl",
-            0x0530..=0x058F => "Armn",
-            0x0590..=0x05FF => "Hebr",
-            0x0600..=0x06FF
-            | 0x0750..=0x077F
-            | 0x08A0..=0x08FF
-            | 0xFB50..=0xFDFF
-            | 0xFE70..=0xFEFF => "Arab",
-            0x0E00..=0x0E7F => "Thai",
-            0x10A0..=0x10FF => "Geor",
-            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => "Hang",
-            0x3040..=0x30FF => "Jpan",
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => "Hani",
-            _ => continue,
-        };
-        return Some(script);
-    }
-    latin.then_some("Latn")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -878,17 +816,12 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_scripts() {
+    fn dates() {
         assert_eq!(
             parse_date("1965-01-01-05:00").unwrap().to_string(),
             "1965-01-01"
         );
         assert_eq!(parse_date("1971").unwrap().to_string(), "1971");
-        assert_eq!(script_of("محمد"), Some("Arab"));
-        assert_eq!(script_of("Иван"), Some("Cyrl"));
-        assert_eq!(script_of("金正恩"), Some("Hani"));
-        assert_eq!(script_of("Ali"), Some("Latn"));
-        assert_eq!(script_of("123"), None);
     }
 }
 

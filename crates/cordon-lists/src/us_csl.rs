@@ -23,11 +23,8 @@
 //! `Subject to Directive 3`), websites and e-mail addresses are not
 //! identifiers and are left out; `Gender, Male` sets the gender.
 
-use crate::generic::{
-    birth_date, field, loose_date, push_unique, scripted, slug, split_values, Columns,
-    CountryMisses, CsvRows,
-};
-use crate::text::{self, non_empty};
+use crate::generic::{birth_date, field, loose_date, split_values, Columns, CsvRows};
+use crate::text::{self, non_empty, push_unique, scripted, slug, CountryCodes};
 use crate::{Error, ParsedList, Result};
 use cordon_model::{Address, Entity, Identifier, IdentifierKind, Name, NameKind, Place, Schema};
 use std::collections::HashMap;
@@ -95,7 +92,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
         .ok_or_else(|| Error::Format("the CSL file is empty (no header row)".into()))?;
     let layout = Layout::new(&Columns::new(&header))?;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut misses = CountryMisses::default();
+    let mut misses = CountryCodes::default();
     let mut unread_dates = 0usize;
     while let Some(row) = rows.next_row()? {
         let line = rows.line();
@@ -143,7 +140,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
             unread_dates += add_row(entity, &row, &layout, &mut misses);
         }
     }
-    list.warnings.extend(misses.warning());
+    list.warnings.extend(misses.summary());
     if unread_dates > 0 {
         list.warnings.push(format!(
             "{unread_dates} date(s) of birth could not be read and were left out"
@@ -209,7 +206,7 @@ fn add_row(
     entity: &mut Entity,
     row: &csv::StringRecord,
     at: &Layout,
-    misses: &mut CountryMisses,
+    misses: &mut CountryCodes,
 ) -> usize {
     let values = |i: Option<usize>| split_values(field(row, i), ';');
     for alias in values(at.alt_names) {
@@ -260,7 +257,7 @@ fn add_address(entity: &mut Entity, text: String) {
         .then(|| text::country_code(last))
         .flatten();
     if let Some(code) = &country {
-        Entity::push_unique(&mut entity.countries, code.clone());
+        push_unique(&mut entity.countries, code.clone());
     }
     push_unique(
         &mut entity.addresses,

@@ -60,6 +60,18 @@ pub fn text(reader: &Reader<&[u8]>, event: &quick_xml::events::BytesText<'_>) ->
     Ok(text.into_owned())
 }
 
+/// Refuses a file that ends with elements still open (a truncated file):
+/// `stack` holds the names of the open elements, outermost first.
+pub fn check_closed(reader: &Reader<&[u8]>, stack: &[String]) -> Result<()> {
+    if stack.is_empty() {
+        return Ok(());
+    }
+    Err(error_at(
+        reader,
+        format!("unexpected end of file inside <{}>", stack.join("/")),
+    ))
+}
+
 /// Local name of an element (namespace prefix dropped), as a `String`.
 pub fn local_name(name: quick_xml::name::QName<'_>) -> String {
     String::from_utf8_lossy(name.local_name().as_ref()).into_owned()

@@ -488,13 +488,6 @@ impl Entity {
         }
         self.names.push(name);
     }
-
-    /// Adds an ISO country code to a list unless it is already there.
-    pub fn push_unique(list: &mut Vec<String>, code: String) {
-        if !list.contains(&code) {
-            list.push(code);
-        }
-    }
 }
 
 /// Counts of a list by schema, as `cordon lists inspect` reports them.
