@@ -335,13 +335,13 @@ fn structuring(compiled: &mut Compiled, ev: &Ev<'_>) -> Option<RawAlert> {
         return None;
     }
     let key = ev.facts.key(*side)?;
-    let in_window = compiled
-        .windows
-        .push(key, event(ev, base, 0), compiled.window);
-    if in_window.len() < *min_count {
-        return None;
-    }
-    let ids = ids(&in_window);
+    let ids = repeated(
+        &mut compiled.windows,
+        key,
+        event(ev, base, 0),
+        compiled.window,
+        *min_count,
+    )?;
     let explanation = format!(
         "{} transfers by {} within {} days, each between {}% of and just below the {} threshold",
         ids.len(),
@@ -390,20 +390,15 @@ fn fan(compiled: &mut Compiled, ev: &Ev<'_>, hasher: &ahash::RandomState) -> Opt
         return None;
     }
     let ids = ids(&in_window);
+    let (spokes, hub_name) = if incoming {
+        ("originators paid", "one beneficiary")
+    } else {
+        ("beneficiaries were paid by", "one originator")
+    };
     let explanation = format!(
-        "{} distinct {} {} {} within {} days{}",
+        "{} distinct {spokes} {hub_name} in {} transfers within {} days{}",
         distinct.len(),
-        if incoming {
-            "originators paid"
-        } else {
-            "beneficiaries were paid by"
-        },
-        if incoming {
-            "one beneficiary"
-        } else {
-            "one originator"
-        },
-        format_args!("in {} transfers", ids.len()),
+        ids.len(),
         compiled.window / DAY,
         if cross_border_only {
             " (cross-border only)"
@@ -503,13 +498,13 @@ fn round_amount(compiled: &mut Compiled, ev: &Ev<'_>) -> Option<RawAlert> {
         return None;
     }
     let key = ev.facts.key(*side)?;
-    let in_window = compiled
-        .windows
-        .push(key, event(ev, base, 0), compiled.window);
-    if in_window.len() < *min_count {
-        return None;
-    }
-    let ids = ids(&in_window);
+    let ids = repeated(
+        &mut compiled.windows,
+        key,
+        event(ev, base, 0),
+        compiled.window,
+        *min_count,
+    )?;
     let explanation = format!(
         "{} transfer(s) by {} in exact multiples of {unit} {} (at least {}), latest {money}",
         ids.len(),
@@ -518,6 +513,18 @@ fn round_amount(compiled: &mut Compiled, ev: &Ev<'_>) -> Option<RawAlert> {
         min.money
     );
     Some(fire(&mut compiled.windows, key, ids, explanation))
+}
+
+/// Adds `event` to `key`'s window; the ids in the window once it holds `min_count` events.
+fn repeated(
+    windows: &mut Windows,
+    key: &str,
+    event: Event,
+    window: i64,
+    min_count: usize,
+) -> Option<Vec<String>> {
+    let in_window = windows.push(key, event, window);
+    (in_window.len() >= min_count).then(|| ids(&in_window))
 }
 
 /// True without a minimum, else when the amount is known and at least the minimum.

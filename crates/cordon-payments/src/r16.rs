@@ -22,7 +22,7 @@
 //! finding, and so does a missing beneficiary address on a transfer under the full rule (not an
 //! R16 requirement, but wanted by some supervisors).
 
-use cordon_model::transfer::{Amount, Currency, MessageFormat, Money, Party, Transfer};
+use cordon_model::transfer::{Amount, Currency, MessageFormat, Money, OtherId, Party, Transfer};
 use serde::Serialize;
 
 /// How serious a finding is.
@@ -123,14 +123,15 @@ pub fn check_r16(transfer: &Transfer, config: &R16Config) -> Vec<Finding> {
             .or(transfer.amount);
         return check_customer_transfer(underlying, amount, config);
     }
-    if is_bank_to_bank(transfer) {
+    if is_bank_message(transfer) {
         return Vec::new();
     }
     let amount = transfer.amount.or(transfer.instructed_amount);
     check_customer_transfer(transfer, amount, config)
 }
 
-fn is_bank_to_bank(t: &Transfer) -> bool {
+/// A pacs.009 or MT202 message (an underlying customer transfer carries its cover's type).
+fn is_bank_message(t: &Transfer) -> bool {
     t.message_type.starts_with("pacs.009") || t.message_type.starts_with("MT202")
 }
 
@@ -174,8 +175,7 @@ struct Names {
 impl Names {
     fn new(t: &Transfer, side: Side, party: Option<&Party>) -> Names {
         let mt = t.format == MessageFormat::SwiftMt;
-        let cover = t.message_type.starts_with("pacs.009") || t.message_type.starts_with("MT202");
-        let default = match (side, mt, cover) {
+        let default = match (side, mt, is_bank_message(t)) {
             (Side::Originator, true, false) => "50a",
             (Side::Originator, true, true) => "B/50a",
             (Side::Beneficiary, true, false) => "59a",
@@ -289,14 +289,14 @@ fn check_identity(findings: &mut Vec<Finding>, names: &Names, party: Option<&Par
 /// National id, customer id, date and place of birth, or an organisation identifier.
 fn has_identity(p: &Party) -> bool {
     let ids = &p.identifiers;
-    let by_scheme = |code: &str| ids.by_scheme(code).is_some_and(|o| present(Some(&o.id)));
+    let usable = |id: Option<&OtherId>| id.is_some_and(|o| present(Some(&o.id)));
     let birth = ids.birth.as_ref().is_some_and(|b| {
         present(b.date.as_deref()) && (present(b.city.as_deref()) || present(b.country.as_deref()))
     });
     let organisation = present(ids.lei.as_deref())
         || present(ids.bic.as_deref())
         || ids.organisation.iter().any(|o| present(Some(&o.id)));
-    by_scheme("NIDN") || by_scheme("CUST") || birth || organisation
+    usable(ids.national_id()) || usable(ids.customer_id()) || birth || organisation
 }
 
 fn is_cross_border(t: &Transfer) -> bool {
