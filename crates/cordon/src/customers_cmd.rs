@@ -10,7 +10,7 @@ use serde_json::json;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use crate::InputError;
+use crate::{tabular, InputError};
 
 /// The `customers` subcommands.
 #[derive(Subcommand)]
@@ -71,15 +71,8 @@ pub fn run(command: CustomersCommand, data_dir: &Path) -> Result<()> {
 }
 
 fn read_customers(path: &Path) -> Result<Vec<Customer>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
-    let reader = std::io::BufReader::new(file);
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if matches!(extension.as_str(), "jsonl" | "ndjson" | "json") {
+    let reader = tabular::open(path)?;
+    if tabular::is_json_lines(path) {
         read_jsonl(reader, path)
     } else {
         read_csv(reader, path)
@@ -102,36 +95,24 @@ fn read_jsonl(reader: impl BufRead, path: &Path) -> Result<Vec<Customer>> {
 }
 
 fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<Customer>> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| InputError::new(format!("{}: header: {e}", path.display())))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let (Some(id_col), Some(name_col)) = (column("id"), column("name")) else {
+    let mut csv = tabular::csv_reader(reader);
+    let header = tabular::Header::read(&mut csv, path)?;
+    let (Some(id_col), Some(name_col)) = (header.column(&["id"]), header.column(&["name"])) else {
         return Err(InputError::new(format!(
             "{}: the header needs `id` and `name` columns (id,name[,dob][,country][,type][,identifiers])",
             path.display()
         ))
         .into());
     };
-    let (dob_col, country_col, ids_col) = (column("dob"), column("country"), column("identifiers"));
-    let type_col = column("type").or_else(|| column("schema"));
+    let (dob_col, country_col) = (header.column(&["dob"]), header.column(&["country"]));
+    let ids_col = header.column(&["identifiers"]);
+    let type_col = header.column(&["type", "schema"]);
     let mut customers = Vec::new();
     for (index, record) in csv.records().enumerate() {
         let line = index + 2;
         let record =
             record.map_err(|e| InputError::new(format!("{}: line {line}: {e}", path.display())))?;
-        let get = |col: Option<usize>| {
-            col.and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
+        let get = |col: Option<usize>| tabular::field(&record, col);
         let schema = match get(type_col) {
             None => None,
             Some(text) => Some(Schema::parse(&text).ok_or_else(|| {

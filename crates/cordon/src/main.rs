@@ -11,6 +11,7 @@ mod lists_cmd;
 mod screen_cmd;
 mod serve_cmd;
 mod sources;
+mod tabular;
 mod transfers_cmd;
 mod update;
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::{sources, InputError};
+use crate::{sources, tabular, InputError};
 
 /// Options of `cordon screen`.
 #[derive(clap::Args)]
@@ -258,11 +258,7 @@ fn print_match(m: &Match) {
         "{:.3}  {}:{}  {}  (matched {:?}, {})",
         m.score, m.source, m.source_id, m.name, m.matched_name, m.schema
     );
-    if let Ok(Value::Object(explanation)) = serde_json::to_value(&m.explanation) {
-        if let Some(Value::String(summary)) = explanation.get("summary") {
-            println!("       {summary}");
-        }
-    }
+    println!("       {}", m.explanation.summary);
 }
 
 /// Runs `cordon compare`.
@@ -277,12 +273,8 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     let comparison = cordon_match::compare(a, b, schema);
     let score = comparison.score;
     if args.json {
-        let mut value = serde_json::to_value(&comparison)?;
-        if let Value::Object(map) = &mut value {
-            map.insert("name1".into(), json!(a));
-            map.insert("name2".into(), json!(b));
-            map.insert("match".into(), json!(score >= DEFAULT_THRESHOLD));
-        }
+        let value = json!({"name1": a, "name2": b, "score": score,
+                           "match": score >= DEFAULT_THRESHOLD, "explanation": comparison.explanation});
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         let verdict = if score >= DEFAULT_THRESHOLD {
@@ -296,12 +288,10 @@ pub fn compare(args: CompareArgs) -> Result<()> {
 }
 
 fn compare_pairs(path: &Path) -> Result<()> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(tabular::open(path)?);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for (index, record) in reader.records().enumerate() {
@@ -361,15 +351,8 @@ struct RowFields {
 }
 
 fn read_batch_input(path: &Path) -> Result<Vec<BatchRow>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
-    let reader = std::io::BufReader::new(file);
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if matches!(extension.as_str(), "jsonl" | "ndjson" | "json") {
+    let reader = tabular::open(path)?;
+    if tabular::is_json_lines(path) {
         read_jsonl(reader)
     } else {
         read_csv(reader, path)
@@ -419,24 +402,17 @@ fn read_jsonl(reader: impl BufRead) -> Result<Vec<BatchRow>> {
 }
 
 fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| InputError::new(format!("{}: header: {e}", path.display())))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let name_col = column("name").ok_or_else(|| {
+    let mut csv = tabular::csv_reader(reader);
+    let header = tabular::Header::read(&mut csv, path)?;
+    let name_col = header.column(&["name"]).ok_or_else(|| {
         InputError::new(format!(
             "{}: no `name` column in the header (expected id,name[,dob][,country][,type])",
             path.display()
         ))
     })?;
-    let (id_col, dob_col, country_col) = (column("id"), column("dob"), column("country"));
-    let type_col = column("type").or_else(|| column("schema"));
+    let (id_col, dob_col) = (header.column(&["id"]), header.column(&["dob"]));
+    let country_col = header.column(&["country"]);
+    let type_col = header.column(&["type", "schema"]);
     let mut rows = Vec::new();
     for (index, record) in csv.records().enumerate() {
         let line = index + 2;
@@ -447,12 +423,7 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
                 fields: Err(format!("line {line}: {e}")),
             },
             Ok(record) => {
-                let get = |col: Option<usize>| {
-                    col.and_then(|c| record.get(c))
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                };
+                let get = |col: Option<usize>| tabular::field(&record, col);
                 let id = get(id_col).map_or(Value::Null, Value::String);
                 let fields = match get(Some(name_col)) {
                     None => Err(format!("line {line}: empty name")),
