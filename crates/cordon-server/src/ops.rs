@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{json, Map, Value};
+use std::sync::OnceLock;
 
 /// One documented route.
 pub struct RouteDoc {
@@ -139,7 +140,9 @@ pub fn openapi() -> Value {
 
 /// `GET /openapi.json` (any valid key).
 pub async fn openapi_json(_caller: Caller) -> Response {
-    axum::Json(openapi()).into_response()
+    // The document depends only on constants: build it once, not per request.
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    axum::Json(DOCUMENT.get_or_init(openapi)).into_response()
 }
 
 /// `GET /docs`: a self-contained page (no external scripts) that renders openapi.json.

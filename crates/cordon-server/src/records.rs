@@ -11,6 +11,18 @@ use cordon_store::{AuditLog, Customer, Customers, Decisions, NewDecision, Role, 
 use serde::Deserialize;
 use serde_json::json;
 
+/// The `limit` of a listing: 1-1000, default 100.
+pub(crate) fn list_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=1000).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::InvalidRequest(format!(
+            "limit: {limit} is not between 1 and 1000"
+        )))
+    }
+}
+
 /// Parameters of `GET /v1/audit`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,12 +45,7 @@ pub async fn audit(
     Query(params): Query<AuditParams>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Auditor)?;
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::InvalidRequest(format!(
-            "limit: {limit} is not between 1 and 1000"
-        )));
-    }
+    let limit = list_limit(params.limit)?;
     let value = state
         .run_blocking(move |state| {
             let entries = state.store().audit_entries(params.after, limit)?;
@@ -166,12 +173,7 @@ pub async fn alerts(
     Query(params): Query<AlertParams>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Analyst)?;
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::InvalidRequest(format!(
-            "limit: {limit} is not between 1 and 1000"
-        )));
-    }
+    let limit = list_limit(params.limit)?;
     let alerts = state
         .run_blocking(move |state| Ok(state.store().alerts(params.status.as_deref(), limit)?))
         .await?;

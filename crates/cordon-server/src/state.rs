@@ -12,7 +12,7 @@ use cordon_store::{Customer, SqliteStore, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Limits and defaults of the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,10 +183,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(AppState) -> Result<T, ApiError> + Send + 'static,
     {
-        let permit = self.inner.cpu.clone().try_acquire_owned().map_err(|_| {
-            self.inner.metrics.count_rejection();
-            ApiError::Overloaded
-        })?;
+        let permit = self.cpu_permit()?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -195,19 +192,22 @@ impl AppState {
         .await
         .map_err(|e| ApiError::Internal(format!("a worker failed: {e}")))?
     }
-}
 
-impl AppState {
+    /// A place in the bounded CPU queue, or 503 `overloaded` (counted) when it is full.
+    fn cpu_permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        self.inner.cpu.clone().try_acquire_owned().map_err(|_| {
+            self.inner.metrics.count_rejection();
+            ApiError::Overloaded
+        })
+    }
+
     /// Starts blocking work behind the same queue without waiting for it
     /// (streamed responses); 503 `overloaded` when the queue is full.
     pub fn start_blocking<F>(&self, work: F) -> Result<(), ApiError>
     where
         F: FnOnce(AppState) + Send + 'static,
     {
-        let permit = self.inner.cpu.clone().try_acquire_owned().map_err(|_| {
-            self.inner.metrics.count_rejection();
-            ApiError::Overloaded
-        })?;
+        let permit = self.cpu_permit()?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;

@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use crate::extract::{Body, Caller};
+use crate::records::list_limit;
 use crate::screen::engine;
 use crate::state::{AppState, Snapshot};
 use crate::transfers::{TransferReport, TransferScreener};
@@ -266,12 +267,7 @@ pub async fn list_alerts(
     Query(params): Query<TransferAlertParams>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Analyst)?;
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::InvalidRequest(format!(
-            "limit: {limit} is not between 1 and 1000"
-        )));
-    }
+    let limit = list_limit(params.limit)?;
     let alerts = state
         .run_blocking(move |state| Ok(state.store().transfer_alerts(limit)?))
         .await?;

@@ -109,6 +109,18 @@ async fn json_call(
     )
 }
 
+impl Api {
+    /// `POST` a JSON body (`Value::Null`: none) with a key.
+    async fn post(&self, uri: &str, key: &str, body: Value) -> (StatusCode, Value) {
+        json_call(&self.app, "POST", uri, Some(key), body).await
+    }
+
+    /// `GET` with a key.
+    async fn get(&self, uri: &str, key: &str) -> (StatusCode, Value) {
+        json_call(&self.app, "GET", uri, Some(key), Value::Null).await
+    }
+}
+
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
@@ -122,53 +134,18 @@ async fn keys_and_roles_are_enforced_with_stable_codes() {
         (status, code(&body)),
         (StatusCode::UNAUTHORIZED, "missing_api_key")
     );
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/screen",
-        Some("cordon_nope"),
-        screen.clone(),
-    )
-    .await;
+    let (status, body) = api.post("/v1/screen", "cordon_nope", screen.clone()).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::UNAUTHORIZED, "invalid_api_key")
     );
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/screen",
-        Some(&api.auditor),
-        screen.clone(),
-    )
-    .await;
+    let (status, body) = api.post("/v1/screen", &api.auditor, screen.clone()).await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
-    let (status, body) = json_call(
-        &api.app,
-        "GET",
-        "/v1/audit",
-        Some(&api.screener),
-        Value::Null,
-    )
-    .await;
+    let (status, body) = api.get("/v1/audit", &api.screener).await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
-    let (status, _) = json_call(
-        &api.app,
-        "GET",
-        "/v1/audit",
-        Some(&api.auditor),
-        Value::Null,
-    )
-    .await;
+    let (status, _) = api.get("/v1/audit", &api.auditor).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = json_call(
-        &api.app,
-        "GET",
-        "/v1/nothing",
-        Some(&api.admin),
-        Value::Null,
-    )
-    .await;
+    let (status, body) = api.get("/v1/nothing", &api.admin).await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
     for open in ["/healthz", "/readyz", "/metrics"] {
         assert_eq!(
@@ -182,15 +159,10 @@ async fn keys_and_roles_are_enforced_with_stable_codes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_bodies_are_invalid_requests_naming_the_place() {
     let api = api();
-    let key = Some(api.screener.as_str());
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/screen",
-        key,
-        json!({"name": "X", "nmae": "Y"}),
-    )
-    .await;
+    let key = api.screener.as_str();
+    let (status, body) = api
+        .post("/v1/screen", key, json!({"name": "X", "nmae": "Y"}))
+        .await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::BAD_REQUEST, "invalid_request")
@@ -199,14 +171,13 @@ async fn bad_bodies_are_invalid_requests_naming_the_place() {
         body["error"]["message"].as_str().unwrap().contains("nmae"),
         "{body}"
     );
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/screen",
-        key,
-        json!({"name": "X", "dob": "last tuesday"}),
-    )
-    .await;
+    let (status, body) = api
+        .post(
+            "/v1/screen",
+            key,
+            json!({"name": "X", "dob": "last tuesday"}),
+        )
+        .await;
     assert_eq!(code(&body), "invalid_request", "{status} {body}");
     assert!(
         body["error"]["message"]
@@ -219,7 +190,7 @@ async fn bad_bodies_are_invalid_requests_naming_the_place() {
         &api.app,
         "POST",
         "/v1/screen",
-        key,
+        Some(key),
         Body::from("{\"name\": "),
     )
     .await;
@@ -231,20 +202,15 @@ async fn bad_bodies_are_invalid_requests_naming_the_place() {
             .contains("line 1"),
         "{body}"
     );
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/screen",
-        key,
-        json!({"name": "X", "limit": 0}),
-    )
-    .await;
+    let (status, body) = api
+        .post("/v1/screen", key, json!({"name": "X", "limit": 0}))
+        .await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::BAD_REQUEST, "invalid_request")
     );
     let huge = json!({"name": "A".repeat(100 * 1024)});
-    let (status, body) = json_call(&api.app, "POST", "/v1/screen", key, huge).await;
+    let (status, body) = api.post("/v1/screen", key, huge).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
@@ -255,14 +221,7 @@ async fn bad_bodies_are_invalid_requests_naming_the_place() {
 async fn screening_returns_explained_matches_and_is_audited_with_the_key_id() {
     let api = api();
     let request = json!({"name": "UMAROV, Doku Khamatovich", "type": "person"});
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/screen",
-        Some(&api.screener),
-        request.clone(),
-    )
-    .await;
+    let (status, body) = api.post("/v1/screen", &api.screener, request.clone()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let top = &body["matches"][0];
     assert_eq!(top["source"], "un");
@@ -460,7 +419,7 @@ async fn new_version_raises_rescreen_alerts_and_false_positives_stay_quiet() {
         .unwrap();
     let fp = json!({"party_key": "c-dimitri", "entity_id": dimitri.id, "verdict": "false_positive",
                     "reason": "customer born 1990, listed person born 1980", "entity_hash": cordon_store::entity_hash(dimitri)});
-    let (status, body) = json_call(&api.app, "POST", "/v1/decisions", Some(&api.analyst), fp).await;
+    let (status, body) = api.post("/v1/decisions", &api.analyst, fp).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
     let (status, _) = send(
@@ -494,14 +453,7 @@ async fn new_version_raises_rescreen_alerts_and_false_positives_stay_quiet() {
         "a standing false positive raised an alert: {body}"
     );
     assert!(!customers_alerted.contains(&"c-plain"), "{body}");
-    let (status, listed) = json_call(
-        &api.app,
-        "GET",
-        "/v1/alerts?status=open",
-        Some(&api.analyst),
-        Value::Null,
-    )
-    .await;
+    let (status, listed) = api.get("/v1/alerts?status=open", &api.analyst).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed["alerts"].as_array().unwrap().len(), alerts.len());
     assert_eq!(
@@ -532,14 +484,9 @@ async fn new_version_raises_rescreen_alerts_and_false_positives_stay_quiet() {
     .await;
     assert_eq!(status, StatusCode::OK);
     // The diff endpoint agrees.
-    let (status, diff) = json_call(
-        &api.app,
-        "GET",
-        "/v1/lists/un/diff?from=2025-04-19",
-        Some(&api.screener),
-        Value::Null,
-    )
-    .await;
+    let (status, diff) = api
+        .get("/v1/lists/un/diff?from=2025-04-19", &api.screener)
+        .await;
     assert_eq!(status, StatusCode::OK, "{diff}");
     assert_eq!(diff["diff"]["added"].as_array().unwrap().len(), 130);
     assert_eq!(diff["diff"]["removed"].as_array().unwrap().len(), 4);
@@ -549,53 +496,27 @@ async fn new_version_raises_rescreen_alerts_and_false_positives_stay_quiet() {
 async fn four_eyes_over_http() {
     let api = api();
     let decision = json!({"party_key": "c1", "entity_id": "un:QDi.290", "verdict": "true_match", "reason": "same passport"});
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/decisions",
-        Some(&api.screener),
-        decision.clone(),
-    )
-    .await;
+    let (status, body) = api
+        .post("/v1/decisions", &api.screener, decision.clone())
+        .await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/decisions",
-        Some(&api.analyst),
-        decision,
-    )
-    .await;
+    let (status, body) = api.post("/v1/decisions", &api.analyst, decision).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["state"], "pending");
     let uri = format!("/v1/decisions/{}/confirm", body["id"]);
-    let (status, body) = json_call(&api.app, "POST", &uri, Some(&api.analyst), Value::Null).await;
+    let (status, body) = api.post(&uri, &api.analyst, Value::Null).await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
-    let (status, body) =
-        json_call(&api.app, "POST", &uri, Some(&api.supervisor), Value::Null).await;
+    let (status, body) = api.post(&uri, &api.supervisor, Value::Null).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["state"], "confirmed");
-    let (status, body) =
-        json_call(&api.app, "POST", &uri, Some(&api.supervisor), Value::Null).await;
+    let (status, body) = api.post(&uri, &api.supervisor, Value::Null).await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "conflict"));
     let unknown = json!({"party_key": "c1", "entity_id": "un:NOPE", "verdict": "false_positive", "reason": "x"});
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/v1/decisions",
-        Some(&api.analyst),
-        unknown,
-    )
-    .await;
+    let (status, body) = api.post("/v1/decisions", &api.analyst, unknown).await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
-    let (status, audit) = json_call(
-        &api.app,
-        "GET",
-        "/v1/audit?verify=true&limit=1000",
-        Some(&api.auditor),
-        Value::Null,
-    )
-    .await;
+    let (status, audit) = api
+        .get("/v1/audit?verify=true&limit=1000", &api.auditor)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(audit["verification"]["broken"].is_null(), "{audit}");
     let kinds: Vec<&str> = audit["entries"]
@@ -616,14 +537,9 @@ async fn yente_match_has_yentes_shape() {
     let query = json!({"queries": {"q1": {"schema": "Person", "properties": {
         "name": ["Doku Umarov"], "nationality": ["ru"]}},
         "q2": {"schema": "Company", "properties": {"name": "Nothing Like Any Listed Name Ltd"}}}});
-    let (status, body) = json_call(
-        &api.app,
-        "POST",
-        "/match/default?limit=3",
-        Some(&api.screener),
-        query.clone(),
-    )
-    .await;
+    let (status, body) = api
+        .post("/match/default?limit=3", &api.screener, query.clone())
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let q1 = &body["responses"]["q1"];
     assert_eq!(q1["status"], 200);
@@ -651,11 +567,10 @@ async fn yente_match_has_yentes_shape() {
         0
     );
     assert_eq!(body["limit"], 3);
-    let (status, body) =
-        json_call(&api.app, "POST", "/match/ofac", Some(&api.screener), query).await;
+    let (status, body) = api.post("/match/ofac", &api.screener, query).await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
     let bad = json!({"queries": {"q": {"schema": "Person", "properties": {}}}});
-    let (status, body) = json_call(&api.app, "POST", "/match/un", Some(&api.screener), bad).await;
+    let (status, body) = api.post("/match/un", &api.screener, bad).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::BAD_REQUEST, "invalid_request")
@@ -670,14 +585,7 @@ async fn openapi_docs_metrics_and_compare() {
         (status, code(&body)),
         (StatusCode::UNAUTHORIZED, "missing_api_key")
     );
-    let (status, doc) = json_call(
-        &api.app,
-        "GET",
-        "/openapi.json",
-        Some(&api.auditor),
-        Value::Null,
-    )
-    .await;
+    let (status, doc) = api.get("/openapi.json", &api.auditor).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         doc["paths"]["/v1/screen"]["post"]["security"][0]["bearer"],
@@ -695,8 +603,7 @@ async fn openapi_docs_metrics_and_compare() {
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8(page).unwrap().contains("/openapi.json"));
     let pair = json!({"name1": "Doku Khamatovich Umarov", "name2": "Умаров Доку Хаматович"});
-    let (status, body) =
-        json_call(&api.app, "POST", "/v1/compare", Some(&api.screener), pair).await;
+    let (status, body) = api.post("/v1/compare", &api.screener, pair).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["match"], true);
     let metrics = String::from_utf8(
@@ -892,14 +799,7 @@ async fn a_listed_name_in_field_70_raises_a_stored_alert() {
     assert_eq!(hit["text_hits"][0]["entity_id"], "un:DMi.002");
     assert!(!lines[0]["alert_ids"].as_array().unwrap().is_empty());
 
-    let (status, body) = json_call(
-        &api.app,
-        "GET",
-        "/v1/transfers/alerts",
-        Some(&api.analyst),
-        Value::Null,
-    )
-    .await;
+    let (status, body) = api.get("/v1/transfers/alerts", &api.analyst).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let alerts = body["alerts"].as_array().unwrap();
     let sanction = alerts
@@ -927,14 +827,7 @@ async fn a_listed_name_in_field_70_raises_a_stored_alert() {
         (status, code(&body)),
         (StatusCode::UNAUTHORIZED, "missing_api_key")
     );
-    let (status, body) = json_call(
-        &api.app,
-        "GET",
-        "/v1/transfers/alerts",
-        Some(&api.auditor),
-        Value::Null,
-    )
-    .await;
+    let (status, body) = api.get("/v1/transfers/alerts", &api.auditor).await;
     assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
     let fin = std::fs::read(data(MT103)).unwrap();
     let (status, body) = post_transfers(&api.app, None, "text/plain", fin.clone()).await;
@@ -990,14 +883,7 @@ async fn the_rules_engine_keeps_its_windows_across_requests() {
     let alert = &lines[0]["alerts"][0];
     assert_eq!(alert["rule_id"], "TF-STRUCT-01", "{}", lines[0]);
     assert_eq!(alert["transfer_ids"].as_array().unwrap().len(), 3);
-    let (_, body) = json_call(
-        &api.app,
-        "GET",
-        "/v1/transfers/alerts?limit=1",
-        Some(&api.analyst),
-        Value::Null,
-    )
-    .await;
+    let (_, body) = api.get("/v1/transfers/alerts?limit=1", &api.analyst).await;
     assert_eq!(body["alerts"][0]["kind"], "typology");
     assert_eq!(body["alerts"][0]["rule"], "TF-STRUCT-01");
 }

@@ -11,12 +11,11 @@ use serde_json::{json, Value};
 /// Appends inside the caller's transaction, so an event and its audit entry
 /// are written together or not at all.
 pub(crate) fn append(connection: &Connection, entry: &NewAuditEntry) -> Result<AuditEntry> {
+    // Every screening is audited (batches append hundreds per transaction):
+    // the three statements stay compiled in the connection's cache.
     let head: Option<(i64, String)> = connection
-        .query_row(
-            "SELECT seq, entry_hash FROM audit_head WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, entry_hash FROM audit_head WHERE id = 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_string()));
     let seq = prev_seq + 1;
@@ -31,10 +30,12 @@ pub(crate) fn append(connection: &Connection, entry: &NewAuditEntry) -> Result<A
         &entry.caller,
         &payload_text,
     );
-    connection.execute(
-        "INSERT INTO audit_log (seq, at, kind, caller, payload, prev_hash, entry_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    connection
+        .prepare_cached(
+            "INSERT INTO audit_log (seq, at, kind, caller, payload, prev_hash, entry_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
             seq,
             at,
             entry.kind,
@@ -42,13 +43,13 @@ pub(crate) fn append(connection: &Connection, entry: &NewAuditEntry) -> Result<A
             payload_text,
             prev_hash,
             hash
-        ],
-    )?;
-    connection.execute(
-        "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, ?1, ?2)
-         ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
-        params![seq, hash],
-    )?;
+        ])?;
+    connection
+        .prepare_cached(
+            "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, ?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+        )?
+        .execute(params![seq, hash])?;
     Ok(AuditEntry {
         seq,
         at,
@@ -194,12 +195,11 @@ fn head_problem(
     connection: &Connection,
     last: Option<&(i64, String)>,
 ) -> Result<Option<BrokenEntry>> {
+    // Every screening is audited (batches append hundreds per transaction):
+    // the three statements stay compiled in the connection's cache.
     let head: Option<(i64, String)> = connection
-        .query_row(
-            "SELECT seq, entry_hash FROM audit_head WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, entry_hash FROM audit_head WHERE id = 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     Ok(match (head, last) {
         (None, None) => None,

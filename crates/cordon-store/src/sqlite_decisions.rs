@@ -187,18 +187,20 @@ impl Decisions for SqliteStore {
         now: &str,
     ) -> Result<Option<Decision>> {
         let connection = self.conn();
-        Ok(connection
+        // Asked once per match of every screening with a party: keep the compiled statement.
+        let standing = connection
+            .prepare_cached(&format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions
+                 WHERE party_key = ?1 AND entity_id = ?2 AND entity_hash = ?3
+                   AND verdict = 'false_positive' AND state = 'confirmed'
+                   AND (expires_at IS NULL OR expires_at > ?4)
+                 ORDER BY id DESC LIMIT 1"
+            ))?
             .query_row(
-                &format!(
-                    "SELECT {DECISION_COLUMNS} FROM decisions
-                     WHERE party_key = ?1 AND entity_id = ?2 AND entity_hash = ?3
-                       AND verdict = 'false_positive' AND state = 'confirmed'
-                       AND (expires_at IS NULL OR expires_at > ?4)
-                     ORDER BY id DESC LIMIT 1"
-                ),
                 params![party_key, entity_id, entity_hash, now],
                 decision_from_row,
             )
-            .optional()?)
+            .optional()?;
+        Ok(standing)
     }
 }

@@ -66,14 +66,12 @@ impl ApiKeys for SqliteStore {
 
     fn authenticate(&self, secret: &str) -> Result<Option<ApiKeyInfo>> {
         let connection = self.conn();
+        // Every request authenticates: keep the compiled statement.
         let found = connection
-            .query_row(
-                &format!(
-                    "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL"
-                ),
-                params![sha256_hex(secret.trim().as_bytes())],
-                key_from_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL"
+            ))?
+            .query_row(params![sha256_hex(secret.trim().as_bytes())], key_from_row)
             .optional()?;
         Ok(found.map(|(info, _)| info))
     }
