@@ -7,7 +7,7 @@
 //! a given name that contradicts the list's costs a lot.
 
 use crate::prepare::QPos;
-use crate::token::{compound_sim, is_distinctive, token_sim, Rule, TokenView};
+use crate::token::{allowed_edits, compound_sim, is_distinctive, token_sim, Rule, TokenView};
 use smallvec::SmallVec;
 
 /// Tokens beyond this position in a name are ignored (no real name has more).
@@ -232,25 +232,38 @@ fn candidate_pairs(
                 .unwrap_or(0)
                 .min(2);
             for alt in 0..alts {
-                joined.clear();
-                for p in &q[i..i + span] {
-                    joined.push_str(p.alts.get(alt).map_or("", |t| t.text.as_str()));
+                let parts = || q[i..i + span].iter().filter_map(|p| p.alts.get(alt));
+                let shape = Joined::of(parts().map(|t| (t.text.as_str(), t.letters)));
+                // Most spans fit no list token; check before building the string.
+                if !c.iter().any(|ct| shape.may_match(ct.text, ct.letters)) {
+                    continue;
                 }
+                joined.clear();
+                parts().for_each(|t| joined.push_str(&t.text));
                 for (j, ct) in c.iter().enumerate() {
-                    if let Some(sim) = compound_match(&joined, ct.text) {
+                    if !shape.may_match(ct.text, ct.letters) {
+                        continue;
+                    }
+                    if let Some(sim) = compound_sim(&joined, ct.text) {
                         out.push(pair(i, span as u8, j, 1, sim, Rule::Compound, alt as u8));
                     }
                 }
             }
         }
         for j in 0..(c.len() + 1).saturating_sub(span) {
-            joined.clear();
-            for t in &c[j..j + span] {
-                joined.push_str(t.text);
+            let shape = Joined::of(c[j..j + span].iter().map(|t| (t.text, t.letters)));
+            let fits = |qt: &crate::token::OwnedToken| shape.may_match(&qt.text, qt.letters);
+            if !q.iter().any(|qp| qp.alts.iter().any(fits)) {
+                continue;
             }
+            joined.clear();
+            c[j..j + span].iter().for_each(|t| joined.push_str(t.text));
             for (i, qp) in q.iter().enumerate() {
                 for (alt, qt) in qp.alts.iter().enumerate() {
-                    if let Some(sim) = compound_match(&joined, &qt.text) {
+                    if !fits(qt) {
+                        continue;
+                    }
+                    if let Some(sim) = compound_sim(&joined, &qt.text) {
                         out.push(pair(i, 1, j, span as u8, sim, Rule::Compound, alt as u8));
                         break;
                     }
@@ -261,14 +274,43 @@ fn candidate_pairs(
     out
 }
 
-/// A compound is worth checking only when lengths and first letters agree.
-fn compound_match(joined: &str, token: &str) -> Option<f32> {
-    if joined.len().abs_diff(token.len()) > 2
-        || joined.as_bytes().first() != token.as_bytes().first()
-    {
-        return None;
+/// Length, first letter and letter set of adjacent tokens joined, known
+/// without building the joined string.
+struct Joined {
+    len: usize,
+    first: Option<u8>,
+    letters: u32,
+}
+
+impl Joined {
+    fn of<'a>(parts: impl Iterator<Item = (&'a str, u32)>) -> Joined {
+        let mut shape = Joined {
+            len: 0,
+            first: None,
+            letters: 0,
+        };
+        for (text, letters) in parts {
+            if shape.first.is_none() {
+                shape.first = text.as_bytes().first().copied();
+            }
+            shape.len += text.len();
+            shape.letters |= letters;
+        }
+        shape
     }
-    compound_sim(joined, token)
+
+    /// False when the joined tokens cannot come within a compound's reach of
+    /// `token`: lengths more than two apart, another first letter, or more
+    /// letters on one side only than [`compound_sim`]'s edit distance allows.
+    fn may_match(&self, token: &str, letters: u32) -> bool {
+        if self.len.abs_diff(token.len()) > 2 || self.first != token.as_bytes().first().copied() {
+            return false;
+        }
+        let only_joined = (self.letters & !letters).count_ones() as usize;
+        let only_token = (letters & !self.letters).count_ones() as usize;
+        self.len == token.len() && self.letters == letters
+            || only_joined.max(only_token) <= allowed_edits(self.len.max(token.len()))
+    }
 }
 
 fn pair(i: usize, il: u8, j: usize, jl: u8, sim: f32, rule: Rule, alt: u8) -> Pair {

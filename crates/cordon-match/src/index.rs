@@ -15,8 +15,8 @@ use crate::qualifiers::{
     assess, combine, max_agreement, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR,
 };
 use crate::token::{
-    is_distinctive, key_hash, key_hash_parts, kind_weight, phonetic_hash, skeleton_hash, token_sim,
-    OwnedToken, TokenView, MIN_TOKEN_SIM,
+    is_distinctive, key_hash, key_hash_parts, kind_weight, letter_set, phonetic_hash,
+    skeleton_hash, token_sim, OwnedToken, TokenView, MIN_TOKEN_SIM,
 };
 use crate::{Match, Query, ScreenOptions};
 use ahash::AHashMap;
@@ -53,17 +53,26 @@ struct NameRecord {
 struct Vocab {
     ids: AHashMap<Box<str>, u32>,
     text: Vec<Box<str>>,
-    kind: Vec<TokenKind>,
-    weight: Vec<f32>,
-    phon: Vec<u64>,
-    group_ranges: Vec<(u32, u32)>,
+    /// What the scorer needs of each token, one record per token so that a
+    /// view costs one cache line rather than one per field.
+    features: Vec<Features>,
     groups: Vec<u32>,
-    skel: Vec<u64>,
     /// True for tokens of list names (false for tokens that only occur as a joined pair).
     in_name: Vec<bool>,
     /// True for joined pairs whose first token is a particle (`al` + `dhahaba`): the
     /// usual joined spelling of an article, so they keep their deletion neighbourhood.
     particle_joined: Vec<bool>,
+}
+
+/// The scorer's facts about one vocabulary token (its text and groups live apart).
+#[derive(Debug, Clone, Copy)]
+struct Features {
+    phon: u64,
+    skel: u64,
+    weight: f32,
+    groups: (u32, u32),
+    letters: u32,
+    kind: TokenKind,
 }
 
 impl Vocab {
@@ -116,27 +125,46 @@ impl Vocab {
             })
             .collect();
         for (t, (kind, phon, groups, skel)) in self.text.iter().zip(features) {
-            self.skel.push(skel);
-            self.kind.push(kind);
-            self.weight.push(kind_weight(kind, t));
-            self.phon.push(phon);
             let start = self.groups.len() as u32;
             self.groups.extend_from_slice(groups);
-            self.group_ranges.push((start, self.groups.len() as u32));
+            self.features.push(Features {
+                phon,
+                skel,
+                weight: kind_weight(kind, t),
+                groups: (start, self.groups.len() as u32),
+                letters: letter_set(t),
+                kind,
+            });
         }
     }
 
     fn view(&self, id: u32) -> TokenView<'_> {
         let i = id as usize;
-        let (gs, ge) = self.group_ranges.get(i).copied().unwrap_or((0, 0));
-        TokenView {
-            text: self.text.get(i).map_or("", |t| t),
-            kind: self.kind.get(i).copied().unwrap_or(TokenKind::Name),
-            weight: self.weight.get(i).copied().unwrap_or(1.0),
-            phon: self.phon.get(i).copied().unwrap_or(0),
-            groups: self.groups.get(gs as usize..ge as usize).unwrap_or(&[]),
-            skel: self.skel.get(i).copied().unwrap_or(0),
-            vowelless: false,
+        let text = self.text.get(i).map_or("", |t| t);
+        match self.features.get(i) {
+            Some(f) => TokenView {
+                text,
+                kind: f.kind,
+                weight: f.weight,
+                phon: f.phon,
+                groups: self
+                    .groups
+                    .get(f.groups.0 as usize..f.groups.1 as usize)
+                    .unwrap_or(&[]),
+                skel: f.skel,
+                vowelless: false,
+                letters: f.letters,
+            },
+            None => TokenView {
+                text,
+                kind: TokenKind::Name,
+                weight: 1.0,
+                phon: 0,
+                groups: &[],
+                skel: 0,
+                vowelless: false,
+                letters: letter_set(text),
+            },
         }
     }
 }
@@ -369,9 +397,9 @@ impl Index {
         }
         let n = self.entities.len().max(1) as f32;
         let norm = (1.0 + n).ln();
-        for (w, &d) in self.vocab.weight.iter_mut().zip(&df) {
+        for (f, &d) in self.vocab.features.iter_mut().zip(&df) {
             let rarity = (1.0 + n / d.max(1) as f32).ln() / norm;
-            *w *= MIN_RARITY + (1.0 - MIN_RARITY) * rarity.min(1.0);
+            f.weight *= MIN_RARITY + (1.0 - MIN_RARITY) * rarity.min(1.0);
         }
     }
 
@@ -448,7 +476,11 @@ impl Index {
     fn has_neighbours(&self, id: u32) -> bool {
         let i = id as usize;
         self.vocab.in_name.get(i).copied().unwrap_or(false)
-            && self.vocab.kind.get(i).is_some_and(|k| is_distinctive(*k))
+            && self
+                .vocab
+                .features
+                .get(i)
+                .is_some_and(|f| is_distinctive(f.kind))
     }
 
     fn neighbours_of(&self, id: u32) -> &[(u32, Cell)] {
@@ -575,12 +607,14 @@ impl Index {
         for shape in &mut shapes {
             self.reweigh(shape);
         }
-        let mut memo = Memo::default();
         let floor = retrieval_floor(query, options.threshold);
-        let mut candidates =
-            SCRATCH.with(|s| self.retrieve(&shapes, floor, &mut memo, &mut s.borrow_mut()));
-        candidates.extend(self.identifier_candidates(query));
-        let best = self.score_candidates(&shapes, &candidates, &mut memo);
+        let best = SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
+            s.memo.begin(self.vocab.text.len(), &shapes);
+            let mut candidates = self.retrieve(&shapes, floor, s);
+            candidates.extend(self.identifier_candidates(query));
+            self.score_candidates(&shapes, &candidates, &mut s.memo)
+        });
         let mut out: Vec<Match> = best
             .into_iter()
             .filter_map(|b| self.to_match(query, &shapes, b, options.threshold))
@@ -600,8 +634,11 @@ impl Index {
             for t in &mut pos.alts {
                 if let Some(&id) = self.vocab.ids.get(t.text.as_str()) {
                     let i = id as usize;
-                    let listed = self.vocab.weight.get(i).copied().unwrap_or(t.weight);
-                    let kind = self.vocab.kind.get(i).copied().unwrap_or(t.kind);
+                    let (listed, kind) = self
+                        .vocab
+                        .features
+                        .get(i)
+                        .map_or((t.weight, t.kind), |f| (f.weight, f.kind));
                     // The list's rarity, on the query token's own kind.
                     let rarity = listed / kind_weight(kind, &t.text).max(f32::EPSILON);
                     t.weight = kind_weight(t.kind, &t.text) * rarity;
@@ -693,13 +730,7 @@ impl Index {
 
     /// Candidate name records: those sharing keys with the query's distinctive tokens,
     /// ranked by the weight of query tokens they can explain.
-    fn retrieve(
-        &self,
-        shapes: &[QueryShape],
-        floor_share: f32,
-        memo: &mut Memo,
-        s: &mut Scratch,
-    ) -> Vec<u32> {
+    fn retrieve(&self, shapes: &[QueryShape], floor_share: f32, s: &mut Scratch) -> Vec<u32> {
         s.reset(self.records.len());
         let mut similar = Vec::new();
         let mut best_total = 0.0f32;
@@ -719,7 +750,7 @@ impl Index {
             for (pi, pos) in distinctive() {
                 self.similar_tokens(pos, &mut similar, &mut s.seen);
                 for (t, cell) in &similar {
-                    memo.insert(memo_key(si, pi, *t), Some(*cell));
+                    s.memo.set(si, pi, *t, Some(*cell));
                 }
                 s.accumulate(
                     similar.iter().map(|(t, c)| (*t, c.sim)),
@@ -731,7 +762,7 @@ impl Index {
             s.fold_variant();
         }
         let ranked = s.ranked(best_total * floor_share);
-        self.select(&ranked)
+        self.select(&ranked, &mut s.kept)
     }
 
     /// Adjacent query tokens written as one list token (or the reverse) also count.
@@ -769,9 +800,8 @@ impl Index {
 
     /// The records to score: best first, at most [`MAX_PER_ENTITY`] per entity (one per name), [`MAX_CANDIDATES`]
     /// of them plus any tied with the best.
-    fn select(&self, ranked: &[(u32, f32)]) -> Vec<u32> {
-        let mut per_entity: AHashMap<u32, u8> = AHashMap::new();
-        let mut per_name: AHashMap<(u32, u16), u8> = AHashMap::new();
+    fn select(&self, ranked: &[(u32, f32)], kept: &mut Kept) -> Vec<u32> {
+        kept.begin(self.entities.len());
         let top = ranked.first().map_or(0.0, |r| r.1);
         let mut out = Vec::new();
         for &(rid, acc) in ranked {
@@ -782,11 +812,7 @@ impl Index {
                 continue;
             };
             // Variants of one long alias must not crowd out the entity's other names.
-            let n = per_entity.entry(r.entity).or_insert(0);
-            let m = per_name.entry((r.entity, r.name)).or_insert(0);
-            if *n < MAX_PER_ENTITY && *m < 1 {
-                *n += 1;
-                *m += 1;
+            if kept.admit(r.entity, r.name) {
                 out.push(rid);
             }
         }
@@ -824,9 +850,7 @@ impl Index {
                         else {
                             return None;
                         };
-                        *memo
-                            .entry(memo_key(si, i, t))
-                            .or_insert_with(|| best_alt_sim(pos, view))
+                        memo.get_or(si, i, t, || best_alt_sim(pos, view))
                     },
                     QUERY_LOW_EXP,
                 );
@@ -936,11 +960,134 @@ fn raise(name: f64, boosts: &[f64]) -> f64 {
     end - start
 }
 
-/// Memoised similarities of (shape, position, vocabulary token) for one query.
-type Memo = AHashMap<u64, Option<Cell>>;
+/// Memoised similarities of (shape, position, vocabulary token) for one query:
+/// a row of cells per vocabulary token met, found through a stamped array
+/// rather than hashing (the scorer looks cells up for every candidate pair).
+#[derive(Default)]
+struct Memo {
+    /// Per vocabulary token: the query it last got a row in, and that row.
+    stamp: Vec<u32>,
+    row: Vec<u32>,
+    current: u32,
+    /// `width` cells per row; the outer `None` means not computed yet.
+    cells: Vec<Option<Option<Cell>>>,
+    /// First column of each shape's positions.
+    shape_start: SmallVec<[usize; 4]>,
+    width: usize,
+}
 
-fn memo_key(shape: usize, pos: usize, token: u32) -> u64 {
-    ((shape as u64) << 48) | ((pos as u64) << 32) | u64::from(token)
+impl Memo {
+    /// Starts a query over these shapes.
+    fn begin(&mut self, vocab_len: usize, shapes: &[QueryShape]) {
+        if self.stamp.len() != vocab_len || self.current == u32::MAX {
+            self.stamp = vec![0; vocab_len];
+            self.row = vec![0; vocab_len];
+            self.current = 0;
+        }
+        self.current += 1;
+        self.cells.clear();
+        self.shape_start.clear();
+        self.width = 0;
+        for shape in shapes {
+            self.shape_start.push(self.width);
+            self.width += shape.positions.len();
+        }
+    }
+
+    /// The cell index of (shape, position, token), giving the token a row if it has none.
+    fn slot(&mut self, shape: usize, pos: usize, token: u32) -> Option<usize> {
+        let column = self.shape_start.get(shape)? + pos;
+        let t = token as usize;
+        let stamp = self.stamp.get_mut(t)?;
+        let row = if *stamp == self.current {
+            *self.row.get(t)? as usize
+        } else {
+            *stamp = self.current;
+            let row = self.cells.len() / self.width.max(1);
+            *self.row.get_mut(t)? = row as u32;
+            self.cells.resize(self.cells.len() + self.width, None);
+            row
+        };
+        Some(row * self.width + column)
+    }
+
+    fn set(&mut self, shape: usize, pos: usize, token: u32, cell: Option<Cell>) {
+        if let Some(c) = self
+            .slot(shape, pos, token)
+            .and_then(|i| self.cells.get_mut(i))
+        {
+            *c = Some(cell);
+        }
+    }
+
+    /// The memoised cell, computing and storing it on first use.
+    fn get_or(
+        &mut self,
+        shape: usize,
+        pos: usize,
+        token: u32,
+        compute: impl FnOnce() -> Option<Cell>,
+    ) -> Option<Cell> {
+        let Some(i) = self.slot(shape, pos, token) else {
+            return compute();
+        };
+        match self.cells.get(i).copied().flatten() {
+            Some(cell) => cell,
+            None => {
+                let cell = compute();
+                if let Some(c) = self.cells.get_mut(i) {
+                    *c = Some(cell);
+                }
+                cell
+            }
+        }
+    }
+}
+
+/// Per-entity counts of the records [`Index::select`] keeps for one query.
+#[derive(Default)]
+struct Kept {
+    stamp: Vec<u32>,
+    count: Vec<u8>,
+    first_name: Vec<u16>,
+    current: u32,
+}
+
+impl Kept {
+    fn begin(&mut self, entities: usize) {
+        if self.stamp.len() != entities || self.current == u32::MAX {
+            self.stamp = vec![0; entities];
+            self.count = vec![0; entities];
+            self.first_name = vec![0; entities];
+            self.current = 0;
+        }
+        self.current += 1;
+    }
+
+    /// Keeps a record of this entity's name unless the entity has
+    /// [`MAX_PER_ENTITY`] already or one of this same name.
+    fn admit(&mut self, entity: u32, name: u16) -> bool {
+        let e = entity as usize;
+        let (Some(stamp), Some(count), Some(first)) = (
+            self.stamp.get_mut(e),
+            self.count.get_mut(e),
+            self.first_name.get_mut(e),
+        ) else {
+            return false;
+        };
+        if *stamp != self.current {
+            *stamp = self.current;
+            *count = 0;
+        }
+        if *count >= MAX_PER_ENTITY || (*count > 0 && *first == name) {
+            return false;
+        }
+        if *count == 0 {
+            *first = name;
+        }
+        *count += 1;
+        true
+    }
 }
 
 /// The best-scoring name of one entity.
@@ -960,6 +1107,8 @@ struct Scratch {
     touched: Vec<u32>,
     current: u32,
     seen: Seen,
+    memo: Memo,
+    kept: Kept,
 }
 
 /// Stamps of vocabulary tokens already visited while expanding one query position.
