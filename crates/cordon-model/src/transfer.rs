@@ -577,6 +577,23 @@ pub fn bic_country(bic: &str) -> Option<&str> {
         .then_some(country)
 }
 
+/// True when `text` stands for missing information: blank, or (trimmed, any case) one of the
+/// placeholders senders put in mandatory fields: `NOTPROVIDED` (the SWIFT convention),
+/// `NOT PROVIDED`, `UNKNOWN`, `N/A`, `NA`, `-`, `XXX`.
+pub fn is_placeholder(text: &str) -> bool {
+    const PLACEHOLDERS: [&str; 7] = [
+        "NOTPROVIDED",
+        "NOT PROVIDED",
+        "UNKNOWN",
+        "N/A",
+        "NA",
+        "-",
+        "XXX",
+    ];
+    let text = text.trim();
+    text.is_empty() || PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
+}
+
 /// Remittance information (`RmtInf`, MT 70).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Remittance {

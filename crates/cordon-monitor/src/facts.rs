@@ -3,7 +3,7 @@
 use crate::money::FxTable;
 use crate::rules::{ChainRole, Side};
 use crate::time::transaction_time;
-use cordon_model::transfer::{Agent, Money, Party, Transfer};
+use cordon_model::transfer::{is_placeholder, Agent, Money, Party, Transfer};
 
 /// The facts of one transfer the rules need, computed once per transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,20 +120,26 @@ pub fn transfer_id(transfer: &Transfer) -> Option<String> {
 
 /// A stable key for a party: `acct:<account>` when an account is given, else `bic:<BIC8>` for
 /// a bank, else `name:<normalised name>@<agent BIC8>` (the same name at another bank is another
-/// customer). `None` when the party has neither.
+/// customer). Placeholders (`/NOTPROVIDED`, `N/A`, `UNKNOWN`...: [`is_placeholder`]) are not
+/// keys: they would merge every customer who left the field empty. `None` when the party has
+/// no usable account, BIC or name.
 pub fn party_key(party: Option<&Party>, agent: Option<&Agent>) -> Option<String> {
     let party = party?;
+    // Compacting drops `/` and blanks, so `/NOTPROVIDED` and `N/A` are caught here too.
     if let Some(account) = party.account.as_ref().map(|a| compact(&a.id)) {
-        if !account.is_empty() && account != "NOTPROVIDED" {
+        if !is_placeholder(&account) {
             return Some(format!("acct:{account}"));
         }
     }
-    if let Some(bic) = party.identifiers.bic.as_deref() {
-        return Some(format!("bic:{}", bic8(bic)));
+    if let Some(bic) = party.identifiers.bic.as_deref().map(bic8) {
+        if !is_placeholder(&bic) {
+            return Some(format!("bic:{bic}"));
+        }
     }
     let name = party
         .name
         .as_deref()
+        .filter(|n| !is_placeholder(n))
         .map(simple_name)
         .filter(|n| !n.is_empty())?;
     let bank = agent
@@ -208,6 +214,16 @@ mod tests {
             iban: false,
         });
         assert!(party_key(Some(&party), None).unwrap().starts_with("name:"));
+        for placeholder in ["N/A", " not provided", "unknown", "-"] {
+            party.account = Some(Account {
+                id: placeholder.into(),
+                iban: false,
+            });
+            assert!(
+                party_key(Some(&party), None).unwrap().starts_with("name:"),
+                "{placeholder:?}"
+            );
+        }
         party.account = Some(Account {
             id: "gb82 west 1234".into(),
             iban: true,
@@ -216,6 +232,21 @@ mod tests {
             party_key(Some(&party), None).as_deref(),
             Some("acct:GB82WEST1234")
         );
+    }
+
+    #[test]
+    fn placeholder_names_are_not_keys() {
+        let agent = Agent {
+            bic: Some("CLYDGB2SXXX".into()),
+            ..Agent::default()
+        };
+        for name in ["NOTPROVIDED", "Unknown", "XXX", "  "] {
+            let party = Party {
+                name: Some(name.into()),
+                ..Party::default()
+            };
+            assert_eq!(party_key(Some(&party), Some(&agent)), None, "{name:?}");
+        }
     }
 
     #[test]

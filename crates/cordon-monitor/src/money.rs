@@ -1,50 +1,33 @@
 //! Exact money arithmetic for thresholds: amounts are converted into a base currency with a
-//! static exchange-rate table and compared as integers, never as floats.
+//! static exchange-rate table (by default the shared one of [`cordon_model::fx`]) and compared
+//! as integers, never as floats.
 //!
 //! A base value is an `i128` count of 10^-12 base-currency units. Amounts have at most a few
-//! decimals and rates at most six, so the conversion is exact; arithmetic saturates instead of
-//! overflowing (an amount of 10^20 units is still "above" every threshold).
+//! decimals and per-unit rates at most seven, so their conversion is exact (a rate quoted in
+//! units per base unit is truncated at 10^-12); arithmetic saturates instead of overflowing
+//! (an amount of 10^20 units is still "above" every threshold).
 
+use cordon_model::fx::{usd_rates, Rate};
 use cordon_model::transfer::{Amount, Currency, Money};
 use std::collections::BTreeMap;
 
 /// Decimals of a base value.
 pub const BASE_SCALE: u8 = 12;
 
-/// Indicative mid rates in US dollars per unit, January 2025, rounded. They only place amounts
-/// in other currencies against thresholds; a bank replaces them with its own (`[fx]` in the
-/// rules file).
-#[rustfmt::skip]
-const BUILTIN_USD_RATES: &[(&str, &str)] = &[
-    ("AED", "0.2723"), ("AFN", "0.0142"), ("AUD", "0.62"), ("CAD", "0.69"), ("CHF", "1.10"),
-    ("CNY", "0.137"), ("DKK", "0.139"), ("EGP", "0.0198"), ("EUR", "1.04"), ("GBP", "1.25"),
-    ("HKD", "0.128"), ("INR", "0.0116"), ("IQD", "0.00076"), ("IRR", "0.0000238"),
-    ("JPY", "0.0064"), ("KGS", "0.0115"), ("KWD", "3.24"), ("KZT", "0.0019"), ("NGN", "0.00065"),
-    ("NOK", "0.088"), ("PKR", "0.0036"), ("PLN", "0.243"), ("QAR", "0.2747"), ("RON", "0.209"),
-    ("RUB", "0.0098"), ("SAR", "0.2666"), ("SEK", "0.090"), ("SGD", "0.73"), ("SYP", "0.000077"),
-    ("TJS", "0.091"), ("TMT", "0.2857"), ("TRY", "0.028"), ("USD", "1"), ("UZS", "0.000077"),
-    ("XTS", "1"), ("YER", "0.004"),
-];
-
 /// Exchange rates into one base currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FxTable {
     base: Currency,
-    rates: BTreeMap<Currency, Amount>,
+    rates: BTreeMap<Currency, Rate>,
 }
 
 impl FxTable {
-    /// The built-in table (base USD, see the docs for its date and use).
+    /// The built-in table: base USD, the shared indicative rates of [`cordon_model::fx`]
+    /// (static, see there for their date and sources).
     pub fn builtin() -> FxTable {
-        let rates = BUILTIN_USD_RATES
-            .iter()
-            .filter_map(|(code, rate)| {
-                Some((Currency::parse(code)?, Amount::parse(rate, b'.').ok()?))
-            })
-            .collect();
         FxTable {
             base: Currency::USD,
-            rates,
+            rates: usd_rates().into_iter().collect(),
         }
     }
 
@@ -52,14 +35,14 @@ impl FxTable {
     pub fn from_rates(base: &str, rates: &BTreeMap<String, String>) -> Result<FxTable, String> {
         let base = crate::rules::parse_currency(base)?;
         let mut table = BTreeMap::new();
-        table.insert(base, Amount::from_parts(1, 0));
+        table.insert(base, Rate::per_unit(Amount::from_parts(1, 0)));
         for (code, rate) in rates {
             let currency = crate::rules::parse_currency(code)?;
             let rate = Amount::parse(rate, b'.').map_err(|e| format!("rate of {code}: {e}"))?;
             if rate.is_zero() {
                 return Err(format!("rate of {code} is zero"));
             }
-            table.insert(currency, rate);
+            table.insert(currency, Rate::per_unit(rate));
         }
         Ok(FxTable { base, rates: table })
     }
@@ -76,21 +59,28 @@ impl FxTable {
     }
 }
 
-/// `amount * rate` at [`BASE_SCALE`], saturating.
-fn to_base_units(amount: &Amount, rate: &Amount) -> i128 {
-    let product = amount.mantissa().saturating_mul(rate.mantissa());
-    let scale = i32::from(amount.scale()) + i32::from(rate.scale());
-    rescale(product, scale, i32::from(BASE_SCALE))
+/// `amount * rate.base / rate.units` at [`BASE_SCALE`], truncated; saturates at `i128::MAX`.
+fn to_base_units(amount: &Amount, rate: &Rate) -> i128 {
+    let Some(product) = amount.mantissa().checked_mul(rate.base.mantissa()) else {
+        return i128::MAX;
+    };
+    // Dividing by `units` (mantissa at its own scale) adds its decimals to the target scale.
+    let scale = i32::from(amount.scale()) + i32::from(rate.base.scale());
+    let target = i32::from(BASE_SCALE) + i32::from(rate.units.scale());
+    rescale(product, scale, target)
+        .and_then(|scaled| scaled.checked_div(rate.units.mantissa()))
+        .unwrap_or(i128::MAX)
 }
 
-/// Moves `value` (with `from` decimals) to `to` decimals: exact upwards, truncating downwards.
-fn rescale(value: i128, from: i32, to: i32) -> i128 {
+/// Moves `value` (with `from` decimals) to `to` decimals: exact upwards (`None` on overflow),
+/// truncating downwards.
+fn rescale(value: i128, from: i32, to: i32) -> Option<i128> {
     let shift = (to - from).unsigned_abs();
-    let factor = 10i128.checked_pow(shift).unwrap_or(i128::MAX);
-    if to >= from {
-        value.saturating_mul(factor)
-    } else {
-        value / factor
+    match 10i128.checked_pow(shift) {
+        Some(factor) if to >= from => value.checked_mul(factor),
+        Some(factor) => Some(value / factor),
+        None if to >= from && value != 0 => None,
+        None => Some(0),
     }
 }
 
@@ -160,6 +150,20 @@ mod tests {
             fx.to_base(&money("9000", "USD")).unwrap()
         );
         assert!(fx.to_base(&money("5", "ZWG")).is_none());
+    }
+
+    #[test]
+    fn builtin_rates_in_either_direction_convert() {
+        let fx = FxTable::builtin();
+        // GBP is quoted 0.79 per USD in the shared table: 790 GBP are exactly 1,000 USD.
+        assert_eq!(
+            fx.to_base(&money("790", "GBP")),
+            fx.to_base(&money("1000", "USD"))
+        );
+        // 1.7 NZD per USD: 1 NZD is 0.588235294117 USD, truncated at 10^-12.
+        assert_eq!(fx.to_base(&money("1", "NZD")), Some(588_235_294_117));
+        let huge = fx.to_base(&money(&"9".repeat(20), "UZS")).unwrap();
+        assert!(huge > fx.to_base(&money("1000000", "USD")).unwrap());
     }
 
     #[test]

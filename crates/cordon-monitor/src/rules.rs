@@ -24,9 +24,9 @@ use std::fmt;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPack {
-    version: String,
+    version: toml::Spanned<String>,
     #[serde(default)]
-    fx: Option<RawFx>,
+    fx: Option<toml::Spanned<RawFx>>,
     #[serde(default, rename = "rule")]
     rules: Vec<toml::Spanned<RawRule>>,
 }
@@ -252,7 +252,7 @@ pub struct RulePack {
 /// Why a rules file was refused: the line and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct RulesError {
-    /// 1-based line (0 when unknown).
+    /// 1-based line (1 when the error is about the whole file).
     pub line: usize,
     /// What is wrong.
     pub message: String,
@@ -275,21 +275,24 @@ impl RulePack {
 
     /// Reads and checks a TOML rules file.
     pub fn parse(text: &str) -> Result<RulePack, RulesError> {
+        // A TOML error without a place (none known) is put on line 1, the whole file.
         let raw: RawPack = toml::from_str(text).map_err(|e| RulesError {
-            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            line: e.span().map_or(1, |s| line_of(text, s.start)),
             message: e.message().trim().to_string(),
         })?;
-        if raw.version.trim().is_empty() {
+        if raw.version.get_ref().trim().is_empty() {
             return Err(RulesError {
-                line: 1,
+                line: line_of(text, raw.version.span().start),
                 message: "`version` is empty".into(),
             });
         }
         let fx = match &raw.fx {
-            Some(fx) => FxTable::from_rates(&fx.base, &fx.rates).map_err(|message| RulesError {
-                line: line_of_key(text, "[fx"),
-                message,
-            })?,
+            Some(fx) => {
+                let line = line_of(text, fx.span().start);
+                let table = fx.get_ref();
+                FxTable::from_rates(&table.base, &table.rates)
+                    .map_err(|message| RulesError { line, message })?
+            }
             None => FxTable::builtin(),
         };
         let mut rules: Vec<Rule> = Vec::new();
@@ -315,7 +318,7 @@ impl RulePack {
             }
         }
         Ok(RulePack {
-            version: raw.version,
+            version: raw.version.into_inner(),
             rules,
             fx,
         })
@@ -328,10 +331,6 @@ fn line_of(text: &str, offset: usize) -> usize {
         .as_bytes()
         .get(..offset.min(text.len()))
         .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
-}
-
-fn line_of_key(text: &str, key: &str) -> usize {
-    text.find(key).map_or(0, |at| line_of(text, at))
 }
 
 /// Checks parameters a TOML schema cannot: amounts, currencies, ranges.
@@ -487,5 +486,114 @@ mod tests {
         let text = format!("version = \"1\"\n{}{}", rule("A", "EUR"), rule("A", "EUR"));
         let err = RulePack::parse(&text).unwrap_err();
         assert_eq!(err.line, 9, "{err}");
+    }
+    #[test]
+    fn fx_and_version_errors_name_their_line() {
+        let text = "# pack\nversion = \"1\"\nfx = { base = \"USD\", rates = { ABC = \"1\" } }\n";
+        let err = RulePack::parse(text).unwrap_err();
+        assert_eq!((err.line, err.message.contains("ABC")), (3, true), "{err}");
+        let text = "\n[fx]\nbase = \"USD\"\nrates = { EUR = \"0\" }\n";
+        let err = RulePack::parse(&format!("version = \"1\"\n{text}")).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        let err = RulePack::parse("\n\nversion = \" \"\n").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+    }
+
+    /// Accepted or refused, never a panic; a refusal names a line of `text` and says what is
+    /// wrong. True when refused.
+    fn refused_at_a_line(text: &str) -> bool {
+        match RulePack::parse(text) {
+            Ok(_) => false,
+            Err(err) => {
+                let lines = text.split('\n').count();
+                assert!((1..=lines).contains(&err.line), "{err} for {text:?}");
+                assert!(!err.message.is_empty(), "{err} for {text:?}");
+                true
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_of_the_default_pack_is_accepted_or_refused_at_a_line() {
+        let refused = DEFAULT_RULES
+            .char_indices()
+            .filter(|(at, _)| refused_at_a_line(&DEFAULT_RULES[..*at]))
+            .count();
+        // Most cuts fall inside a rule or a string; only cuts between whole rules parse.
+        assert!(refused > DEFAULT_RULES.len() / 2, "{refused} refused");
+    }
+
+    #[test]
+    fn a_missing_required_key_names_its_rule() {
+        let lines: Vec<&str> = DEFAULT_RULES.lines().collect();
+        let required = ["id ", "title ", "description ", "fatf ", "kind ", "params "];
+        let mut checked = 0;
+        for (index, line) in lines.iter().enumerate() {
+            let Some(header) = lines[..index].iter().rposition(|l| *l == "[[rule]]") else {
+                continue;
+            };
+            if !required.iter().any(|key| line.starts_with(key)) {
+                continue;
+            }
+            let mut without = lines.clone();
+            without.remove(index);
+            let err = RulePack::parse(&without.join("\n")).unwrap_err();
+            // 1-based: the rule's header is line `header + 1`, the removed line was `index + 1`.
+            assert!(
+                (header + 1..=index + 1).contains(&err.line),
+                "without {line:?}: {err}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 6 * 6, "{checked} lines checked");
+    }
+
+    /// Characters that mean something to TOML or to the pack, and a few that mean nothing.
+    const EDITS: &[char] = &[
+        '"',
+        '\'',
+        '=',
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        '.',
+        '#',
+        '\n',
+        '\\',
+        ' ',
+        '0',
+        '9',
+        '-',
+        'x',
+        '\u{0}',
+        '\u{7f}',
+        '\u{e9}',
+        '\u{1f600}',
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn edited_default_pack_is_accepted_or_refused_at_a_line(
+            edits in proptest::collection::vec((0usize..4000, 0usize..3, 0usize..EDITS.len()), 1..6)
+        ) {
+            let mut text: Vec<char> = DEFAULT_RULES.chars().collect();
+            for (at, op, pick) in edits {
+                let at = at % (text.len() + 1);
+                let c = EDITS[pick];
+                match op {
+                    0 => text.insert(at, c),
+                    1 if at < text.len() => text[at] = c,
+                    _ if at < text.len() => {
+                        text.remove(at);
+                    }
+                    _ => text.push(c),
+                }
+            }
+            refused_at_a_line(&text.into_iter().collect::<String>());
+        }
     }
 }

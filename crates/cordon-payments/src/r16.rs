@@ -15,15 +15,20 @@
 //! instructing agent's, else the debtor's address country; likewise for the creditor side. When a
 //! side's country is unknown the transfer is treated as cross-border, the stricter case.
 //!
-//! Placeholders (`NOTPROVIDED`, `NOT PROVIDED`, `UNKNOWN`, `N/A`, `NA`, `-`, `XXX`, blank) count
-//! as missing. A cover payment (pacs.009 COV, MT202COV) is checked on its underlying customer
-//! transfer; a bank-to-bank transfer for the banks' own account (plain pacs.009, MT202) is out of
-//! R16's scope and gives no finding. A missing account that the UETR replaces gives an `Info`
-//! finding, and so does a missing beneficiary address on a transfer under the full rule (not an
-//! R16 requirement, but wanted by some supervisors).
+//! Placeholders (`NOTPROVIDED`, `UNKNOWN`, `N/A`, blank...: see
+//! [`cordon_model::transfer::is_placeholder`]) count as missing. A cover payment (pacs.009 COV,
+//! MT202COV) is checked on its underlying customer transfer; a bank-to-bank transfer for the
+//! banks' own account (plain pacs.009, MT202) is out of R16's scope and gives no finding. A
+//! missing account that the UETR replaces gives an `Info` finding, and so does a missing
+//! beneficiary address on a transfer under the full rule (not an R16 requirement, but wanted by
+//! some supervisors).
 
-use cordon_model::transfer::{Amount, Currency, MessageFormat, Money, OtherId, Party, Transfer};
+use cordon_model::fx::{usd_rates, Rate};
+use cordon_model::transfer::{
+    is_placeholder, Amount, Currency, MessageFormat, Money, OtherId, Party, Transfer,
+};
 use serde::Serialize;
+use std::cmp::Ordering;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -54,48 +59,39 @@ pub struct Finding {
 pub struct R16Config {
     /// The de minimis threshold (FATF: 1,000).
     pub threshold: Amount,
-    /// The threshold's currency; `rates` are units of each currency for one unit of it.
+    /// The threshold's currency, the base of `rates`.
     pub threshold_currency: Currency,
-    /// Units of a currency worth one unit of `threshold_currency`. A currency not listed is
+    /// Exact rates of other currencies into `threshold_currency`. A currency not listed is
     /// treated as above the threshold.
-    pub rates: Vec<(Currency, Amount)>,
+    pub rates: Vec<(Currency, Rate)>,
 }
 
-/// Approximate units per US dollar (rounded 2025 averages), for the threshold test only.
-///
-/// EUR is taken at par: FATF's threshold is "USD/EUR 1 000", the same figure in either currency.
-/// Rates move; a deployment that needs precision passes its own table in [`R16Config::rates`].
-#[rustfmt::skip]
-pub const DEFAULT_RATES_PER_USD: &[(&str, &str)] = &[
-    ("USD", "1"), ("EUR", "1"), ("GBP", "0.79"), ("CHF", "0.88"), ("JPY", "150"),
-    ("CNY", "7.2"), ("HKD", "7.8"), ("SGD", "1.35"), ("AUD", "1.55"), ("NZD", "1.7"),
-    ("CAD", "1.37"), ("SEK", "10.5"), ("NOK", "10.8"), ("DKK", "6.9"), ("PLN", "4"),
-    ("CZK", "23"), ("HUF", "360"), ("RON", "4.6"), ("BGN", "1.8"), ("TRY", "33"),
-    ("RUB", "90"), ("UAH", "41"), ("KZT", "480"), ("UZS", "12700"), ("KGS", "87"),
-    ("TJS", "10.9"), ("AZN", "1.7"), ("GEL", "2.7"), ("AMD", "390"), ("AED", "3.67"),
-    ("SAR", "3.75"), ("QAR", "3.64"), ("KWD", "0.31"), ("INR", "83"), ("PKR", "280"),
-    ("NGN", "1500"), ("ZAR", "18.5"), ("EGP", "48"), ("ILS", "3.7"), ("BRL", "5.5"),
-    ("MXN", "18"),
-];
-
 impl Default for R16Config {
+    /// 1,000 USD with the shared indicative table ([`cordon_model::fx`]) and EUR at par.
     fn default() -> R16Config {
-        let rates = DEFAULT_RATES_PER_USD
-            .iter()
-            .filter_map(|(code, rate)| {
-                Some((Currency::parse(code)?, Amount::parse(rate, b'.').ok()?))
-            })
-            .collect();
         R16Config {
             threshold: Amount::from_parts(1000, 0),
             threshold_currency: Currency::USD,
-            rates,
+            rates: fatf_usd_rates(),
         }
     }
 }
 
+/// The shared USD table with FATF's convention on top: the R16 threshold is "USD/EUR 1 000",
+/// the same figure in either currency, so EUR is taken at par with USD rather than at its
+/// market rate. Other rates move; a deployment that needs precision passes its own table in
+/// [`R16Config::rates`].
+fn fatf_usd_rates() -> Vec<(Currency, Rate)> {
+    let par = Rate::per_unit(Amount::from_parts(1, 0));
+    usd_rates()
+        .into_iter()
+        .map(|(currency, rate)| (currency, if currency == Currency::EUR { par } else { rate }))
+        .collect()
+}
+
 impl R16Config {
-    /// True when `money` is at or above the threshold; unknown rates count as above.
+    /// True when `money` is at or above the threshold; unknown rates count as above, and so
+    /// does an amount too large to convert.
     pub fn at_or_above_threshold(&self, money: &Money) -> bool {
         if money.currency == self.threshold_currency {
             return money.amount >= self.threshold;
@@ -103,14 +99,7 @@ impl R16Config {
         let Some((_, rate)) = self.rates.iter().find(|(c, _)| *c == money.currency) else {
             return true;
         };
-        // amount >= threshold * rate, exactly.
-        match self.threshold.mantissa().checked_mul(rate.mantissa()) {
-            Some(product) => {
-                let scale = self.threshold.scale().saturating_add(rate.scale());
-                money.amount >= Amount::from_parts(product, scale)
-            }
-            None => true,
-        }
+        rate.compare(&money.amount, &self.threshold) != Some(Ordering::Less)
     }
 }
 
@@ -322,21 +311,9 @@ fn address_country(p: Option<&Party>) -> Option<&str> {
     p?.address.as_ref()?.country.as_deref()
 }
 
-/// Text that is there and not a placeholder.
+/// Text that is there and not a placeholder ([`is_placeholder`]).
 pub fn present(text: Option<&str>) -> bool {
-    let Some(text) = text.map(str::trim) else {
-        return false;
-    };
-    const PLACEHOLDERS: [&str; 7] = [
-        "NOTPROVIDED",
-        "NOT PROVIDED",
-        "UNKNOWN",
-        "N/A",
-        "NA",
-        "-",
-        "XXX",
-    ];
-    !text.is_empty() && !PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
+    text.is_some_and(|t| !is_placeholder(t))
 }
 
 #[cfg(test)]
@@ -363,6 +340,21 @@ mod tests {
             c.at_or_above_threshold(&usd("1", "XTS")),
             "unknown rate counts as above"
         );
+    }
+
+    #[test]
+    fn default_rates_are_the_shared_table_with_eur_at_par() {
+        let c = R16Config::default();
+        let shared = usd_rates();
+        assert_eq!(c.rates.len(), shared.len());
+        for ((code, rate), (shared_code, shared_rate)) in c.rates.iter().zip(&shared) {
+            assert_eq!(code, shared_code);
+            assert_eq!(rate == shared_rate, *code != Currency::EUR, "{code}");
+        }
+        // 1.10 USD per CHF: the threshold is 909.09... CHF.
+        assert!(c.at_or_above_threshold(&usd("909.10", "CHF")));
+        assert!(!c.at_or_above_threshold(&usd("909.09", "CHF")));
+        assert!(c.at_or_above_threshold(&usd(&"9".repeat(20), "IRR")));
     }
 
     #[test]
