@@ -77,6 +77,11 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(config.max_transfer_bytes)),
         )
         .route("/v1/transfers/alerts", get(transfers_api::list_alerts))
+        .route("/v1/transfers/alerts/{id}", get(transfers_api::alert))
+        .route(
+            "/v1/transfers/alerts/{id}/decisions",
+            post(transfers_api::decide_alert),
+        )
         .route("/match/{dataset}", post(yente::match_entities))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -1,19 +1,22 @@
 //! `POST /v1/transfers` (payment messages in, one NDJSON report per
-//! transaction out, each audited) and `GET /v1/transfers/alerts`.
+//! transaction out, each audited), `GET /v1/transfers/alerts`,
+//! `GET /v1/transfers/alerts/{id}` (an alert with its decisions) and
+//! `POST /v1/transfers/alerts/{id}/decisions`.
 
 use crate::error::ApiError;
-use crate::extract::{Body, Caller};
+use crate::extract::{Body, Caller, Json};
 use crate::records::list_limit;
 use crate::screen::engine;
 use crate::state::{AppState, Snapshot};
 use crate::transfers::{TransferReport, TransferScreener};
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cordon_model::transfer::Transfer;
 use cordon_payments::{MessageError, Severity};
 use cordon_store::{
-    NewAuditEntry, NewTransferAlert, RecordedTransfer, Role, ScreenedTransfer, TransferAlerts,
+    NewAuditEntry, NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, Role,
+    ScreenedTransfer, TransferAlertStatus, TransferAlerts,
 };
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -157,6 +160,7 @@ impl AuditContext<'_> {
                 caller: self.caller.to_string(),
                 payload,
             },
+            list_versions: self.lists.to_vec(),
             alerts: transfer_alerts(report),
         }
     }
@@ -255,6 +259,10 @@ fn report_line(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransferAlertParams {
+    /// Only alerts with this status (`open`, `escalated`, `pending_confirmation`,
+    /// `false_positive`, `true_match`).
+    #[serde(default)]
+    pub status: Option<String>,
     /// Most alerts (1-1000, default 100).
     #[serde(default)]
     pub limit: Option<usize>,
@@ -268,8 +276,52 @@ pub async fn list_alerts(
 ) -> Result<Response, ApiError> {
     caller.require(Role::Analyst)?;
     let limit = list_limit(params.limit)?;
+    let status = params
+        .status
+        .as_deref()
+        .map(TransferAlertStatus::parse)
+        .transpose()?;
     let alerts = state
-        .run_blocking(move |state| Ok(state.store().transfer_alerts(limit)?))
+        .run_blocking(move |state| Ok(state.store().transfer_alerts(status, limit)?))
         .await?;
     Ok(axum::Json(json!({ "alerts": alerts })).into_response())
+}
+
+/// The `{id}` of an alert route; anything but an integer names no alert.
+fn alert_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::NotFound(format!("not found: transfer alert {raw:?}")))
+}
+
+/// `GET /v1/transfers/alerts/{id}`: the alert with its decisions, oldest first.
+pub async fn alert(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Analyst)?;
+    let id = alert_id(&raw)?;
+    let history = state
+        .run_blocking(move |state| Ok(state.store().transfer_alert(id)?))
+        .await?;
+    Ok(axum::Json(history).into_response())
+}
+
+/// `POST /v1/transfers/alerts/{id}/decisions`: `{verdict, reason}`; answers
+/// 201 with the decision recorded (and audited).
+pub async fn decide_alert(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    Json(decision): Json<NewTransferAlertDecision>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Analyst)?;
+    let id = alert_id(&raw)?;
+    let actor = caller.actor();
+    let stored = state
+        .run_blocking(move |state| {
+            Ok(state.store().decide_transfer_alert(id, &decision, &actor)?)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(stored)).into_response())
 }

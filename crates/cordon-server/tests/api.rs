@@ -1089,3 +1089,228 @@ fn transfer_throughput() {
         serde_json::to_string(&report.hits).unwrap_or_default()
     );
 }
+
+// Decisions on transfer alerts: status, history, four eyes, audit.
+
+const NO_ADDRESS: &str = "payments/mx20022_cbpr_BAH_pacs.008.001.13_no_address.xml";
+const MISSING_UETR: &str = "payments/mx20022_cbpr_pacs.008.001.13_invalid_missing_uetr.xml";
+
+/// Posts shared payment samples and returns the ids of the alerts they raised, in order.
+async fn alerts_from_samples(api: &Api, samples: &[&str]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for rel in samples {
+        let bytes = std::fs::read(data(rel)).unwrap();
+        let (status, lines) =
+            post_transfers(&api.app, Some(&api.screener), "text/plain", bytes).await;
+        assert_eq!(status, StatusCode::OK, "{rel}: {lines:?}");
+        for line in &lines {
+            let alert_ids = line["alert_ids"].as_array().expect("a report line");
+            ids.extend(alert_ids.iter().map(|id| id.as_i64().unwrap()));
+        }
+    }
+    ids
+}
+
+fn ids_of(body: &Value) -> Vec<i64> {
+    body["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transfer_alerts_from_shared_samples_are_open_and_filterable() {
+    let api = api();
+    let ids = alerts_from_samples(&api, &[NO_ADDRESS, MISSING_UETR]).await;
+    // Both samples lack the originator's address (an R16 error each).
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let labels = json!(api.state.snapshot().unwrap().labels);
+
+    let (status, body) = api
+        .get("/v1/transfers/alerts?status=open&limit=1000", &api.analyst)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut open = ids_of(&body);
+    open.reverse();
+    assert_eq!(open, ids);
+    for alert in body["alerts"].as_array().unwrap() {
+        assert_eq!(alert["status"], "open", "{alert}");
+        assert_eq!(alert["list_versions"], labels, "{alert}");
+    }
+    let (status, body) = api
+        .get("/v1/transfers/alerts?status=true_match", &api.analyst)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ids_of(&body).is_empty());
+    let (status, body) = api
+        .get("/v1/transfers/alerts?status=closed", &api.analyst)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("status"),
+        "{body}"
+    );
+
+    let (status, body) = api
+        .get(&format!("/v1/transfers/alerts/{}", ids[0]), &api.analyst)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["id"], ids[0]);
+    assert_eq!(body["kind"], "r16");
+    assert_eq!(body["status"], "open");
+    assert_eq!(body["decisions"], json!([]));
+    for uri in ["/v1/transfers/alerts/999999", "/v1/transfers/alerts/abc"] {
+        let (status, body) = api.get(uri, &api.analyst).await;
+        assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    }
+    let (status, body) = api
+        .get(&format!("/v1/transfers/alerts/{}", ids[0]), &api.screener)
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transfer_alert_decisions_are_checked_recorded_and_audited() {
+    let api = api();
+    let ids = alerts_from_samples(&api, &[NO_ADDRESS, MISSING_UETR]).await;
+    let labels = json!(api.state.snapshot().unwrap().labels);
+    let decide = |id: i64| format!("/v1/transfers/alerts/{id}/decisions");
+    let dismiss =
+        json!({"verdict": "false_positive", "reason": "address held on file for this customer"});
+
+    // Bad bodies, unknown alerts, roles.
+    for (body, place) in [
+        (json!({"verdict": "false_positive"}), "reason"),
+        (
+            json!({"verdict": "false_positive", "reason": "  "}),
+            "reason",
+        ),
+        (json!({"verdict": "maybe", "reason": "x"}), "maybe"),
+        (
+            json!({"verdict": "false_positive", "reason": "x", "by": "me"}),
+            "by",
+        ),
+    ] {
+        let (status, answer) = api.post(&decide(ids[0]), &api.analyst, body).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (StatusCode::BAD_REQUEST, "invalid_request")
+        );
+        assert!(
+            answer["error"]["message"].as_str().unwrap().contains(place),
+            "{answer}"
+        );
+    }
+    for uri in [decide(999_999), "/v1/transfers/alerts/abc/decisions".into()] {
+        let (status, body) = api.post(&uri, &api.analyst, dismiss.clone()).await;
+        assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    }
+    for key in [&api.screener, &api.auditor] {
+        let (status, body) = api.post(&decide(ids[0]), key, dismiss.clone()).await;
+        assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    }
+
+    // A false positive closes the alert; a closed alert takes no more decisions.
+    let (status, body) = api
+        .post(&decide(ids[0]), &api.analyst, dismiss.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["alert_id"], ids[0]);
+    assert_eq!(body["status_before"], "open");
+    assert_eq!(body["status_after"], "false_positive");
+    assert_eq!(body["decided_by_person"], "alice");
+    assert_eq!(body["decided_by_role"], "analyst");
+    assert_eq!(body["list_versions"], labels);
+    let first = body;
+    let (status, body) = api
+        .post(&decide(ids[0]), &api.supervisor, dismiss.clone())
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "conflict"));
+    let (_, body) = api
+        .get(&format!("/v1/transfers/alerts/{}", ids[0]), &api.analyst)
+        .await;
+    assert_eq!(body["status"], "false_positive");
+    assert_eq!(body["decisions"], json!([first]));
+    let (_, body) = api
+        .get("/v1/transfers/alerts?status=open&limit=1000", &api.analyst)
+        .await;
+    assert!(!ids_of(&body).contains(&ids[0]));
+    let (_, body) = api
+        .get("/v1/transfers/alerts?status=false_positive", &api.analyst)
+        .await;
+    assert_eq!(ids_of(&body), vec![ids[0]]);
+
+    // A true match waits for a second person with the supervisor role.
+    let alice_supervisor = api
+        .state
+        .store()
+        .create_key(Role::Supervisor, Some("alice"), "test")
+        .unwrap()
+        .secret;
+    let confirm = json!({"verdict": "true_match", "reason": "beneficiary details withheld twice"});
+    let (status, body) = api
+        .post(&decide(ids[1]), &api.analyst, confirm.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["status_after"], "pending_confirmation");
+    for key in [&api.analyst, &alice_supervisor] {
+        let (status, body) = api.post(&decide(ids[1]), key, confirm.clone()).await;
+        assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    }
+    let (status, body) = api
+        .post(&decide(ids[1]), &api.supervisor, confirm.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["status_after"], "true_match");
+    assert_eq!(body["decided_by_person"], "bob");
+    let (_, body) = api
+        .get(&format!("/v1/transfers/alerts/{}", ids[1]), &api.analyst)
+        .await;
+    assert_eq!(body["status"], "true_match");
+    let trail: Vec<(&str, &str)> = body["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["decided_by_person"].as_str().unwrap(),
+                d["status_after"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        [("alice", "pending_confirmation"), ("bob", "true_match")]
+    );
+
+    // Three decisions stored, three audit entries, and the chain verifies.
+    let (status, audit) = api
+        .get("/v1/audit?verify=true&limit=1000", &api.auditor)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(audit["verification"]["broken"].is_null(), "{audit}");
+    let decisions: Vec<&Value> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "transfer_alert_decision")
+        .collect();
+    assert_eq!(decisions.len(), 3);
+    assert_eq!(decisions[0]["payload"]["decision"], first);
+    assert_eq!(decisions[2]["payload"]["alert"]["id"], ids[1]);
+
+    // The routes are in the OpenAPI document.
+    let (_, doc) = api.get("/openapi.json", &api.analyst).await;
+    assert!(doc["paths"]["/v1/transfers/alerts/{id}"]["get"].is_object());
+    let post = &doc["paths"]["/v1/transfers/alerts/{id}/decisions"]["post"];
+    assert!(post["responses"]["409"].is_object(), "{post}");
+    assert_eq!(post["parameters"][0]["name"], "id");
+}

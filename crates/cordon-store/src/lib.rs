@@ -3,8 +3,9 @@
 //! screening and decision), [`Decisions`] (analyst decisions with four eyes on
 //! true matches), [`ApiKeys`] (hashed API keys with roles) and [`Customers`]
 //! (the customer register and its alerts), [`TransferAlerts`] (alerts raised
-//! by transfer screening, stored with their audit entry). SQLite ([`SqliteStore`]) is the
-//! embedded default and implements them all.
+//! by transfer screening, stored with their audit entry, and the analysts'
+//! decisions on them, four eyes on true matches). SQLite ([`SqliteStore`]) is
+//! the embedded default and implements them all.
 //!
 //! Every import is one transaction: a failure or a kill leaves the previous
 //! version intact and serving. Re-importing identical content is recognised by
@@ -51,7 +52,9 @@ pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verd
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use sqlite::SqliteStore;
 pub use transfers::{
-    NewTransferAlert, RecordedTransfer, ScreenedTransfer, TransferAlert, TransferAlerts,
+    NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, ScreenedTransfer, TransferAlert,
+    TransferAlertDecision, TransferAlertHistory, TransferAlertStatus, TransferAlerts,
+    TransferVerdict,
 };
 
 /// Everything that can go wrong in the store.

@@ -115,6 +115,31 @@ const MIGRATIONS: &[&str] = &[
         audit_seq INTEGER NOT NULL,
         raised_at TEXT NOT NULL
      );",
+    // 7: a status on transfer alerts, the list versions they were screened
+    // against (taken from their screening's audit entry for older alerts),
+    // and the analysts' decisions on them.
+    "ALTER TABLE transfer_alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+     ALTER TABLE transfer_alerts ADD COLUMN list_versions TEXT NOT NULL DEFAULT '[]';
+     UPDATE transfer_alerts SET list_versions = COALESCE(
+        (SELECT json_extract(payload, '$.lists') FROM audit_log
+          WHERE audit_log.seq = transfer_alerts.audit_seq
+            AND json_type(payload, '$.lists') = 'array'),
+        '[]');
+     CREATE INDEX transfer_alerts_status ON transfer_alerts(status, id);
+     CREATE TABLE transfer_alert_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id INTEGER NOT NULL REFERENCES transfer_alerts(id),
+        verdict TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status_before TEXT NOT NULL,
+        status_after TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_by_person TEXT NOT NULL,
+        decided_by_role TEXT NOT NULL,
+        list_versions TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+     );
+     CREATE INDEX transfer_alert_decisions_alert ON transfer_alert_decisions(alert_id, id);",
 ];
 
 /// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.

@@ -1,12 +1,42 @@
 //! [`TransferAlerts`] on SQLite.
 
+use crate::audit::NewAuditEntry;
+use crate::decisions::Actor;
+use crate::keys::Role;
 use crate::transfers::{
-    NewTransferAlert, RecordedTransfer, ScreenedTransfer, TransferAlert, TransferAlerts,
+    NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, ScreenedTransfer, TransferAlert,
+    TransferAlertDecision, TransferAlertHistory, TransferAlertStatus, TransferAlerts,
+    TransferVerdict,
 };
-use crate::{sqlite_audit, timestamp_now, Result, SqliteStore};
-use rusqlite::{params, Connection};
+use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::json;
 
-const COLUMNS: &str = "id, transfer_id, kind, rule, message, details, audit_seq, raised_at";
+const COLUMNS: &str =
+    "id, transfer_id, kind, rule, message, details, audit_seq, raised_at, status, list_versions";
+
+const DECISION_COLUMNS: &str = "id, alert_id, verdict, reason, status_before, status_after,
+    decided_by, decided_by_person, decided_by_role, list_versions, decided_at";
+
+/// Reads a column through a parser, so that an unknown stored name is an
+/// error naming the column rather than a silent default.
+fn parsed<T>(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Result<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn labels(text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt {
+        what: "list versions of a transfer alert".into(),
+        message: e.to_string(),
+    })
+}
 
 fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TransferAlert> {
     let details: String = row.get(5)?;
@@ -19,6 +49,24 @@ fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TransferAlert> {
         details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
         audit_seq: row.get(6)?,
         raised_at: row.get(7)?,
+        status: parsed(row, 8, TransferAlertStatus::parse)?,
+        list_versions: parsed(row, 9, labels)?,
+    })
+}
+
+fn decision_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TransferAlertDecision> {
+    Ok(TransferAlertDecision {
+        id: row.get(0)?,
+        alert_id: row.get(1)?,
+        verdict: parsed(row, 2, TransferVerdict::parse)?,
+        reason: row.get(3)?,
+        status_before: parsed(row, 4, TransferAlertStatus::parse)?,
+        status_after: parsed(row, 5, TransferAlertStatus::parse)?,
+        decided_by: row.get(6)?,
+        decided_by_person: row.get(7)?,
+        decided_by_role: parsed(row, 8, Role::parse)?,
+        list_versions: parsed(row, 9, labels)?,
+        decided_at: row.get(10)?,
     })
 }
 
@@ -26,12 +74,15 @@ fn insert_alert(
     connection: &Connection,
     alert: &NewTransferAlert,
     audit_seq: i64,
+    list_versions: &[String],
     at: &str,
 ) -> Result<TransferAlert> {
     let details = serde_json::to_string(&alert.details).unwrap_or_else(|_| "null".into());
+    let status = TransferAlertStatus::Open;
     connection.execute(
-        "INSERT INTO transfer_alerts (transfer_id, kind, rule, message, details, audit_seq, raised_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO transfer_alerts (transfer_id, kind, rule, message, details, audit_seq, raised_at,
+            status, list_versions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             alert.transfer_id,
             alert.kind,
@@ -39,7 +90,9 @@ fn insert_alert(
             alert.message,
             details,
             audit_seq,
-            at
+            at,
+            status.as_str(),
+            json!(list_versions).to_string(),
         ],
     )?;
     Ok(TransferAlert {
@@ -51,7 +104,72 @@ fn insert_alert(
         details: alert.details.clone(),
         audit_seq,
         raised_at: at.to_string(),
+        status,
+        list_versions: list_versions.to_vec(),
     })
+}
+
+fn load_alert(connection: &Connection, id: i64) -> Result<TransferAlert> {
+    connection
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM transfer_alerts WHERE id = ?1"),
+            params![id],
+            alert_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("transfer alert {id}")))
+}
+
+fn load_decisions(connection: &Connection, alert_id: i64) -> Result<Vec<TransferAlertDecision>> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {DECISION_COLUMNS} FROM transfer_alert_decisions WHERE alert_id = ?1 ORDER BY id"
+    ))?;
+    let decisions = statement
+        .query_map(params![alert_id], decision_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(decisions)
+}
+
+/// The person whose true match the alert is waiting on, if any.
+fn proposer(decisions: &[TransferAlertDecision]) -> Option<&str> {
+    decisions
+        .iter()
+        .rev()
+        .find(|d| d.status_after == TransferAlertStatus::PendingConfirmation)
+        .map(|d| d.decided_by_person.as_str())
+}
+
+fn insert_decision(
+    connection: &Connection,
+    alert: &TransferAlert,
+    decision: &NewTransferAlertDecision,
+    status_after: TransferAlertStatus,
+    actor: &Actor,
+) -> Result<TransferAlertDecision> {
+    connection.execute(
+        "INSERT INTO transfer_alert_decisions (alert_id, verdict, reason, status_before, status_after,
+            decided_by, decided_by_person, decided_by_role, list_versions, decided_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            alert.id,
+            decision.verdict.as_str(),
+            decision.reason,
+            alert.status.as_str(),
+            status_after.as_str(),
+            actor.key_id,
+            actor.person,
+            actor.role.as_str(),
+            json!(alert.list_versions).to_string(),
+            timestamp_now(),
+        ],
+    )?;
+    connection
+        .query_row(
+            &format!("SELECT {DECISION_COLUMNS} FROM transfer_alert_decisions WHERE id = ?1"),
+            params![connection.last_insert_rowid()],
+            decision_from_row,
+        )
+        .map_err(Error::from)
 }
 
 impl TransferAlerts for SqliteStore {
@@ -65,7 +183,7 @@ impl TransferAlerts for SqliteStore {
             let alerts = transfer
                 .alerts
                 .iter()
-                .map(|alert| insert_alert(&tx, alert, audit.seq, &at))
+                .map(|alert| insert_alert(&tx, alert, audit.seq, &transfer.list_versions, &at))
                 .collect::<Result<Vec<_>>>()?;
             recorded.push(RecordedTransfer { audit, alerts });
         }
@@ -73,14 +191,68 @@ impl TransferAlerts for SqliteStore {
         Ok(recorded)
     }
 
-    fn transfer_alerts(&self, limit: usize) -> Result<Vec<TransferAlert>> {
+    fn transfer_alerts(
+        &self,
+        status: Option<TransferAlertStatus>,
+        limit: usize,
+    ) -> Result<Vec<TransferAlert>> {
         let connection = self.conn();
-        let mut statement = connection.prepare(&format!(
-            "SELECT {COLUMNS} FROM transfer_alerts ORDER BY id DESC LIMIT ?1"
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM transfer_alerts WHERE (?1 IS NULL OR status = ?1)
+             ORDER BY id DESC LIMIT ?2"
         ))?;
         let alerts = statement
-            .query_map(params![limit.min(i64::MAX as usize) as i64], alert_from_row)?
+            .query_map(
+                params![
+                    status.map(TransferAlertStatus::as_str),
+                    limit.min(i64::MAX as usize) as i64
+                ],
+                alert_from_row,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(alerts)
+    }
+
+    fn transfer_alert(&self, id: i64) -> Result<TransferAlertHistory> {
+        let connection = self.conn();
+        let alert = load_alert(&connection, id)?;
+        let decisions = load_decisions(&connection, id)?;
+        Ok(TransferAlertHistory { alert, decisions })
+    }
+
+    fn decide_transfer_alert(
+        &self,
+        alert_id: i64,
+        decision: &NewTransferAlertDecision,
+        actor: &Actor,
+    ) -> Result<TransferAlertDecision> {
+        decision.check(actor)?;
+        let mut connection = self.conn();
+        // Immediate: the status read below cannot change before the write.
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let alert = load_alert(&tx, alert_id)?;
+        let history = load_decisions(&tx, alert_id)?;
+        let status_after = alert
+            .status
+            .after(decision.verdict, actor, proposer(&history))?;
+        let stored = insert_decision(&tx, &alert, decision, status_after, actor)?;
+        tx.execute(
+            "UPDATE transfer_alerts SET status = ?2 WHERE id = ?1",
+            params![alert_id, status_after.as_str()],
+        )?;
+        sqlite_audit::append(
+            &tx,
+            &NewAuditEntry {
+                kind: "transfer_alert_decision".into(),
+                caller: actor.key_id.clone(),
+                payload: json!({
+                    "decision": stored,
+                    "alert": {"id": alert.id, "transfer_id": alert.transfer_id, "kind": alert.kind,
+                              "rule": alert.rule, "audit_seq": alert.audit_seq},
+                }),
+            },
+        )?;
+        tx.commit()?;
+        Ok(stored)
     }
 }

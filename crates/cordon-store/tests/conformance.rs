@@ -496,13 +496,17 @@ fn two_handles_on_one_file_append_without_forking_the_chain() {
     assert_eq!(report.checked, 80);
 }
 
+/// The list version labels the test transfers are screened against.
+const TRANSFER_LISTS: [&str; 2] = ["ofac@2021-01-01#2", "un@2026-02-27#1"];
+
 fn screened_transfer(id: &str, alerts: &[(&str, &str)]) -> cordon_store::ScreenedTransfer {
     cordon_store::ScreenedTransfer {
         audit: NewAuditEntry {
             kind: "transfer_screening".into(),
             caller: "key_t".into(),
-            payload: json!({"transfer_id": id, "alerts": alerts.iter().map(|(_, rule)| rule).collect::<Vec<_>>()}),
+            payload: json!({"transfer_id": id, "lists": TRANSFER_LISTS, "alerts": alerts.iter().map(|(_, rule)| rule).collect::<Vec<_>>()}),
         },
+        list_versions: TRANSFER_LISTS.iter().map(|l| l.to_string()).collect(),
         alerts: alerts
             .iter()
             .map(|(kind, rule)| cordon_store::NewTransferAlert {
@@ -538,20 +542,20 @@ fn transfer_alerts_are_stored_with_their_audit_entry_newest_first() {
     assert!(recorded[1].alerts.is_empty());
     assert_eq!(recorded[2].alerts[1].audit_seq, 5);
 
-    let stored = fs.store.transfer_alerts(10).unwrap();
+    let stored = fs.store.transfer_alerts(None, 10).unwrap();
     let rules: Vec<&str> = stored.iter().map(|a| a.rule.as_str()).collect();
     assert_eq!(rules, ["TF-STRUCT-01", "un:QDi.1", "R16.originator.name"]);
     assert_eq!(stored[2].transfer_id.as_deref(), Some("T1"));
     assert_eq!(stored[2].audit_seq, 3);
     assert_eq!(stored[0].details, json!({"rule": "TF-STRUCT-01"}));
-    assert_eq!(fs.store.transfer_alerts(1).unwrap().len(), 1);
+    assert_eq!(fs.store.transfer_alerts(None, 1).unwrap().len(), 1);
     let entries = fs.store.audit_entries(2, 10).unwrap();
     assert!(entries.iter().all(|e| e.kind == "transfer_screening"));
     assert!(fs.store.verify_audit().unwrap().is_intact());
 
     // Reopening keeps them (migration 6 is applied once).
     let reopened = SqliteStore::open(&fs.path).unwrap();
-    assert_eq!(reopened.transfer_alerts(10).unwrap(), stored);
+    assert_eq!(reopened.transfer_alerts(None, 10).unwrap(), stored);
 }
 
 #[test]
@@ -564,6 +568,283 @@ fn a_failed_transfer_record_stores_neither_audit_nor_alerts() {
         screened_transfer("T2", &[("typology", "TF-FANIN-01")]),
     ]);
     assert!(result.is_err());
-    assert!(fs.store.transfer_alerts(10).unwrap().is_empty());
+    assert!(fs.store.transfer_alerts(None, 10).unwrap().is_empty());
     assert!(fs.store.audit_entries(0, 10).unwrap().is_empty());
+}
+
+// Decisions on transfer alerts.
+
+fn dismiss(reason: &str) -> cordon_store::NewTransferAlertDecision {
+    decision(cordon_store::TransferVerdict::FalsePositive, reason)
+}
+
+fn decision(
+    verdict: cordon_store::TransferVerdict,
+    reason: &str,
+) -> cordon_store::NewTransferAlertDecision {
+    cordon_store::NewTransferAlertDecision {
+        verdict,
+        reason: reason.into(),
+    }
+}
+
+/// A file store holding three transfer alerts; returns their ids, oldest first.
+fn store_with_transfer_alerts() -> (FileStore, Vec<i64>) {
+    use cordon_store::TransferAlerts;
+    let fs = file_store();
+    let recorded = fs
+        .store
+        .record_transfers(&[
+            screened_transfer("T1", &[("r16", "R16.originator.name")]),
+            screened_transfer(
+                "T2",
+                &[("sanctions", "un:QDi.1"), ("typology", "TF-STRUCT-01")],
+            ),
+        ])
+        .unwrap();
+    let ids = recorded
+        .iter()
+        .flat_map(|r| r.alerts.iter().map(|a| a.id))
+        .collect();
+    (fs, ids)
+}
+
+#[test]
+fn a_transfer_alert_decision_is_stored_with_its_audit_entry() {
+    use cordon_store::{TransferAlertStatus as S, TransferAlerts, TransferVerdict};
+    let (fs, ids) = store_with_transfer_alerts();
+    let analyst = actor(&fs.store, Role::Analyst, "alice");
+    let before = fs.store.audit_entries(0, 100).unwrap().len();
+    let alert = fs.store.transfer_alert(ids[1]).unwrap();
+    assert_eq!(alert.alert.status, S::Open);
+    assert_eq!(alert.alert.list_versions, TRANSFER_LISTS);
+    assert!(alert.decisions.is_empty());
+
+    let stored = fs
+        .store
+        .decide_transfer_alert(
+            ids[1],
+            &dismiss("beneficiary is a namesake, dob differs"),
+            &analyst,
+        )
+        .unwrap();
+    assert_eq!(stored.alert_id, ids[1]);
+    assert_eq!(stored.verdict, TransferVerdict::FalsePositive);
+    assert_eq!(
+        (stored.status_before, stored.status_after),
+        (S::Open, S::FalsePositive)
+    );
+    assert_eq!(stored.decided_by, analyst.key_id);
+    assert_eq!(stored.decided_by_person, "alice");
+    assert_eq!(stored.decided_by_role, Role::Analyst);
+    assert_eq!(stored.list_versions, TRANSFER_LISTS);
+    assert_eq!(stored.decided_at.len(), "2026-02-27T10:00:00.000000Z".len());
+
+    // Exactly one new audit entry, carrying the decision, by the analyst's key.
+    let entries = fs.store.audit_entries(0, 100).unwrap();
+    assert_eq!(entries.len(), before + 1);
+    let entry = entries.last().unwrap();
+    assert_eq!(entry.kind, "transfer_alert_decision");
+    assert_eq!(entry.caller, analyst.key_id);
+    assert_eq!(
+        entry.payload["decision"],
+        serde_json::to_value(&stored).unwrap()
+    );
+    assert_eq!(entry.payload["alert"]["rule"], "un:QDi.1");
+    assert!(fs.store.verify_audit().unwrap().is_intact());
+
+    let history = fs.store.transfer_alert(ids[1]).unwrap();
+    assert_eq!(history.alert.status, S::FalsePositive);
+    assert_eq!(history.decisions, vec![stored]);
+    let open: Vec<i64> = fs
+        .store
+        .transfer_alerts(Some(S::Open), 10)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(open, vec![ids[2], ids[0]]);
+    let closed = fs
+        .store
+        .transfer_alerts(Some(S::FalsePositive), 10)
+        .unwrap();
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0].id, ids[1]);
+    assert_eq!(fs.store.transfer_alerts(None, 10).unwrap().len(), 3);
+}
+
+#[test]
+fn a_failed_audit_append_stores_no_transfer_alert_decision() {
+    use cordon_store::{TransferAlertStatus as S, TransferAlerts};
+    let (fs, ids) = store_with_transfer_alerts();
+    let analyst = actor(&fs.store, Role::Analyst, "alice");
+    tamper(&fs.path, "CREATE TRIGGER no_decisions BEFORE INSERT ON audit_log WHEN NEW.kind = 'transfer_alert_decision' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    let result =
+        fs.store
+            .decide_transfer_alert(ids[0], &dismiss("originator name present"), &analyst);
+    assert!(matches!(result, Err(Error::Database(_))), "{result:?}");
+    let history = fs.store.transfer_alert(ids[0]).unwrap();
+    assert_eq!(history.alert.status, S::Open);
+    assert!(history.decisions.is_empty());
+    assert!(fs.store.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn transfer_alert_decisions_need_a_reason_a_role_and_an_open_alert() {
+    use cordon_store::{TransferAlerts, TransferVerdict};
+    let (fs, ids) = store_with_transfer_alerts();
+    let analyst = actor(&fs.store, Role::Analyst, "alice");
+    let supervisor = actor(&fs.store, Role::Supervisor, "bob");
+    let audit_len = || fs.store.audit_entries(0, 1000).unwrap().len();
+    let before = audit_len();
+    for reason in ["", "  \n"] {
+        let result = fs
+            .store
+            .decide_transfer_alert(ids[0], &dismiss(reason), &analyst);
+        assert!(
+            matches!(&result, Err(Error::Invalid(m)) if m.starts_with("reason")),
+            "{result:?}"
+        );
+    }
+    for role in [Role::Screener, Role::Auditor] {
+        let someone = actor(&fs.store, role, "sam");
+        let result = fs
+            .store
+            .decide_transfer_alert(ids[0], &dismiss("x"), &someone);
+        assert!(
+            matches!(result, Err(Error::Forbidden(_))),
+            "{role}: {result:?}"
+        );
+    }
+    let before_keys = audit_len() - before;
+    let result = fs
+        .store
+        .decide_transfer_alert(9999, &dismiss("x"), &analyst);
+    assert!(matches!(result, Err(Error::NotFound(_))), "{result:?}");
+
+    fs.store
+        .decide_transfer_alert(ids[0], &dismiss("name is present in field 50K"), &analyst)
+        .unwrap();
+    for (verdict, who) in [
+        (TransferVerdict::FalsePositive, &analyst),
+        (TransferVerdict::TrueMatch, &supervisor),
+        (TransferVerdict::Escalate, &analyst),
+    ] {
+        let result = fs
+            .store
+            .decide_transfer_alert(ids[0], &decision(verdict, "again"), who);
+        assert!(matches!(result, Err(Error::Conflict(_))), "{result:?}");
+    }
+    // Refusals write nothing: the keys created above and one decision.
+    assert_eq!(audit_len(), before + before_keys + 1);
+    assert_eq!(fs.store.transfer_alert(ids[0]).unwrap().decisions.len(), 1);
+}
+
+#[test]
+fn a_true_match_on_a_transfer_alert_needs_a_second_person() {
+    use cordon_store::{TransferAlertStatus as S, TransferAlerts, TransferVerdict as V};
+    let (fs, ids) = store_with_transfer_alerts();
+    let alice = actor(&fs.store, Role::Analyst, "alice");
+    let alice_supervisor = actor(&fs.store, Role::Supervisor, "alice");
+    let carol = actor(&fs.store, Role::Analyst, "carol");
+    let bob = actor(&fs.store, Role::Supervisor, "bob");
+    let decide = |who: &Actor, verdict: V| {
+        fs.store
+            .decide_transfer_alert(ids[1], &decision(verdict, "same person as un:QDi.1"), who)
+    };
+    assert_eq!(
+        decide(&alice, V::TrueMatch).unwrap().status_after,
+        S::PendingConfirmation
+    );
+    // Not the proposer (even with a supervisor key), not an analyst.
+    assert!(
+        matches!(decide(&alice_supervisor, V::TrueMatch), Err(Error::Forbidden(m)) if m.contains("four eyes"))
+    );
+    assert!(matches!(
+        decide(&alice_supervisor, V::FalsePositive),
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(
+        decide(&carol, V::TrueMatch),
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(decide(&bob, V::Escalate), Err(Error::Conflict(_))));
+    let confirmed = decide(&bob, V::TrueMatch).unwrap();
+    assert_eq!(
+        (confirmed.status_before, confirmed.status_after),
+        (S::PendingConfirmation, S::TrueMatch)
+    );
+    assert_eq!(confirmed.decided_by_role, Role::Supervisor);
+    assert!(matches!(
+        decide(&bob, V::FalsePositive),
+        Err(Error::Conflict(_))
+    ));
+    let history = fs.store.transfer_alert(ids[1]).unwrap();
+    assert_eq!(history.alert.status, S::TrueMatch);
+    let people: Vec<&str> = history
+        .decisions
+        .iter()
+        .map(|d| d.decided_by_person.as_str())
+        .collect();
+    assert_eq!(people, ["alice", "bob"]);
+
+    // Escalated: only a supervisor decides, and a true match still needs another person.
+    let escalate = |who: &Actor, verdict: V| {
+        fs.store.decide_transfer_alert(
+            ids[2],
+            &decision(verdict, "structuring pattern unclear"),
+            who,
+        )
+    };
+    assert_eq!(
+        escalate(&carol, V::Escalate).unwrap().status_after,
+        S::Escalated
+    );
+    assert!(matches!(
+        escalate(&carol, V::Escalate),
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        escalate(&alice, V::FalsePositive),
+        Err(Error::Forbidden(_))
+    ));
+    assert_eq!(
+        escalate(&bob, V::TrueMatch).unwrap().status_after,
+        S::PendingConfirmation
+    );
+    assert!(matches!(
+        escalate(&bob, V::TrueMatch),
+        Err(Error::Forbidden(_))
+    ));
+    let overturned = escalate(&alice_supervisor, V::FalsePositive).unwrap();
+    assert_eq!(overturned.status_after, S::FalsePositive);
+    assert_eq!(fs.store.transfer_alert(ids[2]).unwrap().decisions.len(), 3);
+    assert!(fs.store.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn migration_7_opens_older_transfer_alerts_with_their_screening_lists() {
+    use cordon_store::{TransferAlertStatus as S, TransferAlerts};
+    let (fs, ids) = store_with_transfer_alerts();
+    drop(fs.store);
+    // Back to schema 6: as a database written before alert decisions existed.
+    tamper(
+        &fs.path,
+        "DROP TABLE transfer_alert_decisions; DROP INDEX transfer_alerts_status;
+         ALTER TABLE transfer_alerts DROP COLUMN status;
+         ALTER TABLE transfer_alerts DROP COLUMN list_versions;
+         PRAGMA user_version = 6;",
+    );
+    let store = SqliteStore::open(&fs.path).unwrap();
+    let alerts = store.transfer_alerts(None, 10).unwrap();
+    assert_eq!(alerts.len(), ids.len());
+    for alert in &alerts {
+        assert_eq!(alert.status, S::Open);
+        assert_eq!(alert.list_versions, TRANSFER_LISTS, "alert {}", alert.id);
+    }
+    let analyst = actor(&store, Role::Analyst, "alice");
+    store
+        .decide_transfer_alert(ids[0], &dismiss("originator name present"), &analyst)
+        .unwrap();
+    assert!(store.verify_audit().unwrap().is_intact());
 }
