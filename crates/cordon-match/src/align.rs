@@ -170,12 +170,79 @@ pub(crate) fn align(
 ) -> Alignment {
     let q = &q[..q.len().min(MAX_TOKENS)];
     let c = &c[..c.len().min(MAX_TOKENS)];
+    let mut matrix = SimMatrix::new(q.len(), c.len());
+    for i in 0..q.len() {
+        for j in 0..c.len() {
+            matrix.set(i, j, sim(i, j));
+        }
+    }
+    align_prepared(&QuerySide::new(q), c, &matrix, query_low_exp)
+}
+
+/// The query side of many alignments, prepared once: its positions (at most
+/// [`MAX_TOKENS`]) and their scoring facts.
+pub(crate) struct QuerySide<'a> {
+    positions: &'a [QPos],
+    facts: SmallVec<[Facts; 8]>,
+}
+
+impl<'a> QuerySide<'a> {
+    pub(crate) fn new(q: &'a [QPos]) -> QuerySide<'a> {
+        let positions = &q[..q.len().min(MAX_TOKENS)];
+        QuerySide {
+            positions,
+            facts: positions.facts(),
+        }
+    }
+
+    /// Query positions taken into account.
+    pub(crate) fn len(&self) -> usize {
+        self.positions.len()
+    }
+}
+
+/// Similarities of every query position (rows) with every list token (columns).
+pub(crate) struct SimMatrix {
+    cells: SmallVec<[Option<Cell>; 64]>,
+    columns: usize,
+}
+
+impl SimMatrix {
+    pub(crate) fn new(rows: usize, columns: usize) -> SimMatrix {
+        SimMatrix {
+            cells: smallvec::smallvec![None; rows * columns],
+            columns,
+        }
+    }
+
+    pub(crate) fn set(&mut self, row: usize, column: usize, cell: Option<Cell>) {
+        if let Some(c) = self.cells.get_mut(row * self.columns + column) {
+            *c = cell;
+        }
+    }
+
+    fn get(&self, row: usize, column: usize) -> Option<Cell> {
+        self.cells.get(row * self.columns + column).copied().flatten()
+    }
+}
+
+/// [`align`] with the query side prepared and the similarities computed
+/// (`matrix` has a row per query position and a column per list token of `c`,
+/// truncated to [`MAX_TOKENS`]).
+pub(crate) fn align_prepared(
+    query: &QuerySide<'_>,
+    c: &[TokenView<'_>],
+    matrix: &SimMatrix,
+    query_low_exp: f32,
+) -> Alignment {
+    let q = query.positions;
+    let c = &c[..c.len().min(MAX_TOKENS)];
     if q.is_empty() || c.is_empty() {
         return Alignment::default();
     }
-    let mut options = candidate_pairs(q, c, sim);
-    let (qf, cf) = (q.facts(), c.facts());
-    let (q_names, c_names) = (distinctive_mask(&qf), distinctive_mask(&cf));
+    let mut options = candidate_pairs(q, c, matrix);
+    let (qf, cf) = (&query.facts, c.facts());
+    let (q_names, c_names) = (distinctive_mask(qf), distinctive_mask(&cf));
     let names = |p: &Pair| {
         span_mask(p.q_start, p.q_len) & q_names != 0 || span_mask(p.c_start, p.c_len) & c_names != 0
     };
@@ -197,7 +264,7 @@ pub(crate) fn align(
             .then(a.c_start.cmp(&b.c_start))
     });
     let pairs = greedy(&options);
-    score_pairs(&qf, &cf, pairs, query_low_exp)
+    score_pairs(qf, &cf, pairs, query_low_exp)
 }
 
 /// Bit `i` set when token `i` is distinctive (at most [`MAX_TOKENS`] tokens).
@@ -209,15 +276,11 @@ fn distinctive_mask(facts: &[Facts]) -> u64 {
         .fold(0, |mask, (i, _)| mask | (1u64 << i))
 }
 
-fn candidate_pairs(
-    q: &[QPos],
-    c: &[TokenView<'_>],
-    sim: &mut dyn FnMut(usize, usize) -> Option<Cell>,
-) -> SmallVec<[Pair; 32]> {
+fn candidate_pairs(q: &[QPos], c: &[TokenView<'_>], matrix: &SimMatrix) -> SmallVec<[Pair; 32]> {
     let mut out = SmallVec::new();
     for i in 0..q.len() {
         for j in 0..c.len() {
-            if let Some(cell) = sim(i, j) {
+            if let Some(cell) = matrix.get(i, j) {
                 out.push(pair(i, 1, j, 1, cell.sim, cell.rule, cell.alt));
             }
         }

@@ -7,7 +7,7 @@
 //! name-equivalence groups. Adjacent token pairs of every list name are also
 //! indexed joined, so `abdulrahman` finds `Abdul Rahman`.
 
-use crate::align::{align, best_alt_sim, Alignment, Cell};
+use crate::align::{align_prepared, best_alt_sim, Alignment, Cell, QuerySide, SimMatrix, MAX_TOKENS};
 use crate::align::{LOW_EXP, QUERY_LOW_EXP};
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query, romanized_variants, split_tokens, QPos, QueryShape};
@@ -834,26 +834,28 @@ impl Index {
         memo: &mut Memo,
     ) -> Vec<Best> {
         let mut best: AHashMap<u32, Best> = AHashMap::new();
+        let sides: SmallVec<[QuerySide<'_>; 3]> = shapes
+            .iter()
+            .map(|s| QuerySide::new(&s.positions))
+            .collect();
         for &rid in candidates {
             let Some(r) = self.records.get(rid as usize) else {
                 continue;
             };
             let ids = self.tokens_of(r);
+            let ids = &ids[..ids.len().min(MAX_TOKENS)];
             let cv = self.record_views(r);
-            for (si, shape) in shapes.iter().enumerate() {
+            for (si, (shape, side)) in shapes.iter().zip(&sides).enumerate() {
                 let q = &shape.positions;
-                let al = align(
-                    q,
-                    &cv,
-                    &mut |i, j| {
-                        let (Some(&t), Some(pos), Some(view)) = (ids.get(j), q.get(i), cv.get(j))
-                        else {
-                            return None;
-                        };
-                        memo.get_or(si, i, t, || best_alt_sim(pos, view))
-                    },
-                    QUERY_LOW_EXP,
-                );
+                let mut matrix = SimMatrix::new(side.len(), ids.len());
+                for (j, (&t, view)) in ids.iter().zip(&cv).enumerate() {
+                    memo.fill_column(si, t, side.len(), |i, cell| {
+                        matrix.set(i, j, *cell.get_or_insert_with(|| {
+                            q.get(i).and_then(|pos| best_alt_sim(pos, view))
+                        }));
+                    });
+                }
+                let al = align_prepared(side, &cv, &matrix, QUERY_LOW_EXP);
                 let effective = f64::from(al.score) * if r.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
                 let entry = best.entry(r.entity).or_insert_with(|| Best {
                     record: rid,
@@ -1020,26 +1022,21 @@ impl Memo {
         }
     }
 
-    /// The memoised cell, computing and storing it on first use.
-    fn get_or(
+    /// Visits the cells of `token` for the first `positions` positions of a shape, in
+    /// order; `visit` fills a cell not computed yet (`None`) and reads it.
+    fn fill_column(
         &mut self,
         shape: usize,
-        pos: usize,
         token: u32,
-        compute: impl FnOnce() -> Option<Cell>,
-    ) -> Option<Cell> {
-        let Some(i) = self.slot(shape, pos, token) else {
-            return compute();
+        positions: usize,
+        mut visit: impl FnMut(usize, &mut Option<Option<Cell>>),
+    ) {
+        let Some(first) = self.slot(shape, 0, token) else {
+            return;
         };
-        match self.cells.get(i).copied().flatten() {
-            Some(cell) => cell,
-            None => {
-                let cell = compute();
-                if let Some(c) = self.cells.get_mut(i) {
-                    *c = Some(cell);
-                }
-                cell
-            }
+        let end = (first + positions).min(self.cells.len());
+        for (i, cell) in self.cells.get_mut(first..end).unwrap_or(&mut []).iter_mut().enumerate() {
+            visit(i, cell);
         }
     }
 }
