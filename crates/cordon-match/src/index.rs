@@ -16,7 +16,7 @@ use crate::qualifiers::{
 };
 use crate::token::{
     is_distinctive, key_hash, key_hash_parts, kind_weight, letter_set, phonetic_hash,
-    skeleton_hash, token_sim, OwnedToken, TokenView, MIN_TOKEN_SIM,
+    skeleton_hash, token_sim, OwnedToken, Rule, TokenView, MIN_TOKEN_SIM,
 };
 use crate::{Match, Query, ScreenOptions};
 use ahash::AHashMap;
@@ -36,6 +36,9 @@ const MAX_PER_ENTITY: u8 = 2;
 const MAX_TIED: usize = 128;
 /// Lowest rarity factor (for the most common tokens).
 const MIN_RARITY: f32 = 0.35;
+/// Retrieval weight of a list word that is not a name (generic word, particle, legal
+/// form) standing for a query name token.
+const GENERIC_EVIDENCE: f32 = 0.3;
 
 /// One romanised variant of one list name.
 #[derive(Debug, Clone)]
@@ -752,8 +755,9 @@ impl Index {
                 for (t, cell) in &similar {
                     s.memo.set(si, pi, *t, Some(*cell));
                 }
+                let evidence = |t: u32, c: &Cell| self.retrieval_evidence(pos, t, c.rule);
                 s.accumulate(
-                    similar.iter().map(|(t, c)| (*t, c.sim)),
+                    similar.iter().map(|(t, c)| (*t, c.sim * evidence(*t, c))),
                     &self.postings,
                     pos.weight(),
                 );
@@ -763,6 +767,23 @@ impl Index {
         }
         let ranked = s.ranked(best_total * floor_share);
         self.select(&ranked, &mut s.kept)
+    }
+
+    /// How much a list token found for a query position counts towards retrieval: a
+    /// name token that only sounds like, or is listed as equivalent to, a generic
+    /// word, particle or legal form of the list (`faure` / `for` through a noisy
+    /// equivalence) is weak evidence, or every "front for the liberation" would tie
+    /// with the real candidates. A near spelling (`grouj` / `group`) is a typo of
+    /// that word and keeps its full weight.
+    fn retrieval_evidence(&self, pos: &QPos, token: u32, rule: Rule) -> f32 {
+        let sounds_alike = matches!(rule, Rule::Equivalence | Rule::Phonetic | Rule::Initial);
+        let listed_kind = self.vocab.features.get(token as usize).map(|f| f.kind);
+        match listed_kind {
+            Some(kind) if sounds_alike && is_distinctive(pos.kind()) && !is_distinctive(kind) => {
+                GENERIC_EVIDENCE
+            }
+            _ => 1.0,
+        }
     }
 
     /// Adjacent query tokens written as one list token (or the reverse) also count.
