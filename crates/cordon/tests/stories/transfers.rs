@@ -173,6 +173,13 @@ fn demo_person_in_remittance_and_structuring_are_reported() {
     assert_eq!(text_hits["role"], "remittance");
     assert_eq!(text_hits["text_hits"][0]["entity_id"], "un:DMi.002");
     assert_eq!(text_hits["text_hits"][0]["span"], "tohir yoldoshev");
+    // Confirmed by the matching engine, with a score and its explanation.
+    let score = text_hits["text_hits"][0]["score"].as_f64().unwrap();
+    assert!((0.75..=1.0).contains(&score), "{text_hits}");
+    assert_eq!(
+        text_hits["text_hits"][0]["match_explanation"]["score"],
+        score
+    );
 
     // The originator of the third transfer is a listed person: a party match.
     let party = lines[2]["hits"]
@@ -190,6 +197,59 @@ fn demo_person_in_remittance_and_structuring_are_reported() {
     assert_eq!(alert["party"], format!("acct:{account}"));
     assert_eq!(alert["transfer_ids"].as_array().unwrap().len(), 3);
     assert_eq!(alert["time"], "2024-03-04T09:25:00Z");
+}
+
+#[test]
+fn listed_names_in_address_lines_are_found_and_scattered_tokens_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = "GB29NWBK60161331926819";
+    let batch = [
+        // 50K keeps every line after the name as an address line: "C/O" a listed person.
+        mt103(
+            "8a562c67-ca16-48ba-b074-65581be6f011",
+            "240301",
+            "1200,",
+            account,
+            "JOHN SMITH\nC/O TAKHIR YULDASHEV",
+            "INVOICE 1",
+        ),
+        // The tokens of a listed name, too far apart to be that name.
+        mt103(
+            "8a562c67-ca16-48ba-b074-65581be6f012",
+            "240302",
+            "1300,",
+            account,
+            "JOHN SMITH",
+            "TOHIR RENT PAID YOLDOSHEV",
+        ),
+    ]
+    .join("$");
+    let path = dir.path().join("batch.rje");
+    std::fs::write(&path, batch).unwrap();
+    let lines = screen(dir.path(), &[path.display().to_string()], &[]);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+
+    let hits = lines[0]["hits"].as_array().unwrap();
+    let address = hits
+        .iter()
+        .find(|h| h["role"] == "debtor.address")
+        .unwrap_or_else(|| panic!("{hits:?}"));
+    assert_eq!(
+        address["text"],
+        "C/O TAKHIR YULDASHEV HIGH STREET 1 LONDON GB"
+    );
+    let found = &address["text_hits"][0];
+    assert_eq!(found["entity_id"], "un:DMi.002");
+    assert_eq!(found["matched_name"], "Takhir Yuldashev");
+    assert!(found["score"].as_f64().unwrap() >= 0.75, "{found}");
+    // The debtor's own name is not listed.
+    assert!(hits.iter().all(|h| h["role"] != "debtor"), "{hits:?}");
+
+    assert!(
+        lines[1]["hits"].as_array().unwrap().is_empty(),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]
