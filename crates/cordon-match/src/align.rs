@@ -199,6 +199,74 @@ impl<'a> QuerySide<'a> {
     pub(crate) fn len(&self) -> usize {
         self.positions.len()
     }
+
+    /// False when no alignment with `c` can cover `least_coverage` of the query's
+    /// weight: each position is credited at most its best similarity with any list
+    /// token (plus the credit boost), or in full where a compound could cover it, as
+    /// if every position found its best partner at once. Since a name score is at
+    /// most the query coverage to the power [`QUERY_LOW_EXP`], a candidate refused
+    /// here can never reach the score `least_coverage` stands for: skipping its
+    /// alignment changes no result.
+    pub(crate) fn may_reach(
+        &self,
+        c: &[TokenView<'_>],
+        matrix: &SimMatrix,
+        least_coverage: f32,
+    ) -> bool {
+        let total: f32 = self.facts.iter().map(|f| f.weight).sum();
+        if total <= 0.0 || least_coverage <= 0.0 {
+            return true;
+        }
+        let c = &c[..c.len().min(MAX_TOKENS)];
+        let compound = compound_reach(self.positions, c);
+        let mut got = 0.0f32;
+        for (i, f) in self.facts.iter().enumerate() {
+            let credit = if compound & (1u64 << i) != 0 {
+                1.0
+            } else {
+                (0..c.len())
+                    .filter_map(|j| matrix.get(i, j))
+                    .map(|cell| (cell.sim + CREDIT_BOOST).min(1.0))
+                    .fold(0.0f32, f32::max)
+            };
+            got += credit * f.weight;
+        }
+        // A hair of slack for rounding: this must never refuse a candidate that reaches.
+        got / total + 1e-4 >= least_coverage
+    }
+}
+
+/// Query positions (bit `i`) that a compound pair could cover: adjacent query
+/// tokens joined against one list token, or one query token against adjacent list
+/// tokens joined (the same checks as [`candidate_pairs`] makes before comparing).
+fn compound_reach(q: &[QPos], c: &[TokenView<'_>]) -> u64 {
+    let mut reach = 0u64;
+    for span in 2..=MAX_COMPOUND {
+        for i in 0..(q.len() + 1).saturating_sub(span) {
+            let alts = q[i..i + span]
+                .iter()
+                .map(|p| p.alts.len())
+                .min()
+                .unwrap_or(0)
+                .min(2);
+            for alt in 0..alts {
+                let parts = q[i..i + span].iter().filter_map(|p| p.alts.get(alt));
+                let shape = Joined::of(parts.map(|t| (t.text.as_str(), t.letters)));
+                if c.iter().any(|ct| shape.may_match(ct.text, ct.letters)) {
+                    reach |= span_mask(i as u8, span as u8);
+                }
+            }
+        }
+        for j in 0..(c.len() + 1).saturating_sub(span) {
+            let shape = Joined::of(c[j..j + span].iter().map(|t| (t.text, t.letters)));
+            for (i, qp) in q.iter().enumerate() {
+                if qp.alts.iter().any(|t| shape.may_match(&t.text, t.letters)) {
+                    reach |= 1u64 << i;
+                }
+            }
+        }
+    }
+    reach
 }
 
 /// Similarities of every query position (rows) with every list token (columns).
@@ -222,7 +290,10 @@ impl SimMatrix {
     }
 
     fn get(&self, row: usize, column: usize) -> Option<Cell> {
-        self.cells.get(row * self.columns + column).copied().flatten()
+        self.cells
+            .get(row * self.columns + column)
+            .copied()
+            .flatten()
     }
 }
 
@@ -649,6 +720,94 @@ mod tests {
         let cb: Vec<OwnedToken> = b.split(' ').map(OwnedToken::new).collect();
         let cv: Vec<_> = cb.iter().map(OwnedToken::view).collect();
         align(&q, &cv, &mut |i, j| best_alt_sim(&q[i], &cv[j]), LOW_EXP).score
+    }
+
+    /// Syllables that make near spellings, compounds, particles and legal forms.
+    const PIECES: &[&str] = &[
+        "abd",
+        "al",
+        "rahman",
+        "abdulrahman",
+        "muhammad",
+        "mohamed",
+        "bin",
+        "ali",
+        "aly",
+        "hasan",
+        "hassan",
+        "ltd",
+        "llc",
+        "salah",
+        "din",
+        "saladin",
+        "j",
+        "john",
+        "jon",
+        "kh",
+        "khalil",
+        "xalil",
+        "ogly",
+        "trading",
+        "yuldashev",
+        "yoldoshev",
+    ];
+
+    fn name_of(picks: &[usize]) -> String {
+        picks
+            .iter()
+            .map(|&i| PIECES[i % PIECES.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether `may_reach` admits the list name at the coverage its score implies.
+    fn reach_holds(query: &str, list: &str) -> Result<(), String> {
+        let list_tokens: Vec<OwnedToken> = list.split(' ').map(OwnedToken::new).collect();
+        let cv: Vec<_> = list_tokens.iter().map(OwnedToken::view).collect();
+        for shape in crate::prepare::prepare_query(query) {
+            let side = QuerySide::new(&shape.positions);
+            let mut matrix = SimMatrix::new(side.len(), cv.len());
+            for i in 0..side.len() {
+                for (j, v) in cv.iter().enumerate() {
+                    matrix.set(i, j, best_alt_sim(&shape.positions[i], v));
+                }
+            }
+            let score = align_prepared(&side, &cv, &matrix, QUERY_LOW_EXP).score;
+            let implied = score.powf(1.0 / QUERY_LOW_EXP);
+            if !side.may_reach(&cv, &matrix, implied) {
+                return Err(format!("{query} | {list}: score {score}"));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn may_reach_admits_compounds_initials_and_near_spellings() {
+        for (query, list) in [
+            ("abd al rahman", "abdulrahman"),
+            ("abdulrahman", "abd al rahman"),
+            ("salah al din ali", "salahaldin ali"),
+            ("j smith", "john smith"),
+            ("yoldoshev tohir", "tohir yuldashev"),
+            ("khalil hasan trading llc", "xalil hassan trading ltd"),
+        ] {
+            assert!(reach_holds(query, list).is_ok(), "{query} | {list}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// `may_reach` is a true bound: whatever score an alignment reaches, the
+        /// candidate passes the check at the query coverage that score implies, so
+        /// pruning with it never drops a candidate that would have scored.
+        #[test]
+        fn may_reach_never_refuses_a_candidate_that_scores(
+            query in proptest::collection::vec(0usize..64, 1..6),
+            list in proptest::collection::vec(0usize..64, 1..6),
+        ) {
+            let (query, list) = (name_of(&query), name_of(&list));
+            proptest::prop_assert_eq!(reach_holds(&query, &list), Ok(()));
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! name-equivalence groups. Adjacent token pairs of every list name are also
 //! indexed joined, so `abdulrahman` finds `Abdul Rahman`.
 
-use crate::align::{align_prepared, best_alt_sim, Alignment, Cell, QuerySide, SimMatrix, MAX_TOKENS};
-use crate::align::{LOW_EXP, QUERY_LOW_EXP};
+use crate::align::QUERY_LOW_EXP;
+use crate::align::{
+    align_prepared, best_alt_sim, Alignment, Cell, QuerySide, SimMatrix, MAX_TOKENS,
+};
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query, romanized_variants, split_tokens, QPos, QueryShape};
 use crate::qualifiers::{
@@ -610,13 +612,13 @@ impl Index {
         for shape in &mut shapes {
             self.reweigh(shape);
         }
-        let floor = retrieval_floor(query, options.threshold);
+        let least_coverage = least_query_coverage(query, options.threshold);
         let best = SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             s.memo.begin(self.vocab.text.len(), &shapes);
-            let mut candidates = self.retrieve(&shapes, floor, s);
+            let mut candidates = self.retrieve(&shapes, least_coverage, s);
             candidates.extend(self.identifier_candidates(query));
-            self.score_candidates(&shapes, &candidates, &mut s.memo)
+            self.score_candidates(&shapes, &candidates, least_coverage, &mut s.memo)
         });
         let mut out: Vec<Match> = best
             .into_iter()
@@ -733,10 +735,10 @@ impl Index {
 
     /// Candidate name records: those sharing keys with the query's distinctive tokens,
     /// ranked by the weight of query tokens they can explain.
-    fn retrieve(&self, shapes: &[QueryShape], floor_share: f32, s: &mut Scratch) -> Vec<u32> {
+    fn retrieve(&self, shapes: &[QueryShape], least_coverage: f32, s: &mut Scratch) -> Vec<u32> {
         s.reset(self.records.len());
         let mut similar = Vec::new();
-        let mut best_total = 0.0f32;
+        let mut floor = f32::MAX;
         for (si, shape) in shapes.iter().enumerate() {
             // A name of generic words only (a ministry, a "development group") is
             // retrieved through them; otherwise they never retrieve on their own.
@@ -749,7 +751,8 @@ impl Index {
                     .filter(move |(_, p)| all_generic || is_distinctive(p.kind()))
             };
             let total: f32 = distinctive().map(|(_, p)| p.weight()).sum();
-            best_total = best_total.max(total);
+            let all: f32 = shape.positions.iter().map(QPos::weight).sum();
+            floor = floor.min(accumulation_floor(least_coverage, total, all - total));
             for (pi, pos) in distinctive() {
                 self.similar_tokens(pos, &mut similar, &mut s.seen);
                 for (t, cell) in &similar {
@@ -765,7 +768,7 @@ impl Index {
             self.accumulate_joined(shape, s, &mut similar);
             s.fold_variant();
         }
-        let ranked = s.ranked(best_total * floor_share);
+        let ranked = s.ranked(if floor == f32::MAX { 0.0 } else { floor });
         self.select(&ranked, &mut s.kept)
     }
 
@@ -852,6 +855,7 @@ impl Index {
         &self,
         shapes: &[QueryShape],
         candidates: &[u32],
+        least_coverage: f32,
         memo: &mut Memo,
     ) -> Vec<Best> {
         let mut best: AHashMap<u32, Best> = AHashMap::new();
@@ -871,10 +875,17 @@ impl Index {
                 let mut matrix = SimMatrix::new(side.len(), ids.len());
                 for (j, (&t, view)) in ids.iter().zip(&cv).enumerate() {
                     memo.fill_column(si, t, side.len(), |i, cell| {
-                        matrix.set(i, j, *cell.get_or_insert_with(|| {
-                            q.get(i).and_then(|pos| best_alt_sim(pos, view))
-                        }));
+                        matrix.set(
+                            i,
+                            j,
+                            *cell.get_or_insert_with(|| {
+                                q.get(i).and_then(|pos| best_alt_sim(pos, view))
+                            }),
+                        );
                     });
+                }
+                if !side.may_reach(&cv, &matrix, least_coverage) {
+                    continue;
                 }
                 let al = align_prepared(side, &cv, &matrix, QUERY_LOW_EXP);
                 let effective = f64::from(al.score) * if r.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
@@ -943,16 +954,31 @@ impl Index {
     }
 }
 
-/// The least share of the query's distinctive weight a list name must explain to be
-/// worth scoring: below it, even a list name fully covered by the query stays under
-/// the threshold (the name score is at most `share^LOW_EXP` times the name ceiling),
-/// even with every qualifier the query carries agreeing at full strength.
-fn retrieval_floor(query: &Query, threshold: f64) -> f32 {
+/// The least query coverage a list name must reach to be worth scoring: the name score
+/// is at most `coverage^QUERY_LOW_EXP` (the better coverage enters with a larger
+/// exponent, and every adjustment is a factor below one), so below this even a list
+/// name fully explained by the query stays under the threshold, even with every
+/// qualifier the query carries agreeing at full strength.
+fn least_query_coverage(query: &Query, threshold: f64) -> f32 {
     let boosts = max_agreement(query);
     let name = least_name_score(threshold, &boosts);
-    // Retrieval sums similarities without the one-to-one constraint, so it over-estimates;
-    // 0.9 keeps a margin for compounds, which it under-estimates.
-    (name.powf(1.0 / f64::from(LOW_EXP)) * 0.9) as f32
+    name.powf(1.0 / f64::from(QUERY_LOW_EXP)) as f32
+}
+
+/// Most a correspondence is credited in coverage over its similarity (credit is the
+/// similarity plus a boost, and similarities start at [`MIN_TOKEN_SIM`]).
+const CREDIT_OVER_SIMILARITY: f32 = 1.0 + 0.05 / MIN_TOKEN_SIM;
+/// Margin under the floor for correspondences scoring finds that retrieval's keys do
+/// not: near spellings two or three edits away, compounds of three tokens, consonant
+/// skeletons of vowelless scripts. Scoring then prunes exactly ([`QuerySide::may_reach`]).
+const FLOOR_MARGIN: f32 = 0.7;
+
+/// The least retrieval accumulation (distinctive weight times similarity) that can
+/// reach `least_coverage` of a shape whose distinctive positions weigh `distinctive`
+/// and other positions `other`: those may all be credited in full.
+fn accumulation_floor(least_coverage: f32, distinctive: f32, other: f32) -> f32 {
+    let needed = (distinctive + other) * least_coverage - other;
+    (needed / CREDIT_OVER_SIMILARITY * FLOOR_MARGIN).max(0.0)
 }
 
 /// The least name score that can still reach `threshold` once agreements of the
@@ -1056,7 +1082,13 @@ impl Memo {
             return;
         };
         let end = (first + positions).min(self.cells.len());
-        for (i, cell) in self.cells.get_mut(first..end).unwrap_or(&mut []).iter_mut().enumerate() {
+        for (i, cell) in self
+            .cells
+            .get_mut(first..end)
+            .unwrap_or(&mut [])
+            .iter_mut()
+            .enumerate()
+        {
             visit(i, cell);
         }
     }
