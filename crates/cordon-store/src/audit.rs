@@ -19,6 +19,7 @@
 use crate::Result;
 use serde::Serialize;
 use serde_json::Value;
+use std::fmt::Write as _;
 
 /// The `prev_hash` of the very first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -137,6 +138,121 @@ pub fn screening_payload(
     })
 }
 
+/// [`screening_payload`] for many screenings against the same lists and
+/// engine, written straight to its canonical text: the shared part is
+/// rendered once, so a batch pays per row only for its request hash and
+/// results. The text is exactly `canonical_json(&screening_payload(..))`.
+#[derive(Debug, Clone)]
+pub struct ScreeningPayloads {
+    /// `{"engine":..,"lists":[..],"request_hash":"` (keys in canonical order).
+    head: String,
+}
+
+impl ScreeningPayloads {
+    /// Renders the part every payload shares.
+    pub fn new(lists: &[String], engine: &str) -> ScreeningPayloads {
+        let lists: Vec<Value> = lists.iter().map(|l| Value::String(l.clone())).collect();
+        let head = format!(
+            "{{\"engine\":{},\"lists\":{},\"request_hash\":\"",
+            crate::canonical_json(&Value::String(engine.to_string())),
+            crate::canonical_json(&Value::Array(lists)),
+        );
+        ScreeningPayloads { head }
+    }
+
+    /// The canonical payload text of one screening: the request's hash and
+    /// every returned entity with its score.
+    pub fn text<'r>(
+        &self,
+        request: &Value,
+        results: impl IntoIterator<Item = (&'r str, f64)>,
+    ) -> String {
+        let request_hash = crate::sha256_hex(crate::canonical_json(request).as_bytes());
+        let mut text = String::with_capacity(self.head.len() + 96);
+        text.push_str(&self.head);
+        text.push_str(&request_hash);
+        text.push_str("\",\"results\":[");
+        for (i, (entity_id, score)) in results.into_iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            // As `json!` and `canonical_json` write them: a non-finite score is null.
+            let id = Value::String(entity_id.to_string());
+            // Writing to a String cannot fail.
+            let _ = write!(
+                text,
+                "{{\"entity_id\":{id},\"score\":{}}}",
+                Value::from(score)
+            );
+        }
+        text.push_str("]}");
+        text
+    }
+
+    /// A prepared `screening` entry.
+    pub fn entry<'r>(
+        &self,
+        caller: &str,
+        request: &Value,
+        results: impl IntoIterator<Item = (&'r str, f64)>,
+    ) -> PreparedAuditEntry {
+        PreparedAuditEntry {
+            kind: "screening".into(),
+            caller: caller.to_string(),
+            payload_text: self.text(request, results),
+        }
+    }
+}
+
+/// An entry whose payload is already in its stored form (canonical JSON), so
+/// that a batch can build payloads in parallel and the serial part of an
+/// append is left with chaining: timestamp, hash, insert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedAuditEntry {
+    kind: String,
+    caller: String,
+    // Private: only [`PreparedAuditEntry::new`] and [`ScreeningPayloads`]
+    // write it, so it is always the canonical JSON that verification re-hashes.
+    payload_text: String,
+}
+
+impl PreparedAuditEntry {
+    /// Prepares an entry: its payload is written as canonical JSON once, here.
+    pub fn new(entry: &NewAuditEntry) -> PreparedAuditEntry {
+        PreparedAuditEntry {
+            kind: entry.kind.clone(),
+            caller: entry.caller.clone(),
+            payload_text: crate::canonical_json(&entry.payload),
+        }
+    }
+
+    /// What kind of event.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// Who caused it.
+    pub fn caller(&self) -> &str {
+        &self.caller
+    }
+
+    /// The payload exactly as it is stored and hashed.
+    pub fn payload_text(&self) -> &str {
+        &self.payload_text
+    }
+}
+
+/// The entries an append of prepared entries wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppendedRange {
+    /// Sequence number of the first entry written (none when nothing was).
+    pub first_seq: Option<i64>,
+    /// Sequence number of the last entry written.
+    pub last_seq: Option<i64>,
+    /// Hash of the last entry written: the chain's head right after the append.
+    pub last_hash: Option<String>,
+}
+
 /// An append-only, hash-chained audit log. There is deliberately no method to
 /// edit or delete a single entry.
 pub trait AuditLog {
@@ -144,6 +260,33 @@ pub trait AuditLog {
     fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry>;
     /// Appends several entries in one transaction (a batch screening), in order.
     fn append_audits(&self, entries: &[NewAuditEntry]) -> Result<Vec<AuditEntry>>;
+    /// Appends prepared entries in one transaction, in order, and returns the
+    /// range written rather than the entries (a large batch does not need them
+    /// back). The stored entries are those [`AuditLog::append_audits`] writes.
+    fn append_prepared_audits(&self, entries: &[PreparedAuditEntry]) -> Result<AppendedRange> {
+        let parsed = entries
+            .iter()
+            .map(|e| {
+                let payload = serde_json::from_str(e.payload_text()).map_err(|err| {
+                    crate::Error::Corrupt {
+                        what: "a prepared audit payload".into(),
+                        message: err.to_string(),
+                    }
+                })?;
+                Ok(NewAuditEntry {
+                    kind: e.kind().to_string(),
+                    caller: e.caller().to_string(),
+                    payload,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let stored = self.append_audits(&parsed)?;
+        Ok(AppendedRange {
+            first_seq: stored.first().map(|e| e.seq),
+            last_seq: stored.last().map(|e| e.seq),
+            last_hash: stored.last().map(|e| e.entry_hash.clone()),
+        })
+    }
     /// Entries with `seq > after`, oldest first, at most `limit`.
     fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>>;
     /// Walks the whole chain and reports the first broken entry.
@@ -151,4 +294,40 @@ pub trait AuditLog {
     /// Deletes entries written before `cutoff` (a [`crate::timestamp`]) and
     /// appends a checkpoint so the rest still verifies.
     fn purge_audit(&self, cutoff: &str, caller: &str) -> Result<PurgeOutcome>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn screening_payload_text_is_the_canonical_payload() {
+        let lists = vec![
+            "un@2026-02-27 (/data/un \"consolidated\".xml)".to_string(),
+            "ofac@- (C:\\lists\\sdn)".to_string(),
+            "ca@2025 (листы/ca.xml)".to_string(),
+        ];
+        let engine = "cordon-match 0.1.0; threshold=0.75";
+        let payloads = ScreeningPayloads::new(&lists, engine);
+        let request = json!({"id": "r1", "name": "Доку \"Умаров\"", "dob": null, "country": "RU"});
+        let results = [
+            ("un:QDi.290".to_string(), 0.912_345_678_9),
+            ("ofac:12345\u{1}".to_string(), 1.0),
+            ("ca:x".to_string(), 0.75),
+            ("uk:nan".to_string(), f64::NAN),
+        ];
+        for n in 0..=results.len() {
+            let expected =
+                crate::canonical_json(&screening_payload(&request, &lists, engine, &results[..n]));
+            let text = payloads.text(
+                &request,
+                results[..n].iter().map(|(id, s)| (id.as_str(), *s)),
+            );
+            assert_eq!(text, expected);
+        }
+        assert!(ScreeningPayloads::new(&[], engine)
+            .text(&request, [])
+            .contains("\"lists\":[],"));
+    }
 }

@@ -1,55 +1,31 @@
 //! [`AuditLog`] on SQLite.
 
 use crate::audit::{
-    entry_hash, AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry, PurgeOutcome,
-    CHECKPOINT_KIND, GENESIS_HASH,
+    entry_hash, AppendedRange, AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry,
+    PreparedAuditEntry, PurgeOutcome, CHECKPOINT_KIND, GENESIS_HASH,
 };
 use crate::{canonical_json, timestamp_now, Error, Result, SqliteStore};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 /// Appends inside the caller's transaction, so an event and its audit entry
 /// are written together or not at all.
 pub(crate) fn append(connection: &Connection, entry: &NewAuditEntry) -> Result<AuditEntry> {
-    // Every screening is audited (batches append hundreds per transaction):
-    // the three statements stay compiled in the connection's cache.
-    let head: Option<(i64, String)> = connection
-        .prepare_cached("SELECT seq, entry_hash FROM audit_head WHERE id = 1")?
-        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_string()));
+    let (prev_seq, prev_hash) = read_head(connection)?;
     let seq = prev_seq + 1;
     let at = timestamp_now();
     // Stored canonically; the stored text is exactly what is hashed.
     let payload_text = canonical_json(&entry.payload);
-    let hash = entry_hash(
-        &prev_hash,
+    let hash = insert_entry(
+        &mut insert_statement(connection)?,
         seq,
         &at,
         &entry.kind,
         &entry.caller,
         &payload_text,
-    );
-    connection
-        .prepare_cached(
-            "INSERT INTO audit_log (seq, at, kind, caller, payload, prev_hash, entry_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            seq,
-            at,
-            entry.kind,
-            entry.caller,
-            payload_text,
-            prev_hash,
-            hash
-        ])?;
-    connection
-        .prepare_cached(
-            "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, ?1, ?2)
-             ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
-        )?
-        .execute(params![seq, hash])?;
+        &prev_hash,
+    )?;
+    write_head(connection, seq, &hash)?;
     Ok(AuditEntry {
         seq,
         at,
@@ -59,6 +35,89 @@ pub(crate) fn append(connection: &Connection, entry: &NewAuditEntry) -> Result<A
         prev_hash,
         entry_hash: hash,
     })
+}
+
+/// Appends prepared entries inside the caller's transaction. The head row is
+/// written once at the end: inside one transaction nobody else sees the
+/// entries in between, so the committed head still names the newest entry.
+pub(crate) fn append_prepared(
+    connection: &Connection,
+    entries: &[PreparedAuditEntry],
+) -> Result<AppendedRange> {
+    let (mut seq, mut prev_hash) = read_head(connection)?;
+    let mut range = AppendedRange::default();
+    let mut insert = insert_statement(connection)?;
+    for entry in entries {
+        seq += 1;
+        let at = timestamp_now();
+        prev_hash = insert_entry(
+            &mut insert,
+            seq,
+            &at,
+            entry.kind(),
+            entry.caller(),
+            entry.payload_text(),
+            &prev_hash,
+        )?;
+        range.first_seq.get_or_insert(seq);
+    }
+    if range.first_seq.is_some() {
+        write_head(connection, seq, &prev_hash)?;
+        range.last_seq = Some(seq);
+        range.last_hash = Some(prev_hash);
+    }
+    Ok(range)
+}
+
+/// The newest entry's sequence number and hash (0 and the genesis hash when empty).
+fn read_head(connection: &Connection) -> Result<(i64, String)> {
+    // Every screening is audited (batches append thousands per transaction):
+    // the statements stay compiled in the connection's cache.
+    let head: Option<(i64, String)> = connection
+        .prepare_cached("SELECT seq, entry_hash FROM audit_head WHERE id = 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(head.unwrap_or((0, GENESIS_HASH.to_string())))
+}
+
+fn insert_statement(connection: &Connection) -> Result<CachedStatement<'_>> {
+    Ok(connection.prepare_cached(
+        "INSERT INTO audit_log (seq, at, kind, caller, payload, prev_hash, entry_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?)
+}
+
+/// Hashes and inserts one entry after `prev_hash`; returns its hash.
+fn insert_entry(
+    insert: &mut CachedStatement<'_>,
+    seq: i64,
+    at: &str,
+    kind: &str,
+    caller: &str,
+    payload_text: &str,
+    prev_hash: &str,
+) -> Result<String> {
+    let hash = entry_hash(prev_hash, seq, at, kind, caller, payload_text);
+    insert.execute(params![
+        seq,
+        at,
+        kind,
+        caller,
+        payload_text,
+        prev_hash,
+        hash
+    ])?;
+    Ok(hash)
+}
+
+fn write_head(connection: &Connection, seq: i64, hash: &str) -> Result<()> {
+    connection
+        .prepare_cached(
+            "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, ?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+        )?
+        .execute(params![seq, hash])?;
+    Ok(())
 }
 
 /// A row as stored, before its payload is parsed.
@@ -195,8 +254,6 @@ fn head_problem(
     connection: &Connection,
     last: Option<&(i64, String)>,
 ) -> Result<Option<BrokenEntry>> {
-    // Every screening is audited (batches append hundreds per transaction):
-    // the three statements stay compiled in the connection's cache.
     let head: Option<(i64, String)> = connection
         .prepare_cached("SELECT seq, entry_hash FROM audit_head WHERE id = 1")?
         .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
@@ -247,6 +304,14 @@ impl AuditLog for SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(stored)
+    }
+
+    fn append_prepared_audits(&self, entries: &[PreparedAuditEntry]) -> Result<AppendedRange> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let range = append_prepared(&tx, entries)?;
+        tx.commit()?;
+        Ok(range)
     }
 
     fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
@@ -330,5 +395,116 @@ impl AuditLog for SqliteStore {
             purged,
             checkpoint: Some(checkpoint),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screening(i: u32) -> NewAuditEntry {
+        NewAuditEntry {
+            kind: "screening".into(),
+            caller: "cli:test".into(),
+            payload: json!({"request_hash": format!("{i:064}"), "lists": ["un@2026-02-27"],
+                            "results": [{"entity_id": "un:QDi.290", "score": 0.91}]}),
+        }
+    }
+
+    fn prepared(range: std::ops::Range<u32>) -> Vec<PreparedAuditEntry> {
+        range
+            .map(|i| PreparedAuditEntry::new(&screening(i)))
+            .collect()
+    }
+
+    #[test]
+    fn prepared_entries_continue_the_chain_like_single_appends() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.append_audit(&screening(0)).unwrap();
+        let range = store.append_prepared_audits(&prepared(1..4)).unwrap();
+        store.append_audit(&screening(4)).unwrap();
+        let entries = store.audit_entries(0, 10).unwrap();
+        assert_eq!(range.first_seq, Some(2));
+        assert_eq!(range.last_seq, Some(4));
+        assert_eq!(
+            range.last_hash.as_deref(),
+            Some(entries[3].entry_hash.as_str())
+        );
+        for (i, entry) in entries.iter().enumerate() {
+            assert_eq!(entry.seq, i as i64 + 1);
+            assert_eq!(entry.payload, screening(i as u32).payload);
+        }
+        let report = store.verify_audit().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!((report.checked, report.head_seq), (5, Some(5)));
+        // Nothing to append writes nothing and leaves the head alone.
+        assert_eq!(
+            store.append_prepared_audits(&[]).unwrap(),
+            AppendedRange::default()
+        );
+        assert_eq!(store.verify_audit().unwrap().head_seq, Some(5));
+    }
+
+    #[test]
+    fn a_changed_prepared_entry_or_a_cut_tail_is_detected() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.append_prepared_audits(&prepared(0..5)).unwrap();
+        let sql = |statement: &str| store.conn().execute(statement, []).unwrap();
+        sql("UPDATE audit_log SET payload = replace(payload, '0.91', '0.19') WHERE seq = 2");
+        assert_eq!(store.verify_audit().unwrap().broken.unwrap().seq, 2);
+
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.append_prepared_audits(&prepared(0..5)).unwrap();
+        // The head is written once per append, and names the last entry.
+        store
+            .conn()
+            .execute("DELETE FROM audit_log WHERE seq = 5", [])
+            .unwrap();
+        let broken = store.verify_audit().unwrap().broken.unwrap();
+        assert_eq!(broken.seq, 5, "{broken:?}");
+    }
+
+    /// A backend that relies on the trait's default for prepared entries.
+    struct Plain(SqliteStore);
+
+    impl AuditLog for Plain {
+        fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry> {
+            self.0.append_audit(entry)
+        }
+        fn append_audits(&self, entries: &[NewAuditEntry]) -> Result<Vec<AuditEntry>> {
+            self.0.append_audits(entries)
+        }
+        fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+            self.0.audit_entries(after, limit)
+        }
+        fn verify_audit(&self) -> Result<AuditVerification> {
+            self.0.verify_audit()
+        }
+        fn purge_audit(&self, cutoff: &str, caller: &str) -> Result<PurgeOutcome> {
+            self.0.purge_audit(cutoff, caller)
+        }
+    }
+
+    #[test]
+    fn the_default_for_prepared_entries_stores_the_same_entries() {
+        let plain = Plain(SqliteStore::open_in_memory().unwrap());
+        let fast = SqliteStore::open_in_memory().unwrap();
+        let by_default = plain.append_prepared_audits(&prepared(0..3)).unwrap();
+        let by_sqlite = fast.append_prepared_audits(&prepared(0..3)).unwrap();
+        assert_eq!(
+            (by_default.first_seq, by_default.last_seq),
+            (by_sqlite.first_seq, by_sqlite.last_seq)
+        );
+        let strip = |entries: Vec<AuditEntry>| -> Vec<(i64, String, Value)> {
+            entries
+                .into_iter()
+                .map(|e| (e.seq, e.kind, e.payload))
+                .collect()
+        };
+        assert_eq!(
+            strip(plain.audit_entries(0, 10).unwrap()),
+            strip(fast.audit_entries(0, 10).unwrap())
+        );
+        assert!(plain.verify_audit().unwrap().is_intact());
     }
 }

@@ -4,12 +4,13 @@ use anyhow::{Context, Result};
 use cordon_lists::ParsedList;
 use cordon_match::{Index, Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use cordon_model::{country, dates, Schema};
-use cordon_store::audit::screening_payload;
-use cordon_store::{AuditLog, NewAuditEntry, Store};
+use cordon_store::audit::{screening_payload, PreparedAuditEntry, ScreeningPayloads};
+use cordon_store::{AuditLog, NewAuditEntry, SqliteStore, Store};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::{sources, tabular, InputError};
 
@@ -90,8 +91,11 @@ pub fn screening_lists(
     if !specs.is_empty() {
         let mut lists = Vec::new();
         let mut labels = Vec::new();
-        for spec in specs {
-            let loaded = sources::load(spec)?;
+        // Read side by side (a batch waits for them), reported in the given order.
+        let all: Vec<Result<sources::LoadedList>> =
+            specs.par_iter().map(|spec| sources::load(spec)).collect();
+        for loaded in all {
+            let loaded = loaded?;
             // Reader warnings are the list's business, not the screening's:
             // one line points to where the details are.
             if !loaded.list.warnings.is_empty() {
@@ -135,40 +139,53 @@ fn cli_caller() -> String {
     format!("cli:{user}")
 }
 
-/// The engine and its configuration, as recorded in the audit log.
-fn engine(threshold: f64) -> String {
-    format!("{}; threshold={threshold}", cordon_server::ENGINE)
+/// What every audit entry of one command's screenings shares: who ran it,
+/// the engine and threshold, and the list versions (worked out once).
+struct ScreeningAudit<'a> {
+    caller: String,
+    engine: String,
+    lists: &'a [String],
+    payloads: ScreeningPayloads,
 }
 
-/// The audit entry of one screening.
-fn audit_entry(
-    request: &Value,
-    lists: &[String],
-    threshold: f64,
-    matches: &[Match],
-) -> NewAuditEntry {
-    let results: Vec<(String, f64)> = matches
-        .iter()
-        .map(|m| (m.entity_id.clone(), m.score))
-        .collect();
-    NewAuditEntry {
-        kind: "screening".into(),
-        caller: cli_caller(),
-        payload: screening_payload(request, lists, &engine(threshold), &results),
+impl<'a> ScreeningAudit<'a> {
+    fn new(lists: &'a [String], threshold: f64) -> ScreeningAudit<'a> {
+        let engine = format!("{}; threshold={threshold}", cordon_server::ENGINE);
+        ScreeningAudit {
+            caller: cli_caller(),
+            payloads: ScreeningPayloads::new(lists, &engine),
+            engine,
+            lists,
+        }
+    }
+
+    /// The audit entry of one screening: the request's hash, the lists, the
+    /// engine and threshold, and every returned entity with its score.
+    fn entry(&self, request: &Value, matches: &[Match]) -> NewAuditEntry {
+        let results: Vec<(String, f64)> = matches
+            .iter()
+            .map(|m| (m.entity_id.clone(), m.score))
+            .collect();
+        NewAuditEntry {
+            kind: "screening".into(),
+            caller: self.caller.clone(),
+            payload: screening_payload(request, self.lists, &self.engine, &results),
+        }
+    }
+
+    /// The same entry, prepared (its payload already canonical) for a batch.
+    fn prepared(&self, request: &Value, matches: &[Match]) -> PreparedAuditEntry {
+        let results = matches.iter().map(|m| (m.entity_id.as_str(), m.score));
+        self.payloads.entry(&self.caller, request, results)
     }
 }
-
-/// Rows of a batch audited per transaction.
-const AUDIT_CHUNK: usize = 4096;
 
 /// Appends screening entries to the data directory's hash-chained audit log.
 fn record_audit(data_dir: &Path, entries: &[NewAuditEntry]) -> Result<()> {
     let store = crate::lists_cmd::open_store(data_dir)?;
-    for chunk in entries.chunks(AUDIT_CHUNK) {
-        store
-            .append_audits(chunk)
-            .context("writing the audit log")?;
-    }
+    store
+        .append_audits(entries)
+        .context("writing the audit log")?;
     Ok(())
 }
 
@@ -229,10 +246,8 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
     let request = json!({"name": args.name, "dob": query.birth_date, "country": query.country,
                          "type": query.schema, "identifiers": query.identifiers});
     // Nothing is shown that is not recorded.
-    record_audit(
-        data_dir,
-        &[audit_entry(&request, &labels, options.threshold, &matches)],
-    )?;
+    let audit = ScreeningAudit::new(&labels, options.threshold);
+    record_audit(data_dir, &[audit.entry(&request, &matches)])?;
     if args.json {
         let out = json!({
             "query": request,
@@ -468,10 +483,50 @@ fn row_query(row: &RowFields, line: usize, warnings: &mut Vec<String>) -> Query 
     query
 }
 
+/// Rows screened per step. While one step is screened in parallel, the
+/// previous one is chained into the audit log and written out on another
+/// thread, so the serial audit work no longer adds to the wall time.
+const BATCH_STEP: usize = 4096;
+
+/// One screened row: its output line, its warnings, and its audit entry
+/// (none for a row that could not be screened).
+struct ScreenedRow {
+    line: String,
+    warnings: Vec<String>,
+    audit: Option<PreparedAuditEntry>,
+}
+
+/// Screens one row and prepares everything the serial part needs: the
+/// output line and the audit entry with its payload already canonical.
+fn screen_row(
+    row: &BatchRow,
+    index: &Index,
+    options: &ScreenOptions,
+    audit: &ScreeningAudit,
+) -> ScreenedRow {
+    let mut warnings = Vec::new();
+    let (value, audit) = match &row.fields {
+        Err(error) => (json!({"id": row.id, "error": error}), None),
+        Ok(fields) => {
+            let query = row_query(fields, row.line, &mut warnings);
+            let matches = index.screen(&query, options);
+            let request = json!({"id": row.id, "name": query.name, "dob": query.birth_date,
+                                 "country": query.country, "type": query.schema});
+            let entry = audit.prepared(&request, &matches);
+            (json!({"id": row.id, "matches": matches}), Some(entry))
+        }
+    };
+    ScreenedRow {
+        line: value.to_string(),
+        warnings,
+        audit,
+    }
+}
+
 /// Runs `cordon batch`.
 pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let threshold = check_threshold(args.threshold)?;
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let rows = read_batch_input(&args.input)?;
     let (lists, labels) = screening_lists(&args.lists, data_dir)?;
     tracing::info!(rows = rows.len(), elapsed = ?started.elapsed(), "input and lists read");
@@ -481,50 +536,34 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
         threshold,
         limit: 10,
     };
+    let audit = ScreeningAudit::new(&labels, threshold);
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    let mut output = AtomicFile::create(&args.output)?;
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(rows.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    let results: Vec<(String, Vec<String>, Option<NewAuditEntry>)> = rows
-        .par_iter()
-        .map(|row| {
-            let mut warnings = Vec::new();
-            let (value, audit) = match &row.fields {
-                Err(error) => (json!({"id": row.id, "error": error}), None),
-                Ok(fields) => {
-                    let query = row_query(fields, row.line, &mut warnings);
-                    let matches = index.screen(&query, &options);
-                    let request = json!({"id": row.id, "name": query.name, "dob": query.birth_date,
-                                         "country": query.country, "type": query.schema});
-                    let audit = audit_entry(&request, &labels, threshold, &matches);
-                    (json!({"id": row.id, "matches": matches}), Some(audit))
-                }
-            };
-            progress.inc(1);
-            (value.to_string(), warnings, audit)
-        })
-        .collect();
+    let screen_step = |step: &[BatchRow]| -> Vec<ScreenedRow> {
+        let screened = step
+            .par_iter()
+            .map(|row| screen_row(row, &index, &options, &audit))
+            .collect();
+        progress.inc(step.len() as u64);
+        screened
+    };
+    let writer = StepWriter::new(&store, &mut output, &args.input);
+    let outcome = run_steps(&rows, screen_step, writer);
     progress.finish_and_clear();
-    tracing::info!(elapsed = ?started.elapsed(), "rows screened");
-    let audits: Vec<NewAuditEntry> = results.iter().filter_map(|(_, _, a)| a.clone()).collect();
-    record_audit(data_dir, &audits)?;
-    tracing::info!(elapsed = ?started.elapsed(), "audit written");
-    write_atomically(&args.output, |out| {
-        for (line, warnings, _) in &results {
-            for warning in warnings {
-                eprintln!("warning: {}: {warning}", args.input.display());
-            }
-            writeln!(out, "{line}")?;
-        }
-        Ok(())
-    })?;
-    let errors = results
-        .iter()
-        .filter(|(_, _, audit)| audit.is_none())
-        .count();
+    let (writer, screening) = outcome?;
+    let (errors, audit_time, mut output_time) = (writer.errors, writer.audit, writer.output_time);
+    let begun = Instant::now();
+    output.commit()?;
+    output_time += begun.elapsed();
+    tracing::info!(elapsed = ?started.elapsed(), ?screening, audit = ?audit_time,
+                   output = ?output_time, "rows screened, audited and written");
     eprintln!(
         "screened {} rows against {} ({} rows with errors); wrote {}",
-        results.len(),
+        rows.len(),
         labels.join(", "),
         errors,
         args.output.display()
@@ -532,31 +571,147 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes a file through a temporary sibling renamed into place, so a
-/// failure or a kill never leaves a half-written output.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
-) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let file = std::fs::File::create(&temp)
-        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
-    let mut out = BufWriter::new(file);
-    let result = write(&mut out)
-        .and_then(|()| out.flush())
-        .and_then(|()| out.get_ref().sync_all());
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e).with_context(|| format!("writing {}", path.display()));
+/// Screens the rows step by step; each screened step goes to the writer on
+/// another thread, which chains it into the audit log while the next step is
+/// screened. Returns the writer and the time spent screening.
+fn run_steps<'a>(
+    rows: &[BatchRow],
+    screen_step: impl Fn(&[BatchRow]) -> Vec<ScreenedRow>,
+    mut writer: StepWriter<'a>,
+) -> Result<(StepWriter<'a>, Duration)> {
+    let mut screening = Duration::ZERO;
+    std::thread::scope(|scope| {
+        // One step waits in the channel at most: memory stays a few steps.
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        let handle = scope.spawn(move || {
+            for step in receiver {
+                writer.write(step)?;
+            }
+            Ok::<_, anyhow::Error>(writer)
+        });
+        for step in rows.chunks(BATCH_STEP) {
+            let begun = Instant::now();
+            let screened = screen_step(step);
+            screening += begun.elapsed();
+            if sender.send(screened).is_err() {
+                break; // the writer stopped on an error, returned by join below
+            }
+        }
+        drop(sender);
+        let writer = handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the audit writer thread panicked"))??;
+        Ok((writer, screening))
+    })
+}
+
+/// The serial half of a batch: chains each step into the audit log, then
+/// writes its lines, so nothing reaches the output that is not recorded.
+struct StepWriter<'a> {
+    store: &'a SqliteStore,
+    output: &'a mut AtomicFile,
+    input: &'a Path,
+    /// Rows that could not be screened.
+    errors: usize,
+    audit: Duration,
+    output_time: Duration,
+}
+
+impl<'a> StepWriter<'a> {
+    fn new(store: &'a SqliteStore, output: &'a mut AtomicFile, input: &'a Path) -> Self {
+        StepWriter {
+            store,
+            output,
+            input,
+            errors: 0,
+            audit: Duration::ZERO,
+            output_time: Duration::ZERO,
+        }
     }
-    std::fs::rename(&temp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+
+    fn write(&mut self, step: Vec<ScreenedRow>) -> Result<()> {
+        let begun = Instant::now();
+        let mut lines = Vec::with_capacity(step.len());
+        let mut entries = Vec::with_capacity(step.len());
+        for row in step {
+            match row.audit {
+                Some(entry) => entries.push(entry),
+                None => self.errors += 1,
+            }
+            lines.push((row.line, row.warnings));
+        }
+        self.store
+            .append_prepared_audits(&entries)
+            .context("writing the audit log")?;
+        let audited = Instant::now();
+        self.audit += audited - begun;
+        let out = self.output.writer();
+        for (line, warnings) in lines {
+            for warning in warnings {
+                eprintln!("warning: {}: {warning}", self.input.display());
+            }
+            writeln!(out, "{line}")?;
+        }
+        self.output_time += audited.elapsed();
+        Ok(())
+    }
+}
+
+/// A file written through a temporary sibling and renamed into place by
+/// [`AtomicFile::commit`], so a failure or a kill never leaves a half-written
+/// output; dropped without a commit, the temporary file is removed.
+struct AtomicFile {
+    path: PathBuf,
+    temp: PathBuf,
+    out: BufWriter<std::fs::File>,
+    committed: bool,
+}
+
+impl AtomicFile {
+    /// Creates the temporary sibling of `path`.
+    fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&temp)
+            .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            temp,
+            out: BufWriter::new(file),
+            committed: false,
+        })
+    }
+
+    /// Where to write the content.
+    fn writer(&mut self) -> &mut BufWriter<std::fs::File> {
+        &mut self.out
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    fn commit(mut self) -> Result<()> {
+        let path = self.path.clone();
+        self.out
+            .flush()
+            .and_then(|()| self.out.get_ref().sync_all())
+            .with_context(|| format!("writing {}", path.display()))?;
+        std::fs::rename(&self.temp, &path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
 }

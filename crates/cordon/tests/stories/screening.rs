@@ -264,3 +264,159 @@ fn command_line_screenings_are_audited_in_the_hash_chain() {
     assert_eq!(verified["checked"], 3, "{verified}");
     assert_eq!(verified["intact"], true);
 }
+
+/// SHA-256 of the canonical request of a batch row given only an id and a
+/// name: what an investigator recomputes from the input file.
+fn batch_request_hash(id: &str, name: &str) -> String {
+    use sha2::Digest;
+    let canonical = format!(
+        r#"{{"country":null,"dob":null,"id":{},"name":{},"type":null}}"#,
+        Value::from(id),
+        Value::from(name)
+    );
+    hex::encode(sha2::Sha256::digest(canonical.as_bytes()))
+}
+
+#[test]
+fn batch_audit_names_each_row_its_lists_threshold_and_results_and_detects_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    // More rows than one audit step (4,096), so the chain crosses steps.
+    let names = [
+        "Doku Umarov",
+        "Jane Example",
+        "Ayman al-Zawahiri",
+        "Умаров Доку",
+    ];
+    let mut csv = String::from("id,name\n");
+    let mut screened = Vec::new();
+    for i in 0..4500 {
+        let name = if i % 997 == 5 {
+            ""
+        } else {
+            names[i % names.len()]
+        };
+        csv.push_str(&format!("r{i},{name}\n"));
+        if !name.is_empty() {
+            screened.push((format!("r{i}"), name));
+        }
+    }
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let list = un();
+    let summary = stderr(&cordon(
+        dir.path(),
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--list",
+            &list,
+            "--threshold",
+            "0.8",
+        ],
+    ));
+    assert!(summary.contains("(5 rows with errors)"), "{summary}");
+    let lines = json_lines(&std::fs::read_to_string(&out).unwrap());
+    let outputs: Vec<&Value> = lines.iter().filter(|l| l["matches"].is_array()).collect();
+    let entries = json_lines(&ok(cordon(
+        dir.path(),
+        &["audit", "show", "--limit", "10000"],
+    )));
+    assert_eq!(entries.len(), screened.len());
+    assert_eq!(outputs.len(), screened.len());
+    for ((entry, (id, name)), output) in entries.iter().zip(&screened).zip(&outputs) {
+        assert_eq!(output["id"], id.as_str());
+        let payload = &entry["payload"];
+        assert_eq!(entry["kind"], "screening");
+        assert_eq!(
+            payload["request_hash"],
+            batch_request_hash(id, name),
+            "{id}"
+        );
+        assert!(payload["lists"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("un@2026-02-27"));
+        assert!(payload["engine"]
+            .as_str()
+            .unwrap()
+            .ends_with("threshold=0.8"));
+        // The investigator sees which entities were returned, with which scores.
+        let returned: Vec<(&Value, &Value)> = output["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (&m["entity_id"], &m["score"]))
+            .collect();
+        let recorded: Vec<(&Value, &Value)> = payload["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (&r["entity_id"], &r["score"]))
+            .collect();
+        assert_eq!(recorded, returned, "{id}");
+    }
+    assert!(entries[0]["payload"]["results"][0]["entity_id"] == "un:QDi.290");
+    let verified: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["audit", "verify", "--json"]))).unwrap();
+    assert_eq!(verified["checked"], screened.len(), "{verified}");
+    assert_eq!(verified["intact"], true);
+
+    // Someone swaps a returned entity of a row after the first step.
+    let seq = entries[4096..]
+        .iter()
+        .find(|e| !e["payload"]["results"].as_array().unwrap().is_empty())
+        .map(|e| e["seq"].as_i64().unwrap())
+        .unwrap();
+    let db = rusqlite::Connection::open(dir.path().join("cordon.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE audit_log SET payload = replace(payload, '\"un:', '\"un:X') WHERE seq = ?1",
+            [seq],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let payload: String = db
+        .query_row("SELECT payload FROM audit_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(payload.contains("\"un:X"), "{payload}");
+    drop(db);
+    let output = cordon(dir.path(), &["audit", "verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains(&format!("audit entry {seq} is broken")),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn batch_with_an_unwritable_output_fails_before_screening_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "id,name\na,Doku Umarov\n").unwrap();
+    let out = dir.path().join("missing").join("out.jsonl");
+    let output = cordon(
+        dir.path(),
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--list",
+            &un(),
+        ],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("missing"), "{message}");
+    let verified: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["audit", "verify", "--json"]))).unwrap();
+    assert_eq!(verified["checked"], 0, "{verified}");
+}
