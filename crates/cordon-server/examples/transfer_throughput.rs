@@ -265,7 +265,7 @@ fn main() {
 fn breakdown(screener: &TransferScreener<'_>, parsed: &[cordon_model::transfer::Transfer]) {
     let per = |label: &str, work: &mut dyn FnMut(&cordon_model::transfer::Transfer) -> usize| {
         let started = Instant::now();
-        let calls: usize = parsed.iter().map(|t| work(t)).sum();
+        let calls: usize = parsed.iter().map(&mut *work).sum();
         println!(
             "    {label}: {:?}/transfer ({:.1} per transfer)",
             started.elapsed() / parsed.len().max(1) as u32,
