@@ -176,7 +176,9 @@ pub(crate) fn align(
             matrix.set(i, j, sim(i, j));
         }
     }
-    align_prepared(&QuerySide::new(q), c, &matrix, query_low_exp)
+    let side = QuerySide::new(q);
+    matrix.find_compounds(&side, c);
+    align_prepared(&side, c, &matrix, query_low_exp)
 }
 
 /// The query side of many alignments, prepared once: its positions (at most
@@ -200,79 +202,72 @@ impl<'a> QuerySide<'a> {
         self.positions.len()
     }
 
-    /// False when no alignment with `c` can cover `least_coverage` of the query's
-    /// weight: each position is credited at most its best similarity with any list
-    /// token (plus the credit boost), or in full where a compound could cover it, as
-    /// if every position found its best partner at once. Since a name score is at
-    /// most the query coverage to the power [`QUERY_LOW_EXP`], a candidate refused
-    /// here can never reach the score `least_coverage` stands for: skipping its
-    /// alignment changes no result.
+    /// False when no alignment with `c` can score `least_score`: each query position
+    /// and each list token is credited at most its best similarity with any token or
+    /// compound pair of the other side (plus the credit boost), as if every token
+    /// found its best partner at once; those coverage bounds bound the score (every
+    /// adjustment is a factor below one). A candidate refused here can never reach
+    /// `least_score`, so skipping its alignment changes no result.
     pub(crate) fn may_reach(
         &self,
         c: &[TokenView<'_>],
         matrix: &SimMatrix,
-        least_coverage: f32,
+        least_score: f32,
     ) -> bool {
-        let total: f32 = self.facts.iter().map(|f| f.weight).sum();
-        if total <= 0.0 || least_coverage <= 0.0 {
-            return true;
-        }
         let c = &c[..c.len().min(MAX_TOKENS)];
-        let compound = compound_reach(self.positions, c);
-        let mut got = 0.0f32;
-        for (i, f) in self.facts.iter().enumerate() {
-            let credit = if compound & (1u64 << i) != 0 {
-                1.0
-            } else {
-                (0..c.len())
-                    .filter_map(|j| matrix.get(i, j))
-                    .map(|cell| (cell.sim + CREDIT_BOOST).min(1.0))
-                    .fold(0.0f32, f32::max)
-            };
-            got += credit * f.weight;
-        }
-        // A hair of slack for rounding: this must never refuse a candidate that reaches.
-        got / total + 1e-4 >= least_coverage
-    }
-}
-
-/// Query positions (bit `i`) that a compound pair could cover: adjacent query
-/// tokens joined against one list token, or one query token against adjacent list
-/// tokens joined (the same checks as [`candidate_pairs`] makes before comparing).
-fn compound_reach(q: &[QPos], c: &[TokenView<'_>]) -> u64 {
-    let mut reach = 0u64;
-    for span in 2..=MAX_COMPOUND {
-        for i in 0..(q.len() + 1).saturating_sub(span) {
-            let alts = q[i..i + span]
+        let credit = |sim: f32| (sim + CREDIT_BOOST).min(1.0);
+        let query_best = |i: usize| {
+            let single = (0..c.len()).filter_map(|j| matrix.get(i, j)).map(|x| x.sim);
+            let compound = matrix
+                .compounds
                 .iter()
-                .map(|p| p.alts.len())
-                .min()
-                .unwrap_or(0)
-                .min(2);
-            for alt in 0..alts {
-                let parts = q[i..i + span].iter().filter_map(|p| p.alts.get(alt));
-                let shape = Joined::of(parts.map(|t| (t.text.as_str(), t.letters)));
-                if c.iter().any(|ct| shape.may_match(ct.text, ct.letters)) {
-                    reach |= span_mask(i as u8, span as u8);
-                }
+                .filter(|p| span_mask(p.q_start, p.q_len) & (1u64 << i) != 0)
+                .map(|p| p.sim);
+            single.chain(compound).map(credit).fold(0.0f32, f32::max)
+        };
+        let list_best = |j: usize| {
+            let single = (0..self.len())
+                .filter_map(|i| matrix.get(i, j))
+                .map(|x| x.sim);
+            let compound = matrix
+                .compounds
+                .iter()
+                .filter(|p| span_mask(p.c_start, p.c_len) & (1u64 << j) != 0)
+                .map(|p| p.sim);
+            single.chain(compound).map(credit).fold(0.0f32, f32::max)
+        };
+        let coverage = |weights: &mut dyn Iterator<Item = (usize, f32)>,
+                        best: &dyn Fn(usize) -> f32| {
+            let (got, total) =
+                weights.fold((0.0f32, 0.0f32), |(g, t), (k, w)| (g + best(k) * w, t + w));
+            if total > 0.0 {
+                (got / total).min(1.0)
+            } else {
+                0.0
             }
-        }
-        for j in 0..(c.len() + 1).saturating_sub(span) {
-            let shape = Joined::of(c[j..j + span].iter().map(|t| (t.text, t.letters)));
-            for (i, qp) in q.iter().enumerate() {
-                if qp.alts.iter().any(|t| shape.may_match(&t.text, t.letters)) {
-                    reach |= 1u64 << i;
-                }
-            }
-        }
+        };
+        let q = coverage(
+            &mut self.facts.iter().map(|f| f.weight).enumerate(),
+            &query_best,
+        );
+        let l = coverage(&mut c.iter().map(|t| t.weight).enumerate(), &list_best);
+        // The score is the better coverage to HIGH_EXP times the lesser to a lower
+        // exponent (QUERY_LOW_EXP when the query's is the lesser): the most it can be
+        // with coverages at most `q` and `l`.
+        let lesser = q.min(l);
+        let bound = (q.powf(HIGH_EXP) * lesser.powf(LOW_EXP))
+            .max(l.powf(HIGH_EXP) * lesser.powf(QUERY_LOW_EXP));
+        // A hair of slack for rounding: this must never refuse a candidate that reaches.
+        bound + 1e-4 >= least_score
     }
-    reach
 }
 
 /// Similarities of every query position (rows) with every list token (columns).
 pub(crate) struct SimMatrix {
     cells: SmallVec<[Option<Cell>; 64]>,
     columns: usize,
+    /// Compound pairs ([`SimMatrix::find_compounds`]).
+    compounds: SmallVec<[Pair; 4]>,
 }
 
 impl SimMatrix {
@@ -280,7 +275,14 @@ impl SimMatrix {
         SimMatrix {
             cells: smallvec::smallvec![None; rows * columns],
             columns,
+            compounds: SmallVec::new(),
         }
+    }
+
+    /// Finds the compound pairs of the query side with `c` (after the cells are set).
+    pub(crate) fn find_compounds(&mut self, query: &QuerySide<'_>, c: &[TokenView<'_>]) {
+        let c = &c[..c.len().min(MAX_TOKENS)];
+        self.compounds = compound_pairs(query.positions, c);
     }
 
     pub(crate) fn set(&mut self, row: usize, column: usize, cell: Option<Cell>) {
@@ -299,7 +301,7 @@ impl SimMatrix {
 
 /// [`align`] with the query side prepared and the similarities computed
 /// (`matrix` has a row per query position and a column per list token of `c`,
-/// truncated to [`MAX_TOKENS`]).
+/// truncated to [`MAX_TOKENS`], and its compounds found).
 pub(crate) fn align_prepared(
     query: &QuerySide<'_>,
     c: &[TokenView<'_>],
@@ -356,6 +358,14 @@ fn candidate_pairs(q: &[QPos], c: &[TokenView<'_>], matrix: &SimMatrix) -> Small
             }
         }
     }
+    out.extend(matrix.compounds.iter().copied());
+    out
+}
+
+/// Compound pairs: adjacent query tokens joined against one list token, and one
+/// query token against adjacent list tokens joined.
+fn compound_pairs(q: &[QPos], c: &[TokenView<'_>]) -> SmallVec<[Pair; 4]> {
+    let mut out = SmallVec::new();
     let mut joined = String::with_capacity(64);
     for span in 2..=MAX_COMPOUND {
         for i in 0..(q.len() + 1).saturating_sub(span) {
@@ -772,9 +782,9 @@ mod tests {
                     matrix.set(i, j, best_alt_sim(&shape.positions[i], v));
                 }
             }
+            matrix.find_compounds(&side, &cv);
             let score = align_prepared(&side, &cv, &matrix, QUERY_LOW_EXP).score;
-            let implied = score.powf(1.0 / QUERY_LOW_EXP);
-            if !side.may_reach(&cv, &matrix, implied) {
+            if !side.may_reach(&cv, &matrix, score) {
                 return Err(format!("{query} | {list}: score {score}"));
             }
         }

@@ -612,13 +612,14 @@ impl Index {
         for shape in &mut shapes {
             self.reweigh(shape);
         }
-        let least_coverage = least_query_coverage(query, options.threshold);
+        let least_score = least_name_score(options.threshold, &max_agreement(query)) as f32;
+        let least_coverage = least_score.powf(1.0 / QUERY_LOW_EXP);
         let best = SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             s.memo.begin(self.vocab.text.len(), &shapes);
             let mut candidates = self.retrieve(&shapes, least_coverage, s);
             candidates.extend(self.identifier_candidates(query));
-            self.score_candidates(&shapes, &candidates, least_coverage, &mut s.memo)
+            self.score_candidates(&shapes, &candidates, least_score, &mut s.memo)
         });
         let mut out: Vec<Match> = best
             .into_iter()
@@ -855,7 +856,7 @@ impl Index {
         &self,
         shapes: &[QueryShape],
         candidates: &[u32],
-        least_coverage: f32,
+        least_score: f32,
         memo: &mut Memo,
     ) -> Vec<Best> {
         let mut best: AHashMap<u32, Best> = AHashMap::new();
@@ -884,7 +885,8 @@ impl Index {
                         );
                     });
                 }
-                if !side.may_reach(&cv, &matrix, least_coverage) {
+                matrix.find_compounds(side, &cv);
+                if !side.may_reach(&cv, &matrix, least_score) {
                     continue;
                 }
                 let al = align_prepared(side, &cv, &matrix, QUERY_LOW_EXP);
@@ -952,17 +954,6 @@ impl Index {
             },
         })
     }
-}
-
-/// The least query coverage a list name must reach to be worth scoring: the name score
-/// is at most `coverage^QUERY_LOW_EXP` (the better coverage enters with a larger
-/// exponent, and every adjustment is a factor below one), so below this even a list
-/// name fully explained by the query stays under the threshold, even with every
-/// qualifier the query carries agreeing at full strength.
-fn least_query_coverage(query: &Query, threshold: f64) -> f32 {
-    let boosts = max_agreement(query);
-    let name = least_name_score(threshold, &boosts);
-    name.powf(1.0 / f64::from(QUERY_LOW_EXP)) as f32
 }
 
 /// Most a correspondence is credited in coverage over its similarity (credit is the
