@@ -12,7 +12,7 @@ use crate::align::{
     align_prepared, best_alt_sim, Alignment, Cell, QuerySide, SimMatrix, MAX_TOKENS,
 };
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
-use crate::prepare::{prepare_query, romanized_variants, split_tokens, QPos, QueryShape};
+use crate::prepare::{prepare_query_with, romanized_variants, split_tokens, QPos, QueryShape};
 use crate::qualifiers::{
     assess, combine, max_agreement, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR,
 };
@@ -461,7 +461,7 @@ impl Index {
                     let v = self.vocab.view(id);
                     out.clear();
                     let stamp = seen.next(self.vocab.text.len());
-                    self.expand(&[v], out, seen, stamp);
+                    self.expand(&[v], true, out, seen, stamp);
                     out.clone()
                 },
             )
@@ -503,13 +503,14 @@ impl Index {
     fn expand(
         &self,
         spellings: &[TokenView<'_>],
+        deletions: bool,
         out: &mut Vec<(u32, Cell)>,
         seen: &mut Seen,
         stamp: u32,
     ) {
         let mut keys = SmallVec::new();
         for t in spellings {
-            token_keys(t, t.vowelless, true, &mut keys);
+            token_keys(t, t.vowelless, deletions, &mut keys);
         }
         keys.sort_unstable();
         keys.dedup();
@@ -608,7 +609,7 @@ impl Index {
 
     /// Screens a query: matching entities at or above the threshold, best first.
     pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Vec<Match> {
-        let mut shapes = prepare_query(&query.name);
+        let mut shapes = prepare_query_with(&query.name, &|t| self.known_token(t));
         for shape in &mut shapes {
             self.reweigh(shape);
         }
@@ -632,6 +633,23 @@ impl Index {
         });
         out.truncate(options.limit);
         out
+    }
+
+    /// A vocabulary token as a query token (kind weight, features as indexed), or
+    /// `None` for a token the lists do not hold.
+    fn known_token(&self, text: &str) -> Option<OwnedToken> {
+        let &id = self.vocab.ids.get(text)?;
+        let view = self.vocab.view(id);
+        Some(OwnedToken {
+            text: text.to_string(),
+            kind: view.kind,
+            weight: kind_weight(view.kind, text),
+            phon: view.phon,
+            groups: view.groups.iter().copied().collect(),
+            skel: view.skel,
+            vowelless: false,
+            letters: view.letters,
+        })
     }
 
     /// Gives query spellings the rarity-aware weights of the list vocabulary where known.
@@ -682,7 +700,15 @@ impl Index {
     /// Vocabulary tokens similar to any spelling of a query position, best first.
     /// Spellings already in the vocabulary use their precomputed neighbours; only
     /// unknown spellings (typos, unseen names) are expanded through the keys.
-    fn similar_tokens(&self, pos: &QPos, out: &mut Vec<(u32, Cell)>, seen: &mut Seen) {
+    /// `deletions` says whether unknown spellings use their single-deletion keys (list
+    /// tokens always have theirs, so without them only the query's extra letters are lost).
+    fn similar_tokens(
+        &self,
+        pos: &QPos,
+        deletions: bool,
+        out: &mut Vec<(u32, Cell)>,
+        seen: &mut Seen,
+    ) {
         let unknown: SmallVec<[TokenView<'_>; 4]> = pos
             .alts
             .iter()
@@ -692,7 +718,7 @@ impl Index {
         out.clear();
         let stamp = seen.next(self.vocab.text.len());
         if !unknown.is_empty() {
-            self.expand(&unknown, out, seen, stamp);
+            self.expand(&unknown, deletions, out, seen, stamp);
             // `expand` numbered the unknown spellings; map back to the position's spellings.
             let alt_index: SmallVec<[u8; 4]> = (0..pos.alts.len())
                 .filter(|&i| {
@@ -755,7 +781,7 @@ impl Index {
             let all: f32 = shape.positions.iter().map(QPos::weight).sum();
             floor = floor.min(accumulation_floor(least_coverage, total, all - total));
             for (pi, pos) in distinctive() {
-                self.similar_tokens(pos, &mut similar, &mut s.seen);
+                self.similar_tokens(pos, true, &mut similar, &mut s.seen);
                 for (t, cell) in &similar {
                     s.memo.set(si, pi, *t, Some(*cell));
                 }
@@ -811,7 +837,12 @@ impl Index {
             let pos = QPos {
                 alts: std::iter::once(OwnedToken::new(&joined)).collect(),
             };
-            self.similar_tokens(&pos, similar, &mut s.seen);
+            // A joined pair of a written-vowel script is looked up without its own
+            // deletions: the list's compounds carry theirs, and the pair's are most of
+            // the cost. Vowelless romanisations (Arabic) keep them: their joined
+            // articles and vowels are guesses the list may spell one letter shorter.
+            let vowelless = w[0].alts.iter().chain(&w[1].alts).any(|t| t.vowelless);
+            self.similar_tokens(&pos, vowelless, similar, &mut s.seen);
             similar.retain(|(_, c)| c.sim >= MIN_TOKEN_SIM);
             // Both positions are explained by the joined token.
             let weight = w[0].weight() + w[1].weight();

@@ -128,9 +128,13 @@ fn cjk_syllables(normal: &str) -> Vec<String> {
     out
 }
 
+/// Features of tokens already known (an index's vocabulary), to save computing them.
+pub(crate) type Known<'a> = &'a dyn Fn(&str) -> Option<OwnedToken>;
+
 /// A query token, its kind corrected when it is a CJK syllable.
-fn query_token(text: &str, vowelless: bool, cjk: &[String]) -> OwnedToken {
-    let mut t = token(text, vowelless);
+fn query_token(text: &str, vowelless: bool, cjk: &[String], known: Known<'_>) -> OwnedToken {
+    let mut t = known(text).unwrap_or_else(|| OwnedToken::new(text));
+    t.vowelless = vowelless;
     let misread = matches!(t.kind, TokenKind::Particle | TokenKind::Honorific)
         || (t.kind == TokenKind::LegalForm && text.len() <= 3);
     if misread && cjk.iter().any(|c| c == text) {
@@ -142,6 +146,11 @@ fn query_token(text: &str, vowelless: bool, cjk: &[String]) -> OwnedToken {
 
 /// Prepares a query: its variants merged into shapes, primary shape first.
 pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
+    prepare_query_with(text, &|_| None)
+}
+
+/// [`prepare_query`], taking the features of tokens `known` gives instead of computing them.
+pub(crate) fn prepare_query_with(text: &str, known: Known<'_>) -> Vec<QueryShape> {
     let (normal, variants) = romanized_variants(text, MAX_QUERY_VARIANTS);
     let vowelless = is_vowelless(&normal);
     let cjk = cjk_syllables(&normal);
@@ -157,7 +166,7 @@ pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
         {
             for (pos, t) in shape.positions.iter_mut().zip(&tokens) {
                 if pos.alts.len() < MAX_ALTS && !pos.alts.iter().any(|a| a.text == *t) {
-                    pos.alts.push(query_token(t, vowelless, &cjk));
+                    pos.alts.push(query_token(t, vowelless, &cjk, known));
                 }
             }
         } else if shapes.len() < MAX_SHAPES {
@@ -167,7 +176,7 @@ pub(crate) fn prepare_query(text: &str) -> Vec<QueryShape> {
                 positions: tokens
                     .iter()
                     .map(|t| QPos {
-                        alts: std::iter::once(query_token(t, vowelless, &cjk)).collect(),
+                        alts: std::iter::once(query_token(t, vowelless, &cjk, known)).collect(),
                     })
                     .collect(),
             });
