@@ -186,6 +186,17 @@ pub(crate) fn align(
 pub(crate) struct QuerySide<'a> {
     positions: &'a [QPos],
     facts: SmallVec<[Facts; 8]>,
+    /// Adjacent positions joined (for compounds), built once for every candidate.
+    spans: SmallVec<[QuerySpan; 8]>,
+}
+
+/// Adjacent query positions joined in one spelling.
+struct QuerySpan {
+    start: usize,
+    len: usize,
+    alt: usize,
+    shape: Joined,
+    text: String,
 }
 
 impl<'a> QuerySide<'a> {
@@ -194,6 +205,7 @@ impl<'a> QuerySide<'a> {
         QuerySide {
             positions,
             facts: positions.facts(),
+            spans: query_spans(positions),
         }
     }
 
@@ -282,7 +294,7 @@ impl SimMatrix {
     /// Finds the compound pairs of the query side with `c` (after the cells are set).
     pub(crate) fn find_compounds(&mut self, query: &QuerySide<'_>, c: &[TokenView<'_>]) {
         let c = &c[..c.len().min(MAX_TOKENS)];
-        self.compounds = compound_pairs(query.positions, c);
+        self.compounds = compound_pairs(query, c);
     }
 
     pub(crate) fn set(&mut self, row: usize, column: usize, cell: Option<Cell>) {
@@ -362,38 +374,56 @@ fn candidate_pairs(q: &[QPos], c: &[TokenView<'_>], matrix: &SimMatrix) -> Small
     out
 }
 
-/// Compound pairs: adjacent query tokens joined against one list token, and one
-/// query token against adjacent list tokens joined.
-fn compound_pairs(q: &[QPos], c: &[TokenView<'_>]) -> SmallVec<[Pair; 4]> {
+/// Every run of two to [`MAX_COMPOUND`] adjacent positions joined, in each of the
+/// first two spellings all of them have.
+fn query_spans(q: &[QPos]) -> SmallVec<[QuerySpan; 8]> {
     let mut out = SmallVec::new();
-    let mut joined = String::with_capacity(64);
-    for span in 2..=MAX_COMPOUND {
-        for i in 0..(q.len() + 1).saturating_sub(span) {
-            let alts = q[i..i + span]
-                .iter()
-                .map(|p| p.alts.len())
-                .min()
-                .unwrap_or(0)
-                .min(2);
+    for len in 2..=MAX_COMPOUND {
+        for start in 0..(q.len() + 1).saturating_sub(len) {
+            let run = &q[start..start + len];
+            let alts = run.iter().map(|p| p.alts.len()).min().unwrap_or(0).min(2);
             for alt in 0..alts {
-                let parts = || q[i..i + span].iter().filter_map(|p| p.alts.get(alt));
-                let shape = Joined::of(parts().map(|t| (t.text.as_str(), t.letters)));
-                // Most spans fit no list token; check before building the string.
-                if !c.iter().any(|ct| shape.may_match(ct.text, ct.letters)) {
-                    continue;
-                }
-                joined.clear();
-                parts().for_each(|t| joined.push_str(&t.text));
-                for (j, ct) in c.iter().enumerate() {
-                    if !shape.may_match(ct.text, ct.letters) {
-                        continue;
-                    }
-                    if let Some(sim) = compound_sim(&joined, ct.text) {
-                        out.push(pair(i, span as u8, j, 1, sim, Rule::Compound, alt as u8));
-                    }
-                }
+                let parts = || run.iter().filter_map(|p| p.alts.get(alt));
+                out.push(QuerySpan {
+                    start,
+                    len,
+                    alt,
+                    shape: Joined::of(parts().map(|t| (t.text.as_str(), t.letters))),
+                    text: parts().map(|t| t.text.as_str()).collect(),
+                });
             }
         }
+    }
+    out
+}
+
+/// Compound pairs: adjacent query tokens joined against one list token, and one
+/// query token against adjacent list tokens joined.
+fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair; 4]> {
+    let mut out = SmallVec::new();
+    for span in &query.spans {
+        for (j, ct) in c.iter().enumerate() {
+            // Most spans fit no list token; check before comparing.
+            if !span.shape.may_match(ct.text, ct.letters) {
+                continue;
+            }
+            if let Some(sim) = compound_sim(&span.text, ct.text) {
+                let rule = Rule::Compound;
+                out.push(pair(
+                    span.start,
+                    span.len as u8,
+                    j,
+                    1,
+                    sim,
+                    rule,
+                    span.alt as u8,
+                ));
+            }
+        }
+    }
+    let q = query.positions;
+    let mut joined = String::with_capacity(64);
+    for span in 2..=MAX_COMPOUND {
         for j in 0..(c.len() + 1).saturating_sub(span) {
             let shape = Joined::of(c[j..j + span].iter().map(|t| (t.text, t.letters)));
             let fits = |qt: &crate::token::OwnedToken| shape.may_match(&qt.text, qt.letters);
