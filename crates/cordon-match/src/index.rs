@@ -779,7 +779,21 @@ impl Index {
             };
             let total: f32 = distinctive().map(|(_, p)| p.weight()).sum();
             let all: f32 = shape.positions.iter().map(QPos::weight).sum();
-            floor = floor.min(accumulation_floor(least_coverage, total, all - total));
+            let vowelless = shape
+                .positions
+                .iter()
+                .any(|p| p.alts.iter().any(|t| t.vowelless));
+            let margin = if vowelless {
+                VOWELLESS_FLOOR_MARGIN
+            } else {
+                FLOOR_MARGIN
+            };
+            floor = floor.min(accumulation_floor(
+                least_coverage,
+                total,
+                all - total,
+                margin,
+            ));
             for (pi, pos) in distinctive() {
                 self.similar_tokens(pos, true, &mut similar, &mut s.seen);
                 for (t, cell) in &similar {
@@ -991,16 +1005,20 @@ impl Index {
 /// similarity plus a boost, and similarities start at [`MIN_TOKEN_SIM`]).
 const CREDIT_OVER_SIMILARITY: f32 = 1.0 + 0.05 / MIN_TOKEN_SIM;
 /// Margin under the floor for correspondences scoring finds that retrieval's keys do
-/// not: near spellings two or three edits away, compounds of three tokens, consonant
-/// skeletons of vowelless scripts. Scoring then prunes exactly ([`QuerySide::may_reach`]).
-const FLOOR_MARGIN: f32 = 0.7;
+/// not (near spellings two edits away, compounds of three tokens). Scoring then
+/// prunes exactly ([`QuerySide::may_reach`]).
+const FLOOR_MARGIN: f32 = 0.9;
+/// The same for a query romanised from a script without written short vowels
+/// (Arabic, Hebrew): its spellings are guesses, and scoring finds skeleton and
+/// compound correspondences that retrieval under-counts.
+const VOWELLESS_FLOOR_MARGIN: f32 = 0.7;
 
 /// The least retrieval accumulation (distinctive weight times similarity) that can
 /// reach `least_coverage` of a shape whose distinctive positions weigh `distinctive`
 /// and other positions `other`: those may all be credited in full.
-fn accumulation_floor(least_coverage: f32, distinctive: f32, other: f32) -> f32 {
+fn accumulation_floor(least_coverage: f32, distinctive: f32, other: f32, margin: f32) -> f32 {
     let needed = (distinctive + other) * least_coverage - other;
-    (needed / CREDIT_OVER_SIMILARITY * FLOOR_MARGIN).max(0.0)
+    (needed / CREDIT_OVER_SIMILARITY * margin).max(0.0)
 }
 
 /// The least name score that can still reach `threshold` once agreements of the

@@ -325,11 +325,24 @@ fn slowest_names(screener: &TransferScreener<'_>, parsed: &[cordon_model::transf
     let total: Duration = timed.iter().map(|t| t.0).sum();
     let top: Duration = timed.iter().take(timed.len() / 100).map(|t| t.0).sum();
     println!(
-        "  party names: {} screened, mean {:?}; the slowest 1% take {:.0}% of the time:",
+        "  party names: {} screened, mean {:?}; the slowest 1% take {:.0}% of the time",
         timed.len(),
         total / timed.len().max(1) as u32,
         100.0 * top.as_secs_f64() / total.as_secs_f64().max(1e-9)
     );
+    let (latin, other): (Vec<_>, Vec<_>) = timed.iter().partition(|t| {
+        t.1.chars()
+            .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c))
+    });
+    for (label, group) in [("Latin script", latin), ("other scripts", other)] {
+        let sum: Duration = group.iter().map(|t| t.0).sum();
+        println!(
+            "    {label}: {} names, mean {:?}",
+            group.len(),
+            sum / group.len().max(1) as u32
+        );
+    }
+    println!("  slowest:");
     for (d, name) in timed.iter().take(12) {
         println!("    {d:?} {name}");
     }

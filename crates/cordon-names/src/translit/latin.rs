@@ -47,16 +47,16 @@ fn digraph(c: char) -> Option<&'static str> {
     })
 }
 
-/// `x` read as the Uzbek/Central Asian velar fricative, written `kh` in English.
+/// `x` read as the Uzbek/Central Asian velar fricative, written `kh` in English
+/// (Baxodir, Xolmatov, Mixail): a second spelling beside the first, which keeps the
+/// English reading (Maxim, Alexander). A word-final `x` stays (Felix, Max).
 fn uzbek_x_as_kh(ascii: &str) -> Option<String> {
     let bytes = ascii.as_bytes();
-    let is_vowel = |b: Option<&u8>| matches!(b, Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
     let mut changed = false;
     let mut out = String::with_capacity(ascii.len() + 2);
     for (i, &b) in bytes.iter().enumerate() {
-        let between_vowels = i > 0 && is_vowel(bytes.get(i - 1)) && is_vowel(bytes.get(i + 1));
         let word_final = i + 1 == bytes.len();
-        if b == b'x' && !between_vowels && !word_final {
+        if b == b'x' && !word_final {
             out.push_str("kh");
             changed = true;
         } else {
@@ -85,7 +85,9 @@ mod tests {
         assert_eq!(variants("müller"), vec!["muller", "mueller"]);
         assert_eq!(variants("xalimov"), vec!["xalimov", "khalimov"]);
         assert_eq!(variants("toshxoja"), vec!["toshxoja", "toshkhoja"]);
-        assert_eq!(variants("maxim"), vec!["maxim"]);
+        // Between vowels the English reading stays first.
+        assert_eq!(variants("maxim"), vec!["maxim", "makhim"]);
+        assert_eq!(variants("baxodir"), vec!["baxodir", "bakhodir"]);
         assert_eq!(variants("max"), vec!["max"]);
     }
 }
