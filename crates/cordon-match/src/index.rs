@@ -14,7 +14,8 @@ use crate::align::{
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query_with, romanized_variants, split_tokens, QPos, QueryShape};
 use crate::qualifiers::{
-    assess, combine, max_agreement, normalize_identifier, NAME_CEILING, WEAK_ALIAS_FACTOR,
+    agreement_strengths, assess, combine, max_agreement, normalize_identifier, possible_agreement,
+    NAME_CEILING, WEAK_ALIAS_FACTOR,
 };
 use crate::token::{
     is_distinctive, key_hash, key_hash_parts, kind_weight, letter_set, phonetic_hash,
@@ -620,7 +621,8 @@ impl Index {
             s.memo.begin(self.vocab.text.len(), &shapes);
             let mut candidates = self.retrieve(&shapes, least_coverage, s);
             candidates.extend(self.identifier_candidates(query));
-            self.score_candidates(&shapes, &candidates, least_score, &mut s.memo)
+            let mut least = LeastScores::new(query, options.threshold);
+            self.score_candidates(&shapes, &candidates, &mut least, &mut s.memo)
         });
         let mut out: Vec<Match> = best
             .into_iter()
@@ -901,7 +903,7 @@ impl Index {
         &self,
         shapes: &[QueryShape],
         candidates: &[u32],
-        least_score: f32,
+        least: &mut LeastScores<'_>,
         memo: &mut Memo,
     ) -> Vec<Best> {
         let mut best: AHashMap<u32, Best> = AHashMap::new();
@@ -931,6 +933,10 @@ impl Index {
                     });
                 }
                 matrix.find_compounds(side, &cv);
+                let least_score = self
+                    .entities
+                    .get(r.entity as usize)
+                    .map_or(0.0, |e| least.of(e));
                 if !side.may_reach(&cv, &matrix, least_score) {
                     continue;
                 }
@@ -1019,6 +1025,50 @@ const VOWELLESS_FLOOR_MARGIN: f32 = 0.7;
 fn accumulation_floor(least_coverage: f32, distinctive: f32, other: f32, margin: f32) -> f32 {
     let needed = (distinctive + other) * least_coverage - other;
     (needed / CREDIT_OVER_SIMILARITY * margin).max(0.0)
+}
+
+/// The least name score with which a name can still reach the threshold for one
+/// entity: the qualifiers' agreements count only where the entity has something
+/// to agree with. Computed once per case and query.
+struct LeastScores<'q> {
+    query: &'q Query,
+    /// The query's country code, trimmed and uppercase.
+    country: Option<String>,
+    threshold: f64,
+    /// By (birth date can agree, country agreement level).
+    cases: [[Option<f32>; 3]; 2],
+}
+
+impl<'q> LeastScores<'q> {
+    fn new(query: &'q Query, threshold: f64) -> LeastScores<'q> {
+        LeastScores {
+            query,
+            country: query
+                .country
+                .as_deref()
+                .map(|c| c.trim().to_ascii_uppercase()),
+            threshold,
+            cases: [[None; 3]; 2],
+        }
+    }
+
+    fn of(&mut self, entity: &Entity) -> f32 {
+        let Some((birth, country)) =
+            possible_agreement(self.query, self.country.as_deref(), entity)
+        else {
+            return 0.0;
+        };
+        let Some(slot) = self
+            .cases
+            .get_mut(usize::from(birth))
+            .and_then(|row| row.get_mut(usize::from(country)))
+        else {
+            return 0.0;
+        };
+        *slot.get_or_insert_with(|| {
+            least_name_score(self.threshold, &agreement_strengths(birth, country)) as f32
+        })
+    }
 }
 
 /// The least name score that can still reach `threshold` once agreements of the

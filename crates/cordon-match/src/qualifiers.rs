@@ -57,6 +57,8 @@ pub(crate) fn assess(query: &Query, entity: &Entity) -> SmallVec<[Evidence; 4]> 
 const BIRTH_DAY_STRENGTH: f64 = 0.55;
 /// Strongest country agreement (a listed nationality).
 const NATIONALITY_STRENGTH: f64 = 0.30;
+/// Agreement of a country linked to the entity otherwise (address, birth place).
+const LINKED_COUNTRY_STRENGTH: f64 = 0.20;
 
 /// The strongest agreement each of the query's qualifiers could bring to any entity.
 /// Identifiers are left out: an entity whose identifier matches is scored whatever
@@ -68,6 +70,54 @@ pub(crate) fn max_agreement(query: &Query) -> SmallVec<[f64; 2]> {
     }
     if query.country.is_some() {
         out.push(NATIONALITY_STRENGTH);
+    }
+    out
+}
+
+/// What the query's qualifiers can bring to this entity, as a key of the few cases:
+/// `None` when a query identifier matches one of the entity's (the entity is then
+/// scored whatever its name); otherwise whether a birth date can agree (the entity
+/// lists one) and the country agreement it can give (0 none, 1 linked country or
+/// birth place, 2 nationality), as [`country_evidence`] decides. `country` is the
+/// query's country code, trimmed and uppercase. Allocation-free on the usual path:
+/// it runs for every candidate.
+pub(crate) fn possible_agreement(
+    query: &Query,
+    country: Option<&str>,
+    entity: &Entity,
+) -> Option<(bool, u8)> {
+    if !query.identifiers.is_empty() && identifier_evidence(&query.identifiers, entity).is_some() {
+        return None;
+    }
+    let birth = query.birth_date.is_some() && !entity.birth_dates.is_empty();
+    let level = country.map_or(0, |code| {
+        let same = |c: &String| c.eq_ignore_ascii_case(code);
+        if entity.nationalities.iter().any(same) {
+            2
+        } else if entity.countries.iter().any(same)
+            || entity
+                .birth_places
+                .iter()
+                .any(|p| p.country.as_ref().is_some_and(same))
+        {
+            1
+        } else {
+            0
+        }
+    });
+    Some((birth, level))
+}
+
+/// The agreement strengths of a [`possible_agreement`] case.
+pub(crate) fn agreement_strengths(birth: bool, country: u8) -> SmallVec<[f64; 2]> {
+    let mut out = SmallVec::new();
+    if birth {
+        out.push(BIRTH_DAY_STRENGTH);
+    }
+    match country {
+        2 => out.push(NATIONALITY_STRENGTH),
+        1 => out.push(LINKED_COUNTRY_STRENGTH),
+        _ => {}
     }
     out
 }
@@ -190,7 +240,12 @@ fn country_evidence(country: &str, entity: &Entity) -> Option<Evidence> {
             .any(|p| p.country.as_ref().is_some_and(same));
     if linked {
         let detail = format!("country {code} is linked to the entity");
-        return Some(evidence(Qualifier::Country, Outcome::Agree, detail, 0.20));
+        return Some(evidence(
+            Qualifier::Country,
+            Outcome::Agree,
+            detail,
+            LINKED_COUNTRY_STRENGTH,
+        ));
     }
     if entity.nationalities.is_empty() {
         return None;

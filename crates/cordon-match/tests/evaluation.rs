@@ -83,3 +83,75 @@ fn typos_and_reorderings_are_found_and_strangers_are_not() {
     // two other seeds).
     assert!(alerts.rate <= 0.003, "{:?}", alerts.examples);
 }
+
+/// An exact identifier raises a name that falls short on its own over the threshold
+/// (the candidate must not be pruned as if only the name counted), but never turns
+/// a name sharing nothing into a match.
+#[test]
+fn an_identifier_finds_its_entity_whatever_the_name() {
+    let entities = common::un();
+    let (entity_id, number) = entities
+        .iter()
+        .find_map(|e| {
+            let id = e.identifiers.iter().find(|i| {
+                i.number
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .count()
+                    >= 6
+            })?;
+            Some((e.id.clone(), id.number.clone()))
+        })
+        .expect("a UN entity with an identifier");
+    let index = Index::build(entities);
+    let options = cordon_match::ScreenOptions::default();
+    // Shares no token with any listed name.
+    let name = "Qwertyuiop Zxcvbnmasd";
+    let found = |query: &cordon_match::Query| {
+        index
+            .screen(query, &options)
+            .iter()
+            .any(|m| m.entity_id == entity_id)
+    };
+    assert!(!found(&cordon_match::Query::name(name)));
+    let with_id = cordon_match::Query {
+        identifiers: vec![number.clone()],
+        ..cordon_match::Query::name(name)
+    };
+    assert!(
+        !found(&with_id),
+        "a name sharing nothing is no match, identifier or not"
+    );
+    // The entity's own name among strangers' words, as many as it takes for the
+    // name alone to fall under the threshold; the identifier then finds it.
+    let listed = index
+        .entity(&entity_id)
+        .and_then(|e| e.names.first())
+        .map(|n| n.full.clone())
+        .expect("a name");
+    let junk = [
+        "qwertyuiop",
+        "zxcvbnmasd",
+        "plokijuhyg",
+        "mnbvcxzlkj",
+        "poiuytrewq",
+    ];
+    let crowded = (1..=junk.len())
+        .map(|n| format!("{listed} {}", junk[..n].join(" ")))
+        .find(|q| !found(&cordon_match::Query::name(q)))
+        .expect("enough strangers' words hide the name");
+    let crowded_with_id = cordon_match::Query {
+        identifiers: vec![number],
+        ..cordon_match::Query::name(&crowded)
+    };
+    let hits = index.screen(&crowded_with_id, &options);
+    let hit = hits.iter().find(|m| m.entity_id == entity_id);
+    assert!(
+        hit.is_some_and(|m| m
+            .explanation
+            .qualifiers
+            .iter()
+            .any(|q| format!("{q:?}").contains("Identifier"))),
+        "{crowded}: {hits:?}"
+    );
+}
