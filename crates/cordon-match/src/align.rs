@@ -188,6 +188,11 @@ pub(crate) struct QuerySide<'a> {
     facts: SmallVec<[Facts; 8]>,
     /// Adjacent positions joined (for compounds), built once for every candidate.
     spans: SmallVec<[QuerySpan; 8]>,
+    /// First letters ([`first_letter_bit`]) and length range of every spelling: a
+    /// list compound must start with one of those letters and come within two of
+    /// those lengths.
+    first_letters: u32,
+    lengths: (usize, usize),
 }
 
 /// Adjacent query positions joined in one spelling.
@@ -202,10 +207,15 @@ struct QuerySpan {
 impl<'a> QuerySide<'a> {
     pub(crate) fn new(q: &'a [QPos]) -> QuerySide<'a> {
         let positions = &q[..q.len().min(MAX_TOKENS)];
+        let spellings = || positions.iter().flat_map(|p| p.alts.iter());
         QuerySide {
             positions,
             facts: positions.facts(),
             spans: query_spans(positions),
+            first_letters: spellings().fold(0, |m, t| m | first_letter_bit(&t.text)),
+            lengths: spellings().fold((usize::MAX, 0), |(lo, hi), t| {
+                (lo.min(t.text.len()), hi.max(t.text.len()))
+            }),
         }
     }
 
@@ -401,7 +411,11 @@ fn query_spans(q: &[QPos]) -> SmallVec<[QuerySpan; 8]> {
 /// query token against adjacent list tokens joined.
 fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair; 4]> {
     let mut out = SmallVec::new();
+    let list_first = c.iter().fold(0, |m, t| m | first_letter_bit(t.text));
     for span in &query.spans {
+        if first_letter_bit_of(span.shape.first) & list_first == 0 {
+            continue;
+        }
         for (j, ct) in c.iter().enumerate() {
             // Most spans fit no list token; check before comparing.
             if !span.shape.may_match(ct.text, ct.letters) {
@@ -425,7 +439,16 @@ fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair;
     let mut joined = String::with_capacity(64);
     for span in 2..=MAX_COMPOUND {
         for j in 0..(c.len() + 1).saturating_sub(span) {
-            let shape = Joined::of(c[j..j + span].iter().map(|t| (t.text, t.letters)));
+            let run = &c[j..j + span];
+            let len: usize = run.iter().map(|t| t.text.len()).sum();
+            let (lo, hi) = query.lengths;
+            if first_letter_bit(c[j].text) & query.first_letters == 0
+                || len + 2 < lo
+                || len > hi + 2
+            {
+                continue;
+            }
+            let shape = Joined::of(run.iter().map(|t| (t.text, t.letters)));
             let fits = |qt: &crate::token::OwnedToken| shape.may_match(&qt.text, qt.letters);
             if !q.iter().any(|qp| qp.alts.iter().any(fits)) {
                 continue;
@@ -446,6 +469,21 @@ fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair;
         }
     }
     out
+}
+
+/// A bit for the first letter of `text` (as [`first_letter_bit_of`]).
+fn first_letter_bit(text: &str) -> u32 {
+    first_letter_bit_of(text.as_bytes().first().copied())
+}
+
+/// Bit `i` for the `i`-th ASCII lowercase letter, bit 26 for anything else, none
+/// for an empty token.
+fn first_letter_bit_of(first: Option<u8>) -> u32 {
+    match first {
+        Some(b @ b'a'..=b'z') => 1 << (b - b'a'),
+        Some(_) => 1 << 26,
+        None => 0,
+    }
 }
 
 /// Length, first letter and letter set of adjacent tokens joined, known

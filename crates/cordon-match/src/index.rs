@@ -851,7 +851,7 @@ impl Index {
             joined.push_str(&a.text);
             joined.push_str(&b.text);
             let pos = QPos {
-                alts: std::iter::once(OwnedToken::new(&joined)).collect(),
+                alts: std::iter::once(OwnedToken::new_query(&joined, false)).collect(),
             };
             // A joined pair of a written-vowel script is looked up without its own
             // deletions: the list's compounds carry theirs, and the pair's are most of
@@ -918,6 +918,10 @@ impl Index {
             let ids = self.tokens_of(r);
             let ids = &ids[..ids.len().min(MAX_TOKENS)];
             let cv = self.record_views(r);
+            let least_score = self
+                .entities
+                .get(r.entity as usize)
+                .map_or(0.0, |e| least.of(e));
             for (si, (shape, side)) in shapes.iter().zip(&sides).enumerate() {
                 let q = &shape.positions;
                 let mut matrix = SimMatrix::new(side.len(), ids.len());
@@ -933,10 +937,6 @@ impl Index {
                     });
                 }
                 matrix.find_compounds(side, &cv);
-                let least_score = self
-                    .entities
-                    .get(r.entity as usize)
-                    .map_or(0.0, |e| least.of(e));
                 if !side.may_reach(&cv, &matrix, least_score) {
                     continue;
                 }
@@ -1074,6 +1074,33 @@ impl<'q> LeastScores<'q> {
 /// The least name score that can still reach `threshold` once agreements of the
 /// given strengths raise it (the combined score grows with the name score, so bisect).
 fn least_name_score(threshold: f64, boosts: &[f64]) -> f64 {
+    // A query asks for one of a handful of (threshold, boosts) cases, every time:
+    // remember them rather than bisect again.
+    thread_local! {
+        static KNOWN: RefCell<Vec<(u64, SmallVec<[u64; 2]>, f64)>> = const { RefCell::new(Vec::new()) };
+    }
+    let key: SmallVec<[u64; 2]> = boosts.iter().map(|b| b.to_bits()).collect();
+    let found = KNOWN.with(|k| {
+        k.borrow()
+            .iter()
+            .find(|(t, b, _)| *t == threshold.to_bits() && *b == key)
+            .map(|e| e.2)
+    });
+    if let Some(least) = found {
+        return least;
+    }
+    let least = bisect_least_name_score(threshold, boosts);
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.len() < 64 {
+            k.push((threshold.to_bits(), key, least));
+        }
+    });
+    least
+}
+
+/// [`least_name_score`] by bisection.
+fn bisect_least_name_score(threshold: f64, boosts: &[f64]) -> f64 {
     let reach = |name: f64| combine(name, false, &[]).0 + raise(name, boosts);
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
     if reach(hi) < threshold {

@@ -133,7 +133,7 @@ pub(crate) type Known<'a> = &'a dyn Fn(&str) -> Option<OwnedToken>;
 
 /// A query token, its kind corrected when it is a CJK syllable.
 fn query_token(text: &str, vowelless: bool, cjk: &[String], known: Known<'_>) -> OwnedToken {
-    let mut t = known(text).unwrap_or_else(|| OwnedToken::new(text));
+    let mut t = known(text).unwrap_or_else(|| OwnedToken::new_query(text, vowelless));
     t.vowelless = vowelless;
     let misread = matches!(t.kind, TokenKind::Particle | TokenKind::Honorific)
         || (t.kind == TokenKind::LegalForm && text.len() <= 3);

@@ -95,6 +95,25 @@ impl OwnedToken {
         }
     }
 
+    /// A query token: as [`OwnedToken::new`], the consonant skeleton only where it is
+    /// used (spellings from a vowelless script; see [`token_sim`]).
+    pub fn new_query(text: &str, vowelless: bool) -> OwnedToken {
+        let kind = cordon_names::token_kind(text);
+        OwnedToken {
+            text: text.to_string(),
+            kind,
+            weight: kind_weight(kind, text),
+            phon: phonetic_hash(text),
+            groups: cordon_names::equivalence_groups(text)
+                .iter()
+                .copied()
+                .collect(),
+            skel: if vowelless { skeleton_hash(text) } else { 0 },
+            vowelless,
+            letters: letter_set(text),
+        }
+    }
+
     /// The borrowed view.
     pub fn view(&self) -> TokenView<'_> {
         TokenView {
