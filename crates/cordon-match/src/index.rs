@@ -1077,7 +1077,7 @@ fn least_name_score(threshold: f64, boosts: &[f64]) -> f64 {
     // A query asks for one of a handful of (threshold, boosts) cases, every time:
     // remember them rather than bisect again.
     thread_local! {
-        static KNOWN: RefCell<Vec<(u64, SmallVec<[u64; 2]>, f64)>> = const { RefCell::new(Vec::new()) };
+        static KNOWN: RefCell<Vec<KnownLeast>> = const { RefCell::new(Vec::new()) };
     }
     let key: SmallVec<[u64; 2]> = boosts.iter().map(|b| b.to_bits()).collect();
     let found = KNOWN.with(|k| {
@@ -1098,6 +1098,9 @@ fn least_name_score(threshold: f64, boosts: &[f64]) -> f64 {
     });
     least
 }
+
+/// A remembered [`least_name_score`]: threshold and boosts (as bits), result.
+type KnownLeast = (u64, SmallVec<[u64; 2]>, f64);
 
 /// [`least_name_score`] by bisection.
 fn bisect_least_name_score(threshold: f64, boosts: &[f64]) -> f64 {
