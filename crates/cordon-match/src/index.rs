@@ -14,8 +14,8 @@ use crate::align::{
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query_with, romanized_variants, split_tokens, QPos, QueryShape};
 use crate::qualifiers::{
-    agreement_strengths, assess, combine, max_agreement, normalize_identifier, possible_agreement,
-    NAME_CEILING, WEAK_ALIAS_FACTOR,
+    agreement_strengths, assess, combine, max_agreement, max_agreement_besides_country,
+    normalize_identifier, possible_agreement, NAME_CEILING, WEAK_ALIAS_FACTOR,
 };
 use crate::token::{
     is_distinctive, key_hash, key_hash_parts, kind_weight, letter_set, phonetic_hash,
@@ -236,6 +236,9 @@ pub struct Index {
     key_tokens: Vec<u32>,
     /// Normalised identifier number -> entities.
     identifiers: AHashMap<String, SmallVec<[u32; 1]>>,
+    /// Country code (uppercase) -> entities a query country can agree with (listed
+    /// nationality, country or birth-place country).
+    by_country: AHashMap<String, Vec<u32>>,
 }
 
 /// Pushes the retrieval keys of a token (its consonant skeleton too when `skel` is set;
@@ -319,6 +322,7 @@ impl Index {
         index.build_keys();
         index.build_neighbours();
         index.build_identifiers();
+        index.build_countries();
         index
     }
 
@@ -543,6 +547,21 @@ impl Index {
         }
     }
 
+    fn build_countries(&mut self) {
+        for (ei, e) in self.entities.iter().enumerate() {
+            let birth = e.birth_places.iter().filter_map(|p| p.country.as_ref());
+            for code in e.nationalities.iter().chain(&e.countries).chain(birth) {
+                let list = self
+                    .by_country
+                    .entry(code.trim().to_ascii_uppercase())
+                    .or_default();
+                if list.last() != Some(&(ei as u32)) {
+                    list.push(ei as u32);
+                }
+            }
+        }
+    }
+
     fn build_identifiers(&mut self) {
         for (ei, e) in self.entities.iter().enumerate() {
             for id in &e.identifiers {
@@ -614,12 +633,25 @@ impl Index {
         for shape in &mut shapes {
             self.reweigh(shape);
         }
-        let least_score = least_name_score(options.threshold, &max_agreement(query)) as f32;
-        let least_coverage = least_score.powf(1.0 / QUERY_LOW_EXP);
+        // Name coverage needed with every qualifier agreeing, and with every one
+        // but the country (for entities the query's country cannot agree with).
+        let coverage = |boosts: &[f64]| {
+            (least_name_score(options.threshold, boosts) as f32).powf(1.0 / QUERY_LOW_EXP)
+        };
+        let all = max_agreement(query);
+        let floors = Floors {
+            any: coverage(&all),
+            elsewhere: coverage(&max_agreement_besides_country(query)),
+            agreeing: query
+                .country
+                .as_deref()
+                .and_then(|c| self.by_country.get(&c.trim().to_ascii_uppercase()))
+                .map_or(&[][..], Vec::as_slice),
+        };
         let best = SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             s.memo.begin(self.vocab.text.len(), &shapes);
-            let mut candidates = self.retrieve(&shapes, least_coverage, s);
+            let mut candidates = self.retrieve(&shapes, &floors, s);
             candidates.extend(self.identifier_candidates(query));
             let mut least = LeastScores::new(query, options.threshold);
             self.score_candidates(&shapes, &candidates, &mut least, &mut s.memo)
@@ -764,10 +796,10 @@ impl Index {
 
     /// Candidate name records: those sharing keys with the query's distinctive tokens,
     /// ranked by the weight of query tokens they can explain.
-    fn retrieve(&self, shapes: &[QueryShape], least_coverage: f32, s: &mut Scratch) -> Vec<u32> {
+    fn retrieve(&self, shapes: &[QueryShape], floors: &Floors<'_>, s: &mut Scratch) -> Vec<u32> {
         s.reset(self.records.len());
         let mut similar = Vec::new();
-        let mut floor = f32::MAX;
+        let (mut floor, mut floor_elsewhere) = (f32::MAX, f32::MAX);
         for (si, shape) in shapes.iter().enumerate() {
             // A name of generic words only (a ministry, a "development group") is
             // retrieved through them; otherwise they never retrieve on their own.
@@ -790,12 +822,10 @@ impl Index {
             } else {
                 FLOOR_MARGIN
             };
-            floor = floor.min(accumulation_floor(
-                least_coverage,
-                total,
-                all - total,
-                margin,
-            ));
+            let other = all - total;
+            floor = floor.min(accumulation_floor(floors.any, total, other, margin));
+            floor_elsewhere =
+                floor_elsewhere.min(accumulation_floor(floors.elsewhere, total, other, margin));
             for (pi, pos) in distinctive() {
                 self.similar_tokens(pos, true, &mut similar, &mut s.seen);
                 for (t, cell) in &similar {
@@ -811,7 +841,19 @@ impl Index {
             self.accumulate_joined(shape, s, &mut similar);
             s.fold_variant();
         }
-        let ranked = s.ranked(if floor == f32::MAX { 0.0 } else { floor });
+        if floor == f32::MAX {
+            (floor, floor_elsewhere) = (0.0, 0.0);
+        }
+        // Entities the country can agree with keep the lower floor.
+        let stamp = s.kept.mark(self.entities.len(), floors.agreeing);
+        let records = &self.records;
+        let kept = &s.kept;
+        let ranked = s.ranked(floor, |rid, acc| {
+            acc >= floor_elsewhere
+                || records
+                    .get(rid as usize)
+                    .is_some_and(|r| kept.is_marked(r.entity, stamp))
+        });
         self.select(&ranked, &mut s.kept)
     }
 
@@ -1010,6 +1052,15 @@ impl Index {
 /// Most a correspondence is credited in coverage over its similarity (credit is the
 /// similarity plus a boost, and similarities start at [`MIN_TOKEN_SIM`]).
 const CREDIT_OVER_SIMILARITY: f32 = 1.0 + 0.05 / MIN_TOKEN_SIM;
+/// Least query coverages for retrieval: `any` with every qualifier of the query
+/// agreeing, `elsewhere` with all but the country, which only the `agreeing`
+/// entities can agree with.
+struct Floors<'a> {
+    any: f32,
+    elsewhere: f32,
+    agreeing: &'a [u32],
+}
+
 /// Margin under the floor for correspondences scoring finds that retrieval's keys do
 /// not (near spellings two edits away, compounds of three tokens). Scoring then
 /// prunes exactly ([`QuerySide::may_reach`]).
@@ -1214,13 +1265,16 @@ impl Memo {
     }
 }
 
-/// Per-entity counts of the records [`Index::select`] keeps for one query.
+/// Per-entity counts of the records [`Index::select`] keeps for one query, and
+/// the entities marked as able to agree with the query's country.
 #[derive(Default)]
 struct Kept {
     stamp: Vec<u32>,
     count: Vec<u8>,
     first_name: Vec<u16>,
     current: u32,
+    marks: Vec<u32>,
+    mark_stamp: u32,
 }
 
 impl Kept {
@@ -1232,6 +1286,25 @@ impl Kept {
             self.current = 0;
         }
         self.current += 1;
+    }
+
+    /// Marks `entities` under a new stamp, returned.
+    fn mark(&mut self, count: usize, entities: &[u32]) -> u32 {
+        if self.marks.len() != count || self.mark_stamp == u32::MAX {
+            self.marks = vec![0; count];
+            self.mark_stamp = 0;
+        }
+        self.mark_stamp += 1;
+        for &e in entities {
+            if let Some(m) = self.marks.get_mut(e as usize) {
+                *m = self.mark_stamp;
+            }
+        }
+        self.mark_stamp
+    }
+
+    fn is_marked(&self, entity: u32, stamp: u32) -> bool {
+        self.marks.get(entity as usize) == Some(&stamp)
     }
 
     /// Keeps a record of this entity's name unless the entity has
@@ -1400,13 +1473,13 @@ impl Scratch {
         }
     }
 
-    /// Records at or above `floor`, best first.
-    fn ranked(&mut self, floor: f32) -> Vec<(u32, f32)> {
+    /// Records at or above `floor` that `keep` accepts, best first.
+    fn ranked(&self, floor: f32, keep: impl Fn(u32, f32) -> bool) -> Vec<(u32, f32)> {
         let mut scored: Vec<(u32, f32)> = self
             .touched
             .iter()
             .filter_map(|&i| self.best.get(i as usize).map(|&b| (i, b)))
-            .filter(|&(_, b)| b >= floor && b > 0.0)
+            .filter(|&(i, b)| b >= floor && b > 0.0 && keep(i, b))
             .collect();
         let keep = MAX_TIED * 2;
         if scored.len() > keep {

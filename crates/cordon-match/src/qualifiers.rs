@@ -74,6 +74,15 @@ pub(crate) fn max_agreement(query: &Query) -> SmallVec<[f64; 2]> {
     out
 }
 
+/// [`max_agreement`] without the country's (for entities it cannot agree with).
+pub(crate) fn max_agreement_besides_country(query: &Query) -> SmallVec<[f64; 2]> {
+    let mut out = SmallVec::new();
+    if query.birth_date.is_some() {
+        out.push(BIRTH_DAY_STRENGTH);
+    }
+    out
+}
+
 /// What the query's qualifiers can bring to this entity, as a key of the few cases:
 /// `None` when a query identifier matches one of the entity's (the entity is then
 /// scored whatever its name); otherwise whether a birth date can agree (the entity

@@ -155,3 +155,53 @@ fn an_identifier_finds_its_entity_whatever_the_name() {
         "{crowded}: {hits:?}"
     );
 }
+
+/// A listed nationality lifts a name that falls short on its own, and another
+/// country does not: the per-entity floors and bounds (which count the country's
+/// agreement only for entities it can agree with) keep these matches.
+#[test]
+fn an_agreeing_nationality_lifts_a_name_that_falls_short() {
+    let entities = common::un();
+    let sample: Vec<(String, String, String)> = entities
+        .iter()
+        .filter(|e| e.schema == cordon_model::Schema::Person)
+        .filter_map(|e| {
+            let nationality = e.nationalities.first()?.clone();
+            Some((e.id.clone(), e.names.first()?.full.clone(), nationality))
+        })
+        .take(300)
+        .collect();
+    let index = Index::build(entities);
+    let options = cordon_match::ScreenOptions::default();
+    let found = |name: &str, country: Option<&str>, id: &str| {
+        let query = cordon_match::Query {
+            country: country.map(str::to_string),
+            ..cordon_match::Query::name(name)
+        };
+        index
+            .screen(&query, &options)
+            .iter()
+            .any(|m| m.entity_id == id)
+    };
+    let junk = ["qwertyuiop", "zxcvbnmasd", "plokijuhyg"];
+    let (mut lifted, mut wrong_country) = (0, 0);
+    for (id, name, nationality) in &sample {
+        for k in 1..=junk.len() {
+            let query = format!("{name} {}", junk[..k].join(" "));
+            if found(&query, None, id) {
+                continue;
+            }
+            if found(&query, Some(nationality), id) {
+                lifted += 1;
+                let stranger = if nationality == "FI" { "NZ" } else { "FI" };
+                wrong_country += usize::from(found(&query, Some(stranger), id));
+            }
+            break;
+        }
+    }
+    assert!(
+        lifted >= 10,
+        "only {lifted} names lifted by their nationality"
+    );
+    assert_eq!(wrong_country, 0);
+}
