@@ -237,26 +237,27 @@ impl<'a> QuerySide<'a> {
         least_score: f32,
     ) -> bool {
         let c = &c[..c.len().min(MAX_TOKENS)];
-        let credit = |sim: f32| (sim + CREDIT_BOOST).min(1.0);
+        // The best credit a token can get: its best single partner or any compound
+        // pair covering it (`covers` says whether a pair's span on its side does).
+        let best = |single: &mut dyn Iterator<Item = Option<Cell>>,
+                    covers: &dyn Fn(&Pair) -> bool| {
+            let compound = matrix.compounds.iter().filter(|p| covers(p)).map(|p| p.sim);
+            single
+                .flatten()
+                .map(|x| x.sim)
+                .chain(compound)
+                .map(|sim| (sim + CREDIT_BOOST).min(1.0))
+                .fold(0.0f32, f32::max)
+        };
         let query_best = |i: usize| {
-            let single = (0..c.len()).filter_map(|j| matrix.get(i, j)).map(|x| x.sim);
-            let compound = matrix
-                .compounds
-                .iter()
-                .filter(|p| span_mask(p.q_start, p.q_len) & (1u64 << i) != 0)
-                .map(|p| p.sim);
-            single.chain(compound).map(credit).fold(0.0f32, f32::max)
+            best(&mut (0..c.len()).map(|j| matrix.get(i, j)), &|p| {
+                span_mask(p.q_start, p.q_len) & (1u64 << i) != 0
+            })
         };
         let list_best = |j: usize| {
-            let single = (0..self.len())
-                .filter_map(|i| matrix.get(i, j))
-                .map(|x| x.sim);
-            let compound = matrix
-                .compounds
-                .iter()
-                .filter(|p| span_mask(p.c_start, p.c_len) & (1u64 << j) != 0)
-                .map(|p| p.sim);
-            single.chain(compound).map(credit).fold(0.0f32, f32::max)
+            best(&mut (0..self.len()).map(|i| matrix.get(i, j)), &|p| {
+                span_mask(p.c_start, p.c_len) & (1u64 << j) != 0
+            })
         };
         let coverage = |weights: &mut dyn Iterator<Item = (usize, f32)>,
                         best: &dyn Fn(usize) -> f32| {

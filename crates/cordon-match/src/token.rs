@@ -79,20 +79,10 @@ pub(crate) struct OwnedToken {
 impl OwnedToken {
     /// Builds a token from a romanised lowercase token with the kind-only weight.
     pub fn new(text: &str) -> OwnedToken {
-        let kind = cordon_names::token_kind(text);
-        OwnedToken {
-            text: text.to_string(),
-            kind,
-            weight: kind_weight(kind, text),
-            phon: phonetic_hash(text),
-            groups: cordon_names::equivalence_groups(text)
-                .iter()
-                .copied()
-                .collect(),
-            skel: skeleton_hash(text),
-            vowelless: false,
-            letters: letter_set(text),
-        }
+        // The query constructor with the skeleton computed, then not vowelless.
+        let mut token = OwnedToken::new_query(text, true);
+        token.vowelless = false;
+        token
     }
 
     /// A query token: as [`OwnedToken::new`], the consonant skeleton only where it is
