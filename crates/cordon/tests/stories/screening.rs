@@ -153,18 +153,7 @@ fn batch_screens_every_row_keeps_order_and_survives_bad_rows() {
     )
     .unwrap();
     let output_path = dir.path().join("out.jsonl");
-    let output = cordon(
-        dir.path(),
-        &[
-            "batch",
-            "--input",
-            input.to_str().unwrap(),
-            "--output",
-            output_path.to_str().unwrap(),
-            "--list",
-            &un(),
-        ],
-    );
+    let output = batch_un(dir.path(), &input, &output_path);
     let warnings = stderr(&output);
     ok(output);
     assert!(warnings.contains("not-a-date"), "{warnings}");
@@ -217,18 +206,7 @@ fn batch_reads_json_lines() {
     )
     .unwrap();
     let out = dir.path().join("out.jsonl");
-    ok(cordon(
-        dir.path(),
-        &[
-            "batch",
-            "--input",
-            input.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--list",
-            &un(),
-        ],
-    ));
+    ok(batch_un(dir.path(), &input, &out));
     let lines = json_lines(&std::fs::read_to_string(&out).unwrap());
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["id"], 1);
@@ -401,22 +379,31 @@ fn batch_with_an_unwritable_output_fails_before_screening_and_records_nothing() 
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "id,name\na,Doku Umarov\n").unwrap();
     let out = dir.path().join("missing").join("out.jsonl");
-    let output = cordon(
-        dir.path(),
-        &[
-            "batch",
-            "--input",
-            input.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--list",
-            &un(),
-        ],
-    );
+    let output = batch_un(dir.path(), &input, &out);
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains("missing"), "{message}");
     let verified: Value =
         serde_json::from_str(&ok(cordon(dir.path(), &["audit", "verify", "--json"]))).unwrap();
     assert_eq!(verified["checked"], 0, "{verified}");
+}
+
+/// `cordon batch --input INPUT --output OUTPUT --list <UN 2026-02-27>` in `dir`.
+fn batch_un(
+    dir: &std::path::Path,
+    input: &std::path::Path,
+    output: &std::path::Path,
+) -> std::process::Output {
+    cordon(
+        dir,
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+            "--list",
+            &un(),
+        ],
+    )
 }
