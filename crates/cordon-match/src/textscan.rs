@@ -10,8 +10,9 @@
 //! names) plus any other of its tokens. Two distinctive tokens from two different names of
 //! one entity (a given name from the primary name, the family name from an alias) count
 //! too when at most [`MAX_CROSS_GAP`] tokens apart and one has [`CROSS_LONG_LEN`] letters
-//! or more. A candidate is not a verdict: it goes to the screening
-//! explanation for a person to review.
+//! or more. Each hit also gives the words of the scanned text it was found in, as written
+//! (`original`), when the romanised tokens trace back to whole words. A candidate is not a
+//! verdict: it goes to the screening explanation for a person to review.
 //!
 //! ```
 //! use cordon_match::textscan::TextScanner;
@@ -23,6 +24,9 @@
 //! let hits = scanner.scan("PAYMENT FOR TOHIR YULDASHEV INV 22");
 //! assert_eq!(hits[0].entity_id, "un:QDi.290");
 //! assert_eq!(hits[0].span, "tohir yuldashev");
+//! // Where the analyst reads it: byte offsets into the text scanned.
+//! assert_eq!(hits[0].original.as_deref(), Some("TOHIR YULDASHEV"));
+//! assert_eq!(hits[0].original_start, Some(12));
 //! assert!(scanner.scan("payment for Tohir, invoice 22").is_empty());
 //! ```
 
@@ -93,6 +97,17 @@ pub struct TextHit {
     pub start: usize,
     /// End byte offset (exclusive).
     pub end: usize,
+    /// The words of the scanned text the span was romanised from, exactly as written
+    /// ("Yoʻldoshev,\nTohir" for the span "yoldoshev tohir"); `None` when the romanised
+    /// tokens cannot be traced back to whole words of the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Byte offset of `original` in the scanned text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_start: Option<usize>,
+    /// End byte offset of `original` in the scanned text (exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_end: Option<usize>,
     /// The tokens of the listed name found.
     pub tokens: Vec<String>,
     /// Why it is a candidate.
@@ -226,6 +241,9 @@ impl TextScanner {
                 .cmp(&a.tokens.len())
                 .then(a.entity_id.cmp(&b.entity_id))
         });
+        if !hits.is_empty() {
+            locate_in_original(&mut hits, text, &roman, &starts);
+        }
         hits
     }
 
@@ -282,6 +300,9 @@ impl TextScanner {
             span,
             start,
             end,
+            original: None,
+            original_start: None,
+            original_end: None,
             tokens,
             explanation,
         })
@@ -331,6 +352,9 @@ impl TextScanner {
             span: roman.get(start..end)?.to_string(),
             start,
             end,
+            original: None,
+            original_start: None,
+            original_end: None,
             explanation: format!(
                 "2 tokens of two names of one entity, {name_a:?} and {name_b:?}, found close together: {tokens:?}"
             ),
@@ -449,10 +473,203 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
     before && after
 }
 
+/// Where one romanised token of a text comes from: the byte range of its word in the
+/// text, and whether it is the first or the last token that word romanises to.
+#[derive(Debug, Clone, Copy)]
+struct TokenOrigin {
+    start: usize,
+    end: usize,
+    first: bool,
+    last: bool,
+}
+
+/// Fills the `original` fields of `hits` from [`token_origins`]. A hit that starts or ends
+/// inside a word romanised to several tokens (a run of Han characters) is left without:
+/// that word holds more than the hit.
+fn locate_in_original(hits: &mut [TextHit], text: &str, roman: &str, starts: &[usize]) {
+    let tokens: Vec<&str> = roman.split(' ').collect();
+    let Some(origins) = token_origins(text, &tokens) else {
+        return;
+    };
+    for hit in hits {
+        let first = starts.binary_search(&hit.start).ok();
+        let last = starts.partition_point(|&s| s < hit.end).checked_sub(1);
+        let (Some(first), Some(last)) = (
+            first.and_then(|i| origins.get(i)),
+            last.and_then(|i| origins.get(i)),
+        ) else {
+            continue;
+        };
+        if !first.first || !last.last {
+            continue;
+        }
+        if let Some(original) = text.get(first.start..last.end) {
+            hit.original = Some(original.to_string());
+            hit.original_start = Some(first.start);
+            hit.original_end = Some(last.end);
+        }
+    }
+}
+
+/// The origin of every token of `tokens` (the primary romanisation of `text`), or `None`
+/// when they cannot be traced reliably. Each word of the text ([`word_ranges`]) is
+/// romanised alone, and the words must account for the tokens one for one: as many in all,
+/// and for a word in ASCII the same token. A word in another script is matched by its
+/// count of tokens only: its letters may depend on the rest of the text (the language of a
+/// Cyrillic text, an Arabic noun before its complement).
+fn token_origins(text: &str, tokens: &[&str]) -> Option<Vec<TokenOrigin>> {
+    let mut origins = Vec::with_capacity(tokens.len());
+    for (start, end) in word_ranges(text) {
+        let word = text.get(start..end)?;
+        let count = if word.is_ascii() {
+            if !word.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                continue;
+            }
+            // Letters and digits with inner apostrophes: one token, the word lowercased.
+            let token = tokens.get(origins.len())?;
+            ascii_word_is(word, token).then_some(1)?
+        } else {
+            let Some(rendered) = romanize(word).into_iter().next() else {
+                continue;
+            };
+            rendered.split(' ').count()
+        };
+        if origins.len() + count > tokens.len() {
+            return None;
+        }
+        let (start, end) = trim_word(text, start, end);
+        origins.extend((0..count).map(|i| TokenOrigin {
+            start,
+            end,
+            first: i == 0,
+            last: i + 1 == count,
+        }));
+    }
+    (origins.len() == tokens.len()).then_some(origins)
+}
+
+/// Whether the ASCII `word` romanises to `token`: lowercased, apostrophes dropped.
+fn ascii_word_is(word: &str, token: &str) -> bool {
+    word.bytes()
+        .filter(|b| !matches!(b, b'\'' | b'`'))
+        .map(|b| b.to_ascii_lowercase())
+        .eq(token.bytes())
+}
+
+/// Byte ranges of the words of `text`, split where [`cordon_names::normalize`] splits:
+/// spaces and punctuation end a word, apostrophes and joiners do not. Other symbols stay
+/// in their word ("№12", "ACME™"): NFKC may turn them into letters, so romanising the
+/// word decides what they hold.
+fn word_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = None;
+    text.char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+        .filter_map(move |(i, c)| {
+            if separates_words(c) {
+                start.take().map(|s| (s, i))
+            } else {
+                start.get_or_insert(i);
+                None
+            }
+        })
+}
+
+fn separates_words(c: char) -> bool {
+    if c.is_alphanumeric() || is_dropped(c) {
+        return false;
+    }
+    c.is_ascii() || c.is_whitespace() || is_punctuation(c)
+}
+
+/// The word without the apostrophes, punctuation or symbols at its edges ("ʻAli»" is
+/// "Ali"; a trailing combining accent stays), unless nothing would be left.
+fn trim_word(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let Some(word) = text.get(start..end) else {
+        return (start, end);
+    };
+    let letter = |c: char| c.is_alphanumeric() && !is_dropped(c);
+    let head = word.len() - word.trim_start_matches(|c| !letter(c)).len();
+    let tail = word
+        .trim_end_matches(|c| !letter(c) && !is_combining_accent(c))
+        .len();
+    if head < tail {
+        (start + head, start + tail)
+    } else {
+        (start, end)
+    }
+}
+
+/// Characters [`cordon_names::normalize`] removes without a word break: apostrophes and
+/// the letters used as apostrophes, Arabic tatweel, joiners, soft hyphen.
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '’'
+            | '‘'
+            | 'ʻ'
+            | 'ʼ'
+            | 'ʽ'
+            | '`'
+            | '´'
+            | 'ʹ'
+            | 'ˈ'
+            | 'ʾ'
+            | 'ʿ'
+            | '′'
+            | 'ꞌ'
+            | 'ـ'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{00AD}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Punctuation outside ASCII: Latin-1, general and supplemental punctuation, CJK, small,
+/// full-width and Arabic punctuation (none of it becomes a letter under NFKC).
+fn is_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}'..='\u{00BF}'
+            | '\u{00D7}'
+            | '\u{00F7}'
+            | '\u{060C}'
+            | '\u{061B}'
+            | '\u{061F}'
+            | '\u{066A}'..='\u{066D}'
+            | '\u{06D4}'
+            | '\u{2000}'..='\u{206F}'
+            | '\u{2E00}'..='\u{2E7F}'
+            | '\u{3000}'..='\u{303F}'
+            | '\u{FE10}'..='\u{FE1F}'
+            | '\u{FE30}'..='\u{FE6F}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF65}'
+    )
+}
+
+/// Combining accents that are not part of a letter's alphabetic property (a decomposed
+/// "é" is "e" and U+0301).
+fn is_combining_accent(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{0483}'..='\u{0489}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use cordon_model::{Name, NameKind, Schema};
+    use proptest::strategy::Strategy;
 
     fn person(id: &str, names: &[&str]) -> Entity {
         let mut entity = Entity::new("un", id, Schema::Person);
@@ -525,6 +742,118 @@ mod tests {
         assert!(hits[0].explanation.contains("Takhir Yuldashev"));
         // Far apart, they are not one name.
         assert!(s.scan("tohir paid rent for yuldashev").is_empty());
+    }
+
+    /// Field 70 (remittance information) of a shared CBPR+ MT103 sample.
+    fn shared_remittance() -> String {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/payments/cbpr_c_53_5_MT103_A_to_B.fin"
+        );
+        let message = std::fs::read_to_string(path).unwrap();
+        let line = message.lines().find(|l| l.starts_with(":70:")).unwrap();
+        line.trim_start_matches(":70:").to_string()
+    }
+
+    fn originals(s: &TextScanner, text: &str) -> Vec<(String, Option<String>)> {
+        s.scan(text)
+            .into_iter()
+            .map(|h| {
+                if let (Some(a), Some(b)) = (h.original_start, h.original_end) {
+                    assert_eq!(text.get(a..b), h.original.as_deref(), "{h:?}");
+                }
+                (h.entity_id, h.original)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hits_point_at_the_words_of_the_original_text() {
+        let s = TextScanner::build(&[
+            person("QDi.294", &["UMAR PATEK"]),
+            person("QDi.290", &["Tohir Yoʻldoshev", "Тохир Юлдашев"]),
+        ]);
+        let roc = shared_remittance();
+        assert!(roc.starts_with("/ROC/"), "{roc}");
+        let found = |text: &str| originals(&s, text);
+        let some = |id: &str, original: &str| vec![(format!("un:{id}"), Some(original.into()))];
+
+        let text = format!("{roc} PAYMENT FOR Umar Patek");
+        assert_eq!(found(&text), some("QDi.294", "Umar Patek"));
+        let hit = &s.scan(&text)[0];
+        assert_eq!(hit.span, "umar patek");
+        assert_eq!(hit.original_start, Some(roc.len() + 13));
+        // Mixed case, punctuation, quotes and a line break between the words.
+        let text = format!("{roc}\nINV-22/PMT TO: 'PATEK',\nUMAR. THX");
+        assert_eq!(found(&text), some("QDi.294", "PATEK',\nUMAR"));
+        // Apostrophes inside a word are dropped by romanisation but kept in the original.
+        let text = format!("{roc} SCHOOL FEES TOHIR YO’LDOSHEV ‘22");
+        assert_eq!(found(&text), some("QDi.290", "TOHIR YO’LDOSHEV"));
+        let text = format!("{roc} «Yoʻldoshev Tohir» uchun");
+        assert_eq!(found(&text), some("QDi.290", "Yoʻldoshev Tohir"));
+        // Cyrillic, with an invoice number sign that NFKC turns into letters.
+        let text = format!("{roc} Оплата по счёту №12 за Юлдашев Тохир.");
+        assert_eq!(found(&text), some("QDi.290", "Юлдашев Тохир"));
+    }
+
+    #[test]
+    fn hits_that_cannot_be_traced_to_whole_words_have_no_original() {
+        let s = TextScanner::build(&[person("QDi.294", &["UMAR PATEK"])]);
+        let roc = shared_remittance();
+        // An arrow glues "PAYMENT" and "UMAR" into one word of the text: the hit starts
+        // inside it, and the word holds more than the name.
+        let hits = s.scan(&format!("{roc} PAYMENT→UMAR PATEK"));
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].span, "umar patek");
+        assert_eq!(hits[0].original, None);
+        assert_eq!((hits[0].original_start, hits[0].original_end), (None, None));
+        let json = serde_json::to_value(&hits[0]).unwrap();
+        assert!(json.get("original").is_none(), "{json}");
+        assert!(json.get("original_start").is_none(), "{json}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// Whatever the text, an original is the exact text between its offsets, on char
+        /// boundaries, and romanises to the words of the span.
+        #[test]
+        fn originals_are_exact_substrings(
+            parts in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        4 => proptest::sample::select(vec![
+                            "Tohir", "YOʻLDOSHEV", "Yo’ldoshev", "Тохир", "Юлдашев", "umar",
+                            "PATEK", "ПАТЕК", "/ROC/", "№12", "数字", "İ", "ß", "e\u{301}",
+                        ]).prop_map(str::to_string),
+                        1 => "\\PC{0,3}",
+                    ],
+                    proptest::prop_oneof![
+                        4 => proptest::sample::select(vec![
+                            " ", "  ", "\n", "-", ", ", "'", "’", "ʻ", "→", "«", "…", "\u{301}",
+                        ]).prop_map(str::to_string),
+                        1 => "\\PC{0,2}",
+                    ],
+                ),
+                0..10,
+            )
+        ) {
+            let s = TextScanner::build(&[
+                person("QDi.294", &["UMAR PATEK"]),
+                person("QDi.290", &["Tohir Yoʻldoshev", "Тохир Юлдашев"]),
+            ]);
+            let text: String = parts.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
+            for hit in s.scan(&text) {
+                let (Some(start), Some(end)) = (hit.original_start, hit.original_end) else {
+                    proptest::prop_assert!(hit.original.is_none());
+                    continue;
+                };
+                proptest::prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+                proptest::prop_assert_eq!(text.get(start..end), hit.original.as_deref());
+                let original = hit.original.unwrap_or_default();
+                let spelled = romanize(&original).into_iter().next().unwrap_or_default();
+                proptest::prop_assert_eq!(spelled.split(' ').count(), hit.span.split(' ').count());
+            }
+        }
     }
 
     #[test]

@@ -151,7 +151,7 @@ fn demo_person_in_remittance_and_structuring_are_reported() {
             "9720,50",
             account,
             "JOHN SMITH",
-            "PAYMENT FOR TOHIR YOLDOSHEV",
+            "/INV/2403-22\nPAYMENT FOR TOHIR YO'LDOSHEV",
         ),
         mt103(
             "8a562c67-ca16-48ba-b074-65581be6f003",
@@ -173,6 +173,16 @@ fn demo_person_in_remittance_and_structuring_are_reported() {
     assert_eq!(text_hits["role"], "remittance");
     assert_eq!(text_hits["text_hits"][0]["entity_id"], "un:DMi.002");
     assert_eq!(text_hits["text_hits"][0]["span"], "tohir yoldoshev");
+    // The span romanises the text; the original is the name as field 70 writes it,
+    // with its byte offsets in the scanned text.
+    let found = &text_hits["text_hits"][0];
+    assert_eq!(found["original"], "TOHIR YO'LDOSHEV");
+    let text = text_hits["text"].as_str().unwrap();
+    let (start, end) = (
+        found["original_start"].as_u64().unwrap() as usize,
+        found["original_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(text.get(start..end), found["original"].as_str(), "{text:?}");
     // Confirmed by the matching engine, with a score and its explanation.
     let score = text_hits["text_hits"][0]["score"].as_f64().unwrap();
     assert!((0.75..=1.0).contains(&score), "{text_hits}");
