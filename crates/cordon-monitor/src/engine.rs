@@ -6,9 +6,9 @@ use crate::rules::{ChainRole, Rule, RuleKind, RulePack, Side};
 use crate::time::{format_timestamp, DAY};
 use ahash::AHashMap;
 use cordon_model::transfer::{Amount, Transfer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Most events kept per party and rule: a hot account cannot grow the state without bound.
 pub const MAX_EVENTS_PER_PARTY: usize = 512;
@@ -39,7 +39,7 @@ pub struct Alert {
 }
 
 /// Counters of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Stats {
     /// Transfers observed.
     pub observed: u64,
@@ -56,20 +56,20 @@ pub struct Stats {
 }
 
 #[derive(Debug, Clone)]
-struct Event {
-    time: i64,
+pub(crate) struct Event {
+    pub(crate) time: i64,
     /// Shared by the rules that keep this transfer.
-    id: Rc<str>,
-    base: i128,
+    pub(crate) id: Arc<str>,
+    pub(crate) base: i128,
     /// The other party (fan rules) or the direction (pass-through: 1 in, 0 out).
-    other: u64,
+    pub(crate) other: u64,
 }
 
 /// Events per party, oldest first.
 #[derive(Debug, Default)]
-struct Windows {
-    parties: AHashMap<String, VecDeque<Event>>,
-    held: usize,
+pub(crate) struct Windows {
+    pub(crate) parties: AHashMap<String, VecDeque<Event>>,
+    pub(crate) held: usize,
 }
 
 impl Windows {
@@ -117,14 +117,14 @@ impl Windows {
 }
 
 /// A rule with its amounts resolved and its window state.
-struct Compiled {
-    rule: Rule,
+pub(crate) struct Compiled {
+    pub(crate) rule: Rule,
     window: i64,
     /// The rule's threshold or minimum amount, converted with the pack's FX table.
     limit: Option<Threshold>,
     /// The round unit of a round-amount rule.
     unit: Option<Amount>,
-    windows: Windows,
+    pub(crate) windows: Windows,
 }
 
 /// The amount a rule compares with: `threshold` for structuring, `min_amount` otherwise.
@@ -169,14 +169,16 @@ fn rule_limit(kind: &RuleKind, fx: &FxTable) -> Option<Threshold> {
 /// Time is the transfers' own transaction time; windows are evicted by it, so the memory held
 /// depends on the window lengths and the traffic inside them, not on the stream length. The
 /// same transfers in the same order always give the same alerts. After a rule fires for a
-/// party its window is emptied, so the next alert needs a fresh pattern.
+/// party its window is emptied, so the next alert needs a fresh pattern. The state can be
+/// saved with [`Monitor::snapshot`] and taken up again with [`Monitor::restore`]: a stream
+/// cut by a snapshot and a restore gives the same alerts as the stream read at once.
 pub struct Monitor {
-    pack_version: String,
+    pub(crate) pack_version: String,
     fx: FxTable,
-    rules: Vec<Compiled>,
-    watermark: Option<i64>,
-    last_sweep: i64,
-    stats: Stats,
+    pub(crate) rules: Vec<Compiled>,
+    pub(crate) watermark: Option<i64>,
+    pub(crate) last_sweep: i64,
+    pub(crate) stats: Stats,
     hasher: ahash::RandomState,
 }
 
@@ -239,7 +241,7 @@ impl Monitor {
         let event = Ev {
             facts: &facts,
             time,
-            id: Rc::from(facts.id.as_str()),
+            id: Arc::from(facts.id.as_str()),
         };
         let mut alerts = Vec::new();
         for compiled in &mut self.rules {
@@ -299,7 +301,7 @@ fn window_days(kind: &RuleKind) -> u32 {
 struct Ev<'a> {
     facts: &'a Facts,
     time: i64,
-    id: Rc<str>,
+    id: Arc<str>,
 }
 
 struct RawAlert {
@@ -538,7 +540,7 @@ fn above_minimum(limit: Option<Threshold>, ev: &Ev<'_>) -> bool {
 fn event(ev: &Ev<'_>, base: i128, other: u64) -> Event {
     Event {
         time: ev.time,
-        id: Rc::clone(&ev.id),
+        id: Arc::clone(&ev.id),
         base,
         other,
     }

@@ -40,8 +40,10 @@ pub mod facts;
 pub mod generate;
 pub mod money;
 pub mod rules;
+pub mod snapshot;
 pub mod time;
 
 pub use engine::{Alert, Monitor, Stats, MAX_EVENTS_PER_PARTY};
 pub use facts::Facts;
 pub use rules::{Rule, RuleKind, RulePack, RulesError, DEFAULT_RULES};
+pub use snapshot::{MonitorSnapshot, SnapshotError};

@@ -29,7 +29,6 @@ mod lists;
 mod metrics;
 pub mod ops;
 mod records;
-pub mod rules;
 mod screen;
 mod state;
 pub mod transfers;
@@ -39,7 +38,6 @@ mod yente;
 pub use error::{ApiError, ErrorSpec, ERROR_TABLE};
 pub use lists::{rescreen_customers, Rescreen};
 pub use metrics::Metrics;
-pub use rules::{RulesEngine, RulesGuard};
 pub use state::{customer_query, AppState, ServerConfig, Snapshot, ENGINE};
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 
@@ -120,13 +118,17 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
 }
 
 /// Serves the API on a listener until `shutdown` completes, then lets
-/// in-flight requests finish.
+/// in-flight requests finish and saves the typology windows.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let on_stop = state.clone();
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    // A graceful stop keeps every typology window for the next start.
+    let _ = tokio::task::spawn_blocking(move || on_stop.save_rules_state()).await;
+    served
 }

@@ -1,17 +1,18 @@
-//! Shared state: the store, the current index snapshot, the bounded queue of
-//! CPU work and the metrics.
+//! Shared state: the store, the current index snapshot, the typology monitor
+//! (its windows saved to the store and taken up again when the state is
+//! built), the bounded queue of CPU work and the metrics.
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::rules::{RulesEngine, RulesGuard};
 use cordon_match::textscan::TextScanner;
 use cordon_match::{Index, Query, DEFAULT_THRESHOLD};
+use cordon_model::transfer::Transfer;
 use cordon_model::{country, dates, Entity};
-use cordon_monitor::RulePack;
-use cordon_store::{Customer, SqliteStore, Store};
+use cordon_monitor::{Alert, Monitor, MonitorSnapshot, RulePack};
+use cordon_store::{Customer, MonitorSnapshots, SqliteStore, Store};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Limits and defaults of the server.
@@ -62,9 +63,149 @@ pub struct Snapshot {
     pub hashes: HashMap<String, String>,
 }
 
+/// The typology monitor of the service and the version of its pack.
+struct Rules {
+    version: String,
+    monitor: Mutex<Monitor>,
+    /// When the windows were last saved by this process.
+    saved_at: Mutex<Option<Instant>>,
+}
+
+/// Least time between two saves of the monitor's windows after requests: a save
+/// rewrites every window (tens of MB for a busy stream), so a crash may lose the
+/// windows of the last few seconds; a graceful stop saves them all.
+const SAVE_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The typology monitor, locked for one request: evaluations and whatever
+/// the caller does while holding it (storing the audit entries, saving the
+/// windows) happen in one order.
+pub struct MonitorGuard<'a> {
+    version: &'a str,
+    monitor: MutexGuard<'a, Monitor>,
+    saved_at: &'a Mutex<Option<Instant>>,
+}
+
+impl MonitorGuard<'_> {
+    /// The rules pack version.
+    pub fn version(&self) -> &str {
+        self.version
+    }
+
+    /// Evaluates transfers in order; one list of alerts per transfer.
+    pub fn observe(&mut self, transfers: &[Transfer]) -> Vec<Vec<Alert>> {
+        transfers.iter().map(|t| self.monitor.observe(t)).collect()
+    }
+
+    /// [`MonitorGuard::save`] when this process has not saved for
+    /// [`SAVE_INTERVAL`] (or ever).
+    pub fn save_if_due(&self, store: &SqliteStore) {
+        let due = self
+            .saved_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none_or(|at| at.elapsed() >= SAVE_INTERVAL);
+        if due {
+            self.save(store);
+        }
+    }
+
+    /// Saves the monitor's windows to the store (replacing the last save), so
+    /// that a restart takes them up again. A failure is logged, not returned:
+    /// the request that observed the transfers has succeeded all the same.
+    pub fn save(&self, store: &SqliteStore) {
+        *self.saved_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        let saved = serde_json::to_string(&self.monitor.snapshot())
+            .map_err(|e| e.to_string())
+            .and_then(|json| {
+                store
+                    .save_monitor_snapshot(self.version, &json)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = saved {
+            tracing::warn!(
+                pack = self.version,
+                "saving the typology monitor's windows failed: {e}"
+            );
+        }
+    }
+}
+
+impl Rules {
+    /// A monitor for `pack`, going on from the stored snapshot when there is
+    /// one taken under the same pack; otherwise empty, with a warning.
+    fn start(store: &SqliteStore, pack: RulePack) -> Rules {
+        let version = pack.version.clone();
+        let restored = stored_snapshot(store, &pack).and_then(|saved| match saved {
+            Some(snapshot) => Monitor::restore(pack.clone(), snapshot)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            None => Ok(None),
+        });
+        let monitor = match restored {
+            Ok(Some(monitor)) => {
+                let held = monitor.stats().events_held;
+                tracing::info!(pack = version, held, "typology monitor windows restored");
+                monitor
+            }
+            Ok(None) => Monitor::new(pack),
+            Err(e) => {
+                tracing::warn!(
+                    pack = version,
+                    "starting the typology monitor with empty windows: {e}"
+                );
+                Monitor::new(pack)
+            }
+        };
+        Rules {
+            version,
+            monitor: Mutex::new(monitor),
+            saved_at: Mutex::new(None),
+        }
+    }
+
+    fn lock(&self) -> MonitorGuard<'_> {
+        MonitorGuard {
+            version: &self.version,
+            // A poisoned lock is reused: the monitor never panics mid-update
+            // (no panics on input), and refusing every later request would
+            // lose more than it protects.
+            monitor: self.monitor.lock().unwrap_or_else(|p| p.into_inner()),
+            saved_at: &self.saved_at,
+        }
+    }
+}
+
+/// The stored snapshot of the monitor, read back; `Err` says why it cannot
+/// be used with `pack` (the version is compared before the JSON is parsed).
+fn stored_snapshot(
+    store: &SqliteStore,
+    pack: &RulePack,
+) -> Result<Option<MonitorSnapshot>, String> {
+    let Some(stored) = store
+        .monitor_snapshot()
+        .map_err(|e| format!("reading the stored monitor snapshot: {e}"))?
+    else {
+        return Ok(None);
+    };
+    if stored.pack_version != pack.version {
+        return Err(format!(
+            "the monitor snapshot saved at {} was taken under rules pack version {:?}, the pack now is version {:?}",
+            stored.saved_at, stored.pack_version, pack.version
+        ));
+    }
+    serde_json::from_str(&stored.snapshot)
+        .map(Some)
+        .map_err(|e| {
+            format!(
+                "the monitor snapshot saved at {} is unreadable: {e}",
+                stored.saved_at
+            )
+        })
+}
+
 struct Inner {
     store: SqliteStore,
-    rules: RwLock<Arc<Result<RulesEngine, String>>>,
+    rules: RwLock<Arc<Result<Rules, String>>>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     cpu: Arc<Semaphore>,
     metrics: Metrics,
@@ -79,15 +220,16 @@ pub struct AppState {
 
 impl AppState {
     /// A state over a store; call [`AppState::load_lists`] (blocking) to become ready.
+    /// The typology monitor runs the built-in pack and takes up the windows
+    /// saved in the store when they were taken under that pack.
     pub fn new(store: SqliteStore, config: ServerConfig) -> AppState {
+        let rules = RulePack::default_pack()
+            .map_err(|e| format!("the built-in rules pack: {e}"))
+            .map(|pack| Rules::start(&store, pack));
         AppState {
             inner: Arc::new(Inner {
                 store,
-                rules: RwLock::new(Arc::new(
-                    RulePack::default_pack()
-                        .map_err(|e| format!("the built-in rules pack: {e}"))
-                        .and_then(RulesEngine::start),
-                )),
+                rules: RwLock::new(Arc::new(rules)),
                 snapshot: RwLock::new(None),
                 cpu: Arc::new(Semaphore::new(config.max_cpu_jobs.max(1))),
                 metrics: Metrics::default(),
@@ -111,19 +253,31 @@ impl AppState {
         &self.inner.metrics
     }
 
-    /// Replaces the typology rules with a fresh engine (the old engine's
-    /// windows are forgotten once the requests using it finish).
+    /// Replaces the typology rules with a monitor for `pack`, which takes up
+    /// the windows saved in the store when they were taken under that pack
+    /// (the old monitor's windows are forgotten once the requests using it
+    /// finish). Never fails; the `Result` is kept for callers.
     pub fn set_rules(&self, pack: RulePack) -> Result<(), String> {
-        let engine = RulesEngine::start(pack)?;
-        *self.inner.rules.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Ok(engine));
+        let rules = Rules::start(&self.inner.store, pack);
+        *self.inner.rules.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Ok(rules));
         Ok(())
     }
 
-    /// Runs `work` with the typology engine locked (see [`RulesGuard`]);
-    /// `internal` when the engine could not start.
+    /// Saves the typology monitor's windows to the store now (for a shutdown
+    /// hook; requests that observe transfers save them already). Failures are logged.
+    pub fn save_rules_state(&self) {
+        // Without a monitor (the pack failed to load) there is nothing to save.
+        let _ = self.with_rules(|rules| {
+            rules.save(self.store());
+            Ok(())
+        });
+    }
+
+    /// Runs `work` with the typology monitor locked (see [`MonitorGuard`]);
+    /// `internal` when the monitor could not start.
     pub fn with_rules<T>(
         &self,
-        work: impl FnOnce(&RulesGuard<'_>) -> Result<T, ApiError>,
+        work: impl FnOnce(&mut MonitorGuard<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let engine = self
             .inner
@@ -135,8 +289,8 @@ impl AppState {
             .as_ref()
             .as_ref()
             .map_err(|e| ApiError::Internal(e.clone()))?;
-        let guard = engine.lock();
-        work(&guard)
+        let mut guard = engine.lock();
+        work(&mut guard)
     }
 
     /// (Re)builds the index from the newest stored version of every list and

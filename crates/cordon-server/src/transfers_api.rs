@@ -109,10 +109,7 @@ fn screen_body(
         .cloned()
         .collect();
     let recorded = state.with_rules(|rules| {
-        let mut alerts = rules
-            .observe(transfers)
-            .map_err(ApiError::Internal)?
-            .into_iter();
+        let mut alerts = rules.observe(&transfers).into_iter();
         let mut screened = Vec::new();
         for (index, (transfer, report)) in parsed.iter().zip(checked.iter_mut()).enumerate() {
             if let (Ok(transfer), Ok(report)) = (transfer, report) {
@@ -121,7 +118,13 @@ fn screen_body(
             }
         }
         // Still under the rules lock, so the audit order is the engine's order.
-        Ok(state.store().record_transfers(&screened)?)
+        let recorded = state.store().record_transfers(&screened);
+        // The windows moved on even when recording failed: save them either
+        // way (every few seconds), so that the store follows the monitor.
+        if !transfers.is_empty() {
+            rules.save_if_due(state.store());
+        }
+        Ok(recorded?)
     })?;
     Ok(render(&checked, &recorded))
 }

@@ -1314,3 +1314,99 @@ async fn transfer_alert_decisions_are_checked_recorded_and_audited() {
     assert!(post["responses"]["409"].is_object(), "{post}");
     assert_eq!(post["parameters"][0]["name"], "id");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_structuring_pattern_straddling_a_restart_is_still_found() {
+    use cordon_store::MonitorSnapshots;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cordon.db");
+    let screener = {
+        let store = SqliteStore::open(&path).unwrap();
+        import_file(&store, UN_2025);
+        store
+            .create_key(Role::Screener, Some("sam"), "test")
+            .unwrap()
+            .secret
+    };
+    // A state over the file, as `cordon serve` builds it (optionally with another pack).
+    let start = |pack: Option<cordon_monitor::RulePack>| {
+        let state = AppState::new(SqliteStore::open(&path).unwrap(), ServerConfig::default());
+        if let Some(pack) = pack {
+            state.set_rules(pack).unwrap();
+        }
+        state.load_lists().unwrap();
+        state
+    };
+    let transfer = |n: u32, date: &str, amount: &str| {
+        mt103(
+            &format!("5b1d0c3e-1f2a-4b5c-8d6e-7f80912a3b{n:02}"),
+            date,
+            amount,
+            "JOHN SMITH",
+            "INVOICE",
+        )
+    };
+    let post = |app: Router, body: String| {
+        let key = screener.clone();
+        async move {
+            let (status, lines) =
+                post_transfers(&app, Some(&key), "text/plain", body.into_bytes()).await;
+            assert_eq!(status, StatusCode::OK, "{lines:?}");
+            lines
+        }
+    };
+    let structuring = |lines: &[Value]| -> Vec<Value> {
+        lines
+            .iter()
+            .flat_map(|l| l["alerts"].as_array().unwrap().clone())
+            .filter(|a| a["rule_id"] == "TF-STRUCT-01")
+            .collect()
+    };
+
+    // Two of the three transfers, then the server stops.
+    let state = start(None);
+    let first = [
+        transfer(1, "240301", "9500,"),
+        transfer(2, "240302", "9720,50"),
+    ]
+    .join("$");
+    let lines = post(router(state.clone()), first).await;
+    assert_eq!(lines.len(), 2);
+    assert!(structuring(&lines).is_empty(), "{lines:?}");
+    let saved = state.store().monitor_snapshot().unwrap().unwrap();
+    assert_eq!(saved.pack_version, "2025.1");
+    assert!(saved.snapshot.contains("acct:GB29NWBK60161331926819"));
+    drop(state);
+
+    // A new state on the same file takes the windows up: the third transfer completes it.
+    let state = start(None);
+    let lines = post(router(state.clone()), transfer(3, "240304", "9100,")).await;
+    let alerts = structuring(&lines);
+    assert_eq!(alerts.len(), 1, "{lines:?}");
+    let ids: Vec<&str> = alerts[0]["transfer_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        ids,
+        [1, 2, 3].map(|n| format!("5b1d0c3e-1f2a-4b5c-8d6e-7f80912a3b{n:02}"))
+    );
+    assert_eq!(alerts[0]["party"], "acct:GB29NWBK60161331926819");
+
+    // Under another pack the saved windows are not taken up: the same pattern is missed.
+    let later = [
+        transfer(4, "240310", "9500,"),
+        transfer(5, "240311", "9720,50"),
+    ]
+    .join("$");
+    assert!(structuring(&post(router(state.clone()), later).await).is_empty());
+    drop(state);
+    let other = cordon_monitor::DEFAULT_RULES.replacen("\"2025.1\"", "\"2099.1\"", 1);
+    let state = start(Some(cordon_monitor::RulePack::parse(&other).unwrap()));
+    let lines = post(router(state.clone()), transfer(6, "240312", "9100,")).await;
+    assert!(structuring(&lines).is_empty(), "{lines:?}");
+    let saved = state.store().monitor_snapshot().unwrap().unwrap();
+    assert_eq!(saved.pack_version, "2099.1");
+}

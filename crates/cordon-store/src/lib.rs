@@ -4,8 +4,9 @@
 //! true matches), [`ApiKeys`] (hashed API keys with roles) and [`Customers`]
 //! (the customer register and its alerts), [`TransferAlerts`] (alerts raised
 //! by transfer screening, stored with their audit entry, and the analysts'
-//! decisions on them, four eyes on true matches). SQLite ([`SqliteStore`]) is
-//! the embedded default and implements them all.
+//! decisions on them, four eyes on true matches), [`MonitorSnapshots`] (the
+//! typology monitor's latest state, so its windows outlive a restart). SQLite
+//! ([`SqliteStore`]) is the embedded default and implements them all.
 //!
 //! Every import is one transaction: a failure or a kill leaves the previous
 //! version intact and serving. Re-importing identical content is recognised by
@@ -40,6 +41,7 @@ mod sqlite_audit;
 mod sqlite_customers;
 mod sqlite_decisions;
 mod sqlite_keys;
+mod sqlite_monitor;
 mod sqlite_transfers;
 pub mod transfers;
 
@@ -51,6 +53,7 @@ pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use sqlite::SqliteStore;
+pub use sqlite_monitor::{MonitorSnapshots, StoredMonitorSnapshot};
 pub use transfers::{
     NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, ScreenedTransfer, TransferAlert,
     TransferAlertDecision, TransferAlertHistory, TransferAlertStatus, TransferAlerts,

@@ -140,6 +140,15 @@ const MIGRATIONS: &[&str] = &[
         decided_at TEXT NOT NULL
      );
      CREATE INDEX transfer_alert_decisions_alert ON transfer_alert_decisions(alert_id, id);",
+    // 8: the latest snapshot of the typology monitor's windows (one row, replaced on every
+    // save), so that a pattern straddling a restart is still found. `IF NOT EXISTS`: a
+    // database whose user_version was set back (tests that replay migration 7) keeps it.
+    "CREATE TABLE IF NOT EXISTS monitor_snapshot (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pack_version TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+     );",
 ];
 
 /// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.

@@ -848,3 +848,56 @@ fn migration_7_opens_older_transfer_alerts_with_their_screening_lists() {
         .unwrap();
     assert!(store.verify_audit().unwrap().is_intact());
 }
+
+#[test]
+fn the_monitor_snapshot_is_replaced_and_outlives_a_reopen() {
+    use cordon_store::MonitorSnapshots;
+    let fs = file_store();
+    assert_eq!(fs.store.monitor_snapshot().unwrap(), None);
+    let first = r#"{"format":1,"pack_version":"2025.1","rules":[]}"#;
+    fs.store.save_monitor_snapshot("2025.1", first).unwrap();
+    let saved = fs.store.monitor_snapshot().unwrap().unwrap();
+    assert_eq!(
+        (saved.pack_version.as_str(), saved.snapshot.as_str()),
+        ("2025.1", first)
+    );
+    let second = r#"{"format":1,"pack_version":"2026.1","rules":[{"rule_id":"TF-STRUCT-01"}]}"#;
+    fs.store.save_monitor_snapshot("2026.1", second).unwrap();
+    drop(fs.store);
+    let reopened = SqliteStore::open(&fs.path).unwrap();
+    let latest = reopened.monitor_snapshot().unwrap().unwrap();
+    assert_eq!(latest.pack_version, "2026.1");
+    assert_eq!(latest.snapshot, second);
+    assert!(latest.saved_at >= saved.saved_at, "{latest:?} {saved:?}");
+    // One row only: the latest.
+    let rows: i64 = Connection::open(&fs.path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM monitor_snapshot", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+    assert!(matches!(
+        reopened.save_monitor_snapshot("2026.1", "  "),
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(
+        reopened.monitor_snapshot().unwrap().unwrap().snapshot,
+        second
+    );
+}
+
+#[test]
+fn migration_8_adds_the_monitor_snapshot_to_an_older_database() {
+    use cordon_store::{MonitorSnapshots, TransferAlerts};
+    let (fs, ids) = store_with_transfer_alerts();
+    drop(fs.store);
+    // Back to schema 7: as a database written before monitor snapshots existed.
+    tamper(
+        &fs.path,
+        "DROP TABLE monitor_snapshot; PRAGMA user_version = 7;",
+    );
+    let store = SqliteStore::open(&fs.path).unwrap();
+    assert_eq!(store.monitor_snapshot().unwrap(), None);
+    store.save_monitor_snapshot("2025.1", "{}").unwrap();
+    assert_eq!(store.transfer_alerts(None, 10).unwrap().len(), ids.len());
+    assert!(store.verify_audit().unwrap().is_intact());
+}
