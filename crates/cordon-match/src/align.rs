@@ -237,43 +237,19 @@ impl<'a> QuerySide<'a> {
         least_score: f32,
     ) -> bool {
         let c = &c[..c.len().min(MAX_TOKENS)];
-        // The best credit a token can get: its best single partner or any compound
-        // pair covering it (`covers` says whether a pair's span on its side does).
-        let best = |single: &mut dyn Iterator<Item = Option<Cell>>,
-                    covers: &dyn Fn(&Pair) -> bool| {
-            let compound = matrix.compounds.iter().filter(|p| covers(p)).map(|p| p.sim);
-            single
-                .flatten()
-                .map(|x| x.sim)
-                .chain(compound)
-                .map(|sim| (sim + CREDIT_BOOST).min(1.0))
-                .fold(0.0f32, f32::max)
-        };
+        let compounds = &matrix.compounds;
         let query_best = |i: usize| {
-            best(&mut (0..c.len()).map(|j| matrix.get(i, j)), &|p| {
+            best_credit((0..c.len()).map(|j| matrix.get(i, j)), compounds, |p| {
                 span_mask(p.q_start, p.q_len) & (1u64 << i) != 0
             })
         };
         let list_best = |j: usize| {
-            best(&mut (0..self.len()).map(|i| matrix.get(i, j)), &|p| {
+            best_credit((0..self.len()).map(|i| matrix.get(i, j)), compounds, |p| {
                 span_mask(p.c_start, p.c_len) & (1u64 << j) != 0
             })
         };
-        let coverage = |weights: &mut dyn Iterator<Item = (usize, f32)>,
-                        best: &dyn Fn(usize) -> f32| {
-            let (got, total) =
-                weights.fold((0.0f32, 0.0f32), |(g, t), (k, w)| (g + best(k) * w, t + w));
-            if total > 0.0 {
-                (got / total).min(1.0)
-            } else {
-                0.0
-            }
-        };
-        let q = coverage(
-            &mut self.facts.iter().map(|f| f.weight).enumerate(),
-            &query_best,
-        );
-        let l = coverage(&mut c.iter().map(|t| t.weight).enumerate(), &list_best);
+        let q = coverage_bound(self.facts.iter().map(|f| f.weight), query_best);
+        let l = coverage_bound(c.iter().map(|t| t.weight), list_best);
         // The score is the better coverage to HIGH_EXP times the lesser to a lower
         // exponent (QUERY_LOW_EXP when the query's is the lesser): the most it can be
         // with coverages at most `q` and `l`.
@@ -383,6 +359,34 @@ fn candidate_pairs(q: &[QPos], c: &[TokenView<'_>], matrix: &SimMatrix) -> Small
     }
     out.extend(matrix.compounds.iter().copied());
     out
+}
+
+/// The weighted share of tokens credited: token `k` of weight `w` gets `best(k) * w`.
+fn coverage_bound(weights: impl Iterator<Item = f32>, best: impl Fn(usize) -> f32) -> f32 {
+    let (got, total) = weights
+        .enumerate()
+        .fold((0.0f32, 0.0f32), |(g, t), (k, w)| (g + best(k) * w, t + w));
+    if total > 0.0 {
+        (got / total).min(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The best credit a token can get: from its best single partner (`single`, one
+/// cell per token of the other side) or any compound pair that `covers` it.
+fn best_credit(
+    single: impl Iterator<Item = Option<Cell>>,
+    compounds: &[Pair],
+    covers: impl Fn(&Pair) -> bool,
+) -> f32 {
+    let compound = compounds.iter().filter(|p| covers(p)).map(|p| p.sim);
+    single
+        .flatten()
+        .map(|x| x.sim)
+        .chain(compound)
+        .map(|sim| (sim + CREDIT_BOOST).min(1.0))
+        .fold(0.0f32, f32::max)
 }
 
 /// Every run of two to [`MAX_COMPOUND`] adjacent positions joined, in each of the
