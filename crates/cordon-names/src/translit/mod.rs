@@ -29,6 +29,21 @@ pub const MAX_VARIANTS: usize = 8;
 /// token comes from the same system (BGN, ICAO, ...), so the k-th name
 /// rendering is consistent; then single-token substitutions fill the rest.
 pub fn romanize(text: &str) -> Vec<String> {
+    // Most names screened are plain ASCII: normalised, they are their only
+    // rendering (no letter to transliterate or strip, no Uzbek `x` to respell).
+    let normal = crate::normalize(text);
+    if normal.is_ascii() && !normal.contains('x') {
+        return if normal.is_empty() {
+            Vec::new()
+        } else {
+            vec![normal]
+        };
+    }
+    romanize_tokens(text)
+}
+
+/// [`romanize`] token by token, for any text.
+fn romanize_tokens(text: &str) -> Vec<String> {
     let tokens = split_joined_arabic(tokenize(text));
     let units = token_units(&tokens);
     combine(&units)
@@ -208,6 +223,16 @@ mod tests {
         let unit: Vec<String> = (0..10).map(|i| format!("t{i}")).collect();
         let units = vec![unit.clone(), unit.clone(), unit];
         assert_eq!(combine(&units).len(), MAX_VARIANTS);
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcut gives what the token-by-token path gives.
+        #[test]
+        fn ascii_shortcut_equals_the_token_path(text in "[ -~]{0,40}") {
+            let normal = crate::normalize(&text);
+            proptest::prop_assume!(!normal.contains('x'));
+            proptest::prop_assert_eq!(romanize(&text), romanize_tokens(&text));
+        }
     }
 
     #[test]
