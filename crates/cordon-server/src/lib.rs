@@ -38,7 +38,7 @@ mod yente;
 pub use error::{ApiError, ErrorSpec, ERROR_TABLE};
 pub use lists::{rescreen_customers, Rescreen};
 pub use metrics::Metrics;
-pub use state::{customer_query, AppState, ServerConfig, Snapshot, ENGINE};
+pub use state::{customer_query, AppState, MonitorGuard, ServerConfig, Snapshot, ENGINE};
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};

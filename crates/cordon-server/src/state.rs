@@ -96,8 +96,8 @@ impl MonitorGuard<'_> {
         transfers.iter().map(|t| self.monitor.observe(t)).collect()
     }
 
-    /// [`MonitorGuard::save`] when this process has not saved for
-    /// [`SAVE_INTERVAL`] (or ever).
+    /// [`MonitorGuard::save`] when this process has not saved for five
+    /// seconds (or ever): a save rewrites every window.
     pub fn save_if_due(&self, store: &SqliteStore) {
         let due = self
             .saved_at
