@@ -683,6 +683,7 @@ impl Index {
             skel: view.skel,
             vowelless: false,
             letters: view.letters,
+            vocab_id: Some(id),
         })
     }
 
@@ -690,7 +691,7 @@ impl Index {
     fn reweigh(&self, shape: &mut QueryShape) {
         for pos in &mut shape.positions {
             for t in &mut pos.alts {
-                if let Some(&id) = self.vocab.ids.get(t.text.as_str()) {
+                if let Some(id) = t.vocab_id {
                     let i = id as usize;
                     let (listed, kind) = self
                         .vocab
@@ -723,12 +724,11 @@ impl Index {
         out
     }
 
-    /// True for a spelling whose neighbours are precomputed.
-    fn known(&self, text: &str) -> bool {
-        self.vocab
-            .ids
-            .get(text)
-            .is_some_and(|&id| self.has_neighbours(id))
+    /// The vocabulary id of a spelling whose neighbours are precomputed (and usable:
+    /// a vowelless spelling is always expanded through its keys).
+    fn neighbours_id(&self, t: &OwnedToken) -> Option<u32> {
+        t.vocab_id
+            .filter(|&id| !t.vowelless && self.has_neighbours(id))
     }
 
     /// Vocabulary tokens similar to any spelling of a query position, best first.
@@ -746,7 +746,7 @@ impl Index {
         let unknown: SmallVec<[TokenView<'_>; 4]> = pos
             .alts
             .iter()
-            .filter(|t| t.vowelless || !self.known(&t.text))
+            .filter(|t| self.neighbours_id(t).is_none())
             .map(OwnedToken::view)
             .collect();
         out.clear();
@@ -758,7 +758,7 @@ impl Index {
                 .filter(|&i| {
                     pos.alts
                         .get(i)
-                        .is_some_and(|t| t.vowelless || !self.known(&t.text))
+                        .is_some_and(|t| self.neighbours_id(t).is_none())
                 })
                 .map(|i| i as u8)
                 .collect();
@@ -767,15 +767,9 @@ impl Index {
             }
         }
         for (alt, t) in pos.alts.iter().enumerate() {
-            if t.vowelless {
-                continue;
-            }
-            let Some(&id) = self.vocab.ids.get(t.text.as_str()) else {
+            let Some(id) = self.neighbours_id(t) else {
                 continue;
             };
-            if !self.has_neighbours(id) {
-                continue;
-            }
             for &(n, cell) in self.neighbours_of(id) {
                 let cell = Cell {
                     alt: alt as u8,
@@ -893,7 +887,11 @@ impl Index {
             joined.push_str(&a.text);
             joined.push_str(&b.text);
             let pos = QPos {
-                alts: std::iter::once(OwnedToken::new_query(&joined, false)).collect(),
+                alts: std::iter::once(
+                    self.known_token(&joined)
+                        .unwrap_or_else(|| OwnedToken::new_query(&joined, false)),
+                )
+                .collect(),
             };
             // A joined pair of a written-vowel script is looked up without its own
             // deletions: the list's compounds carry theirs, and the pair's are most of

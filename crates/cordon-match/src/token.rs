@@ -74,6 +74,9 @@ pub(crate) struct OwnedToken {
     pub skel: u64,
     pub vowelless: bool,
     pub letters: u32,
+    /// The token's id in the index vocabulary, when it was looked up there and found
+    /// (so the index need not hash the text again).
+    pub vocab_id: Option<u32>,
 }
 
 impl OwnedToken {
@@ -101,6 +104,7 @@ impl OwnedToken {
             skel: if vowelless { skeleton_hash(text) } else { 0 },
             vowelless,
             letters: letter_set(text),
+            vocab_id: None,
         }
     }
 
