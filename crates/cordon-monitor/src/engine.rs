@@ -145,17 +145,10 @@ fn rule_limit(kind: &RuleKind, fx: &FxTable) -> Option<Threshold> {
             currency,
             ..
         } => (Some(min_amount), Some(currency)),
-        RuleKind::FanIn {
-            min_amount,
-            currency,
-            ..
+        RuleKind::FanIn(fan) | RuleKind::FanOut(fan) => {
+            (fan.min_amount.as_ref(), fan.currency.as_ref())
         }
-        | RuleKind::FanOut {
-            min_amount,
-            currency,
-            ..
-        }
-        | RuleKind::HighRiskJurisdiction {
+        RuleKind::HighRiskJurisdiction {
             min_amount,
             currency,
             ..
@@ -290,10 +283,9 @@ impl Monitor {
 fn window_days(kind: &RuleKind) -> u32 {
     match kind {
         RuleKind::Structuring { window_days, .. }
-        | RuleKind::FanIn { window_days, .. }
-        | RuleKind::FanOut { window_days, .. }
         | RuleKind::RapidPassThrough { window_days, .. }
         | RuleKind::RoundAmount { window_days, .. } => *window_days,
+        RuleKind::FanIn(fan) | RuleKind::FanOut(fan) => fan.window_days,
         RuleKind::HighRiskJurisdiction { .. } => 0,
     }
 }
@@ -313,7 +305,7 @@ struct RawAlert {
 fn evaluate(compiled: &mut Compiled, ev: &Ev<'_>, hasher: &ahash::RandomState) -> Option<RawAlert> {
     match &compiled.rule.kind {
         RuleKind::Structuring { .. } => structuring(compiled, ev),
-        RuleKind::FanIn { .. } | RuleKind::FanOut { .. } => fan(compiled, ev, hasher),
+        RuleKind::FanIn(_) | RuleKind::FanOut(_) => fan(compiled, ev, hasher),
         RuleKind::HighRiskJurisdiction { .. } => high_risk(compiled, ev),
         RuleKind::RapidPassThrough { .. } => pass_through(compiled, ev),
         RuleKind::RoundAmount { .. } => round_amount(compiled, ev),
@@ -357,16 +349,8 @@ fn structuring(compiled: &mut Compiled, ev: &Ev<'_>) -> Option<RawAlert> {
 
 fn fan(compiled: &mut Compiled, ev: &Ev<'_>, hasher: &ahash::RandomState) -> Option<RawAlert> {
     let (min_parties, cross_border_only, incoming) = match &compiled.rule.kind {
-        RuleKind::FanIn {
-            min_parties,
-            cross_border_only,
-            ..
-        } => (*min_parties, *cross_border_only, true),
-        RuleKind::FanOut {
-            min_parties,
-            cross_border_only,
-            ..
-        } => (*min_parties, *cross_border_only, false),
+        RuleKind::FanIn(fan) => (fan.min_parties, fan.cross_border_only, true),
+        RuleKind::FanOut(fan) => (fan.min_parties, fan.cross_border_only, false),
         _ => return None,
     };
     if cross_border_only && !ev.facts.is_cross_border() {

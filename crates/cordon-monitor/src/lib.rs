@@ -45,5 +45,5 @@ pub mod time;
 
 pub use engine::{Alert, Monitor, Stats, MAX_EVENTS_PER_PARTY};
 pub use facts::Facts;
-pub use rules::{Rule, RuleKind, RulePack, RulesError, DEFAULT_RULES};
+pub use rules::{FanParams, Rule, RuleKind, RulePack, RulesError, DEFAULT_RULES};
 pub use snapshot::{MonitorSnapshot, SnapshotError};

@@ -89,6 +89,25 @@ pub enum ChainRole {
     Intermediary,
 }
 
+/// The parameters of the fan-in and fan-out rules (the same for both directions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FanParams {
+    /// Distinct counterparties needed (originators for fan-in, beneficiaries for fan-out).
+    pub min_parties: usize,
+    /// The window, in days.
+    pub window_days: u32,
+    /// Count only transfers whose originator and beneficiary countries differ.
+    #[serde(default)]
+    pub cross_border_only: bool,
+    /// Ignore transfers below this amount (in `currency`).
+    #[serde(default)]
+    pub min_amount: Option<String>,
+    /// Currency of `min_amount`.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
 /// The kind of a rule and its parameters (`kind` and `params` in the file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
@@ -116,37 +135,9 @@ pub enum RuleKind {
         side: Side,
     },
     /// Many distinct originators paying one beneficiary within a window.
-    FanIn {
-        /// Distinct originators needed.
-        min_parties: usize,
-        /// The window, in days.
-        window_days: u32,
-        /// Count only transfers whose originator and beneficiary countries differ.
-        #[serde(default)]
-        cross_border_only: bool,
-        /// Ignore transfers below this amount (in `currency`).
-        #[serde(default)]
-        min_amount: Option<String>,
-        /// Currency of `min_amount`.
-        #[serde(default)]
-        currency: Option<String>,
-    },
+    FanIn(FanParams),
     /// One originator paying many distinct beneficiaries within a window.
-    FanOut {
-        /// Distinct beneficiaries needed.
-        min_parties: usize,
-        /// The window, in days.
-        window_days: u32,
-        /// Count only transfers whose originator and beneficiary countries differ.
-        #[serde(default)]
-        cross_border_only: bool,
-        /// Ignore transfers below this amount (in `currency`).
-        #[serde(default)]
-        min_amount: Option<String>,
-        /// Currency of `min_amount`.
-        #[serde(default)]
-        currency: Option<String>,
-    },
+    FanOut(FanParams),
     /// A party or agent in a listed country.
     HighRiskJurisdiction {
         /// ISO 3166-1 alpha-2 codes.
@@ -209,8 +200,8 @@ impl RuleKind {
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::Structuring { .. } => "structuring",
-            RuleKind::FanIn { .. } => "fan_in",
-            RuleKind::FanOut { .. } => "fan_out",
+            RuleKind::FanIn(_) => "fan_in",
+            RuleKind::FanOut(_) => "fan_out",
             RuleKind::HighRiskJurisdiction { .. } => "high_risk_jurisdiction",
             RuleKind::RapidPassThrough { .. } => "rapid_pass_through",
             RuleKind::RoundAmount { .. } => "round_amount",
@@ -349,23 +340,10 @@ fn check_kind(kind: &RuleKind, fx: &FxTable) -> Result<(), String> {
             check_window(*window_days)?;
             check_range("min_count", *min_count as u64, 2, 10_000)
         }
-        RuleKind::FanIn {
-            min_parties,
-            window_days,
-            min_amount,
-            currency,
-            ..
-        }
-        | RuleKind::FanOut {
-            min_parties,
-            window_days,
-            min_amount,
-            currency,
-            ..
-        } => {
-            check_window(*window_days)?;
-            check_range("min_parties", *min_parties as u64, 2, 10_000)?;
-            check_optional_amount(min_amount, currency, fx)
+        RuleKind::FanIn(fan) | RuleKind::FanOut(fan) => {
+            check_window(fan.window_days)?;
+            check_range("min_parties", fan.min_parties as u64, 2, 10_000)?;
+            check_optional_amount(&fan.min_amount, &fan.currency, fx)
         }
         RuleKind::HighRiskJurisdiction {
             countries,
