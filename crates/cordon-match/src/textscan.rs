@@ -32,6 +32,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use cordon_model::{Entity, NameQuality};
+use cordon_names::normalize::is_dropped;
 use cordon_names::{romanize, token_kind, TokenKind};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -556,6 +557,16 @@ fn ascii_word_is(word: &str, token: &str) -> bool {
         .eq(token.bytes())
 }
 
+/// The words of a text as the scanner reads them before romanising: normalised
+/// (case, width, apostrophes dropped, punctuation a break), in order.
+pub fn words(text: &str) -> Vec<String> {
+    cordon_names::normalize(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Byte ranges of the words of `text`, split where [`cordon_names::normalize`] splits:
 /// spaces and punctuation end a word, apostrophes and joiners do not. Other symbols stay
 /// in their word ("№12", "ACME™"): NFKC may turn them into letters, so romanising the
@@ -597,33 +608,6 @@ fn trim_word(text: &str, start: usize, end: usize) -> (usize, usize) {
     } else {
         (start, end)
     }
-}
-
-/// Characters [`cordon_names::normalize`] removes without a word break: apostrophes and
-/// the letters used as apostrophes, Arabic tatweel, joiners, soft hyphen.
-fn is_dropped(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '’'
-            | '‘'
-            | 'ʻ'
-            | 'ʼ'
-            | 'ʽ'
-            | '`'
-            | '´'
-            | 'ʹ'
-            | 'ˈ'
-            | 'ʾ'
-            | 'ʿ'
-            | '′'
-            | 'ꞌ'
-            | 'ـ'
-            | '\u{200C}'
-            | '\u{200D}'
-            | '\u{00AD}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-    )
 }
 
 /// Punctuation outside ASCII: Latin-1, general and supplemental punctuation, CJK, small,

@@ -74,9 +74,10 @@ fn normalize_unicode(text: &str) -> String {
     out
 }
 
-/// Characters removed without leaving a word break: apostrophes and
+/// Characters [`normalize`] removes without leaving a word break: apostrophes and
 /// modifier letters used as apostrophes, Arabic tatweel, joiners, soft hyphen.
-fn is_dropped(c: char) -> bool {
+/// Public so that code mapping normalised words back to a text splits it the same way.
+pub fn is_dropped(c: char) -> bool {
     matches!(
         c,
         '\'' | '’'

@@ -4,7 +4,7 @@
 //! against the index and its free texts with the text scanner, and feeds it
 //! to the typology rules; the result is a [`TransferReport`].
 
-use cordon_match::textscan::{TextHit, TextScanner};
+use cordon_match::textscan::{self, TextHit, TextScanner};
 use cordon_match::{Explanation, Index, Match, Query, ScreenOptions};
 use cordon_model::transfer::{Agent, Party, PostalAddress, Transfer};
 use cordon_model::Entity;
@@ -216,7 +216,7 @@ impl TransferScreener<'_> {
         if found.is_empty() {
             return Vec::new();
         }
-        let words = word_tokens(text);
+        let words = textscan::words(text);
         found
             .into_iter()
             .filter_map(|hit| self.rescore(hit, &words))
@@ -275,7 +275,7 @@ fn widen(span: &str, words: &[String], entity: &Entity) -> Option<String> {
     let listed: HashSet<String> = entity
         .names
         .iter()
-        .flat_map(|n| word_tokens(&n.full))
+        .flat_map(|n| textscan::words(&n.full))
         .collect();
     let of_entity = |i: &usize| words.get(*i).is_some_and(|w| listed.contains(w));
     let before = (start.saturating_sub(MAX_WIDEN)..start)
@@ -287,25 +287,6 @@ fn widen(span: &str, words: &[String], entity: &Entity) -> Option<String> {
         return None;
     }
     words.get(start - before..end + after).map(|w| w.join(" "))
-}
-
-/// Lower-case words of a text, apostrophes dropped ("'Ali" is "ali") and any
-/// other non-alphanumeric character a separator, as the scanner's
-/// romanisation spells Latin-script text.
-fn word_tokens(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        } else if !is_apostrophe(c) && !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
 }
 
 /// Adds the matches of a name; the role is only spelled out when there are some.
@@ -444,13 +425,6 @@ fn address_lines(address: Option<&PostalAddress>) -> Option<&[String]> {
     address
         .map(|a| a.lines.as_slice())
         .filter(|lines| !lines.is_empty())
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BB}' | '\u{02BC}'
-    )
 }
 
 /// An ISO 20022 external purpose code (`SALA`, `GDDS`): four letters or
@@ -726,7 +700,7 @@ mod tests {
             let Some(name) = entity.names.first() else {
                 continue;
             };
-            let words = word_tokens(&name.full);
+            let words = textscan::words(&name.full);
             let long: Vec<&String> = words.iter().filter(|w| w.len() >= 4).collect();
             let [first, second, ..] = long.as_slice() else {
                 continue;
@@ -750,7 +724,7 @@ mod tests {
     fn spans_widen_to_adjacent_words_of_the_entity_names() {
         let (index, _) = un();
         let entity = index.entity("un:QDi.294").expect("Umar Patek");
-        let words = word_tokens("payment for UMAR PATEK, inv 22");
+        let words = textscan::words("payment for UMAR PATEK, inv 22");
         assert_eq!(
             widen("patek", &words, entity).as_deref(),
             Some("umar patek")
@@ -758,10 +732,10 @@ mod tests {
         assert_eq!(widen("umar patek", &words, entity), None);
         assert_eq!(widen("zzz", &words, entity), None);
         assert_eq!(
-            word_tokens("‘Abd al-Rahman O'Neil"),
+            textscan::words("‘Abd al-Rahman O'Neil"),
             vec!["abd", "al", "rahman", "oneil"]
         );
-        assert!(word_tokens("").is_empty() && word_tokens("//").is_empty());
+        assert!(textscan::words("").is_empty() && textscan::words("//").is_empty());
     }
 
     #[test]
