@@ -638,14 +638,16 @@ impl Index {
         let coverage = |boosts: &[f64]| {
             (least_name_score(options.threshold, boosts) as f32).powf(1.0 / QUERY_LOW_EXP)
         };
-        let all = max_agreement(query);
+        let country = query
+            .country
+            .as_deref()
+            .map(|c| c.trim().to_ascii_uppercase());
         let floors = Floors {
-            any: coverage(&all),
+            any: coverage(&max_agreement(query)),
             elsewhere: coverage(&max_agreement_besides_country(query)),
-            agreeing: query
-                .country
-                .as_deref()
-                .and_then(|c| self.by_country.get(&c.trim().to_ascii_uppercase()))
+            agreeing: country
+                .as_ref()
+                .and_then(|c| self.by_country.get(c))
                 .map_or(&[][..], Vec::as_slice),
         };
         let best = SCRATCH.with(|s| {
@@ -653,7 +655,7 @@ impl Index {
             s.memo.begin(self.vocab.text.len(), &shapes);
             let mut candidates = self.retrieve(&shapes, &floors, s);
             candidates.extend(self.identifier_candidates(query));
-            let mut least = LeastScores::new(query, options.threshold);
+            let mut least = LeastScores::new(query, country.as_deref(), options.threshold);
             self.score_candidates(&shapes, &candidates, &mut least, &mut s.memo)
         });
         let mut out: Vec<Match> = best
@@ -1082,29 +1084,24 @@ fn accumulation_floor(least_coverage: f32, distinctive: f32, other: f32, margin:
 struct LeastScores<'q> {
     query: &'q Query,
     /// The query's country code, trimmed and uppercase.
-    country: Option<String>,
+    country: Option<&'q str>,
     threshold: f64,
     /// By (birth date can agree, country agreement level).
     cases: [[Option<f32>; 3]; 2],
 }
 
 impl<'q> LeastScores<'q> {
-    fn new(query: &'q Query, threshold: f64) -> LeastScores<'q> {
+    fn new(query: &'q Query, country: Option<&'q str>, threshold: f64) -> LeastScores<'q> {
         LeastScores {
             query,
-            country: query
-                .country
-                .as_deref()
-                .map(|c| c.trim().to_ascii_uppercase()),
+            country,
             threshold,
             cases: [[None; 3]; 2],
         }
     }
 
     fn of(&mut self, entity: &Entity) -> f32 {
-        let Some((birth, country)) =
-            possible_agreement(self.query, self.country.as_deref(), entity)
-        else {
+        let Some((birth, country)) = possible_agreement(self.query, self.country, entity) else {
             return 0.0;
         };
         let Some(slot) = self
