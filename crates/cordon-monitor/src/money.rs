@@ -33,11 +33,11 @@ impl FxTable {
 
     /// A table from a rules file: `base` and base units per one unit of each currency.
     pub fn from_rates(base: &str, rates: &BTreeMap<String, String>) -> Result<FxTable, String> {
-        let base = crate::rules::parse_currency(base)?;
+        let base = parse_currency(base)?;
         let mut table = BTreeMap::new();
         table.insert(base, Rate::per_unit(Amount::from_parts(1, 0)));
         for (code, rate) in rates {
-            let currency = crate::rules::parse_currency(code)?;
+            let currency = parse_currency(code)?;
             let rate = Amount::parse(rate, b'.').map_err(|e| format!("rate of {code}: {e}"))?;
             if rate.is_zero() {
                 return Err(format!("rate of {code} is zero"));
@@ -97,7 +97,7 @@ impl Threshold {
     /// Reads `"10000"` in `"USD"`; the currency must have a rate in `fx`.
     pub fn parse(amount: &str, currency: &str, fx: &FxTable) -> Result<Threshold, String> {
         let amount = Amount::parse(amount, b'.').map_err(|e| format!("amount {amount:?}: {e}"))?;
-        let currency = crate::rules::parse_currency(currency)?;
+        let currency = parse_currency(currency)?;
         let money = Money { amount, currency };
         let base = fx
             .to_base(&money)
@@ -121,6 +121,11 @@ pub fn is_multiple_of(amount: &Amount, unit: &Amount) -> bool {
         (Some(a), Some(u)) if u > 0 => a % u == 0,
         _ => false,
     }
+}
+
+/// Reads a currency code, naming it when it is not an active ISO 4217 code.
+pub(crate) fn parse_currency(code: &str) -> Result<Currency, String> {
+    Currency::parse(code).ok_or_else(|| format!("{code:?} is not an active ISO 4217 currency code"))
 }
 
 #[cfg(test)]

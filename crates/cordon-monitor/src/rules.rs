@@ -16,7 +16,7 @@
 //! that silently runs with a default.
 
 use crate::money::{FxTable, Threshold};
-use cordon_model::transfer::{Amount, Currency};
+use cordon_model::transfer::Amount;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -416,10 +416,6 @@ fn is_country_code(code: &str) -> bool {
     code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Reads a currency code, naming it when it is not an active ISO 4217 code.
-pub(crate) fn parse_currency(code: &str) -> Result<Currency, String> {
-    Currency::parse(code).ok_or_else(|| format!("{code:?} is not an active ISO 4217 currency code"))
-}
 
 #[cfg(test)]
 mod tests {

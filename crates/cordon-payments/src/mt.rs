@@ -39,7 +39,7 @@
 //! Other fields (13C, 23B, 23E, 26T, 36, 71F, 71G, 77B, ...) are read past. A known field with
 //! an option the message does not allow (50Z, 57E) is an error naming the field.
 
-use crate::mt_fields::{self, Role};
+use crate::mt_fields::{self, Field, Role};
 use crate::{values, MessageError, ParseResults};
 use cordon_model::transfer::{Agent, MessageFormat, Transfer};
 
@@ -320,13 +320,6 @@ fn message_kind(message_type: &str, validation: Option<&str>) -> Option<&'static
         ("MT202", _) => Some("MT202"),
         _ => None,
     }
-}
-
-/// One field of block 4: tag, raw value (lines joined by the message's line ends), offset.
-pub(crate) struct Field<'a> {
-    pub tag: &'a str,
-    pub value: &'a str,
-    pub offset: usize,
 }
 
 fn read_fields(text: &str, base: usize) -> Result<Vec<Field<'_>>, Fatal> {

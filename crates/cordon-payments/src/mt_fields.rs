@@ -2,7 +2,6 @@
 //!
 //! The mapping table is in the documentation of [`crate::mt`].
 
-use crate::mt::Field;
 use crate::values;
 use cordon_model::transfer::{
     Account, Agent, ChargeBearer, Money, OtherId, Party, PostalAddress, Remittance, Transfer,
@@ -17,6 +16,13 @@ pub(crate) enum Role {
     Institution,
     /// MT202COV sequence B: the underlying customer transfer.
     Underlying,
+}
+
+/// One field of block 4: tag, raw value (lines joined by the message's line ends), offset.
+pub(crate) struct Field<'a> {
+    pub tag: &'a str,
+    pub value: &'a str,
+    pub offset: usize,
 }
 
 /// Applies one field; the error does not repeat the tag (the caller adds it).
