@@ -416,7 +416,6 @@ fn is_country_code(code: &str) -> bool {
     code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
