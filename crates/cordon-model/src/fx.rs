@@ -6,11 +6,16 @@
 //! test of `cordon-payments`); a deployment that needs precise rates supplies its own (an `[fx]`
 //! section in a rules file, `R16Config::rates`).
 //!
-//! Sources, all rounded by hand to two to four significant figures:
-//! - currencies with a [`Quote::UsdPerUnit`] row: mid rates of January 2025;
-//! - currencies with a [`Quote::PerUsd`] row: rounded 2024-2025 averages. GBP is one of them
-//!   (0.79 per USD, about 1.266 USD) because the R16 tests place the 1,000 USD threshold at
-//!   exactly 790 GBP.
+//! Sources, all rounded by hand to two to four significant figures; each row carries the month
+//! its figure is from (all January 2025 so far, see [`AS_OF`]):
+//! - 47 major and sanctions-relevant currencies (EUR, GBP, CHF, JPY, RUB, IRR, SYP...): mid rates of January 2025, or
+//!   rounded 2024-2025 averages for [`Quote::PerUsd`] rows. GBP is one of them (0.79 per USD,
+//!   about 1.266 USD) because the R16 tests place the 1,000 USD threshold at exactly 790 GBP;
+//! - the rest of ISO 4217 (RWF, XOF, LKR, THB, KES...): rounded January 2025 mid rates, pegs
+//!   at their peg (XOF/XAF 630 per USD from 655.957 per EUR, FKP/GIP/SHP at par with GBP), fund
+//!   codes at their underlying (CHE/CHW as CHF, USN as USD), metals per troy ounce.
+//!
+//! Codes in [`NO_RATE`] have no row: callers say "rate unknown" rather than guess.
 //!
 //! Each row keeps the direction its figure was taken in, so no rate is an inexact reciprocal;
 //! [`Rate`] holds either direction as an exact ratio of two decimals.
@@ -42,30 +47,105 @@ pub enum Quote {
     PerUsd(&'static str),
 }
 
-/// Indicative rates against the US dollar, sorted by ISO 4217 code.
+/// Indicative rates against the US dollar with the month each was taken, sorted by ISO 4217
+/// code: every active code of [`crate::transfer::ACTIVE_CURRENCIES`] except those that have no
+/// market rate or none this table can vouch for (see [`NO_RATE`]).
 #[rustfmt::skip]
-pub const USD_RATES: &[(&str, Quote)] = {
+pub const USD_RATES: &[(&str, Quote, &str)] = {
     use Quote::{PerUsd, UsdPerUnit};
     &[
-        ("AED", UsdPerUnit("0.2723")), ("AFN", UsdPerUnit("0.0142")), ("AMD", PerUsd("390")),
-        ("AUD", UsdPerUnit("0.62")), ("AZN", PerUsd("1.7")), ("BGN", PerUsd("1.8")),
-        ("BRL", PerUsd("5.5")), ("CAD", UsdPerUnit("0.69")), ("CHF", UsdPerUnit("1.10")),
-        ("CNY", UsdPerUnit("0.137")), ("CZK", PerUsd("23")), ("DKK", UsdPerUnit("0.139")),
-        ("EGP", UsdPerUnit("0.0198")), ("EUR", UsdPerUnit("1.04")), ("GBP", PerUsd("0.79")),
-        ("GEL", PerUsd("2.7")), ("HKD", UsdPerUnit("0.128")), ("HUF", PerUsd("360")),
-        ("ILS", PerUsd("3.7")), ("INR", UsdPerUnit("0.0116")), ("IQD", UsdPerUnit("0.00076")),
-        ("IRR", UsdPerUnit("0.0000238")), ("JPY", UsdPerUnit("0.0064")),
-        ("KGS", UsdPerUnit("0.0115")), ("KWD", UsdPerUnit("3.24")), ("KZT", UsdPerUnit("0.0019")),
-        ("MXN", PerUsd("18")), ("NGN", UsdPerUnit("0.00065")), ("NOK", UsdPerUnit("0.088")),
-        ("NZD", PerUsd("1.7")), ("PKR", UsdPerUnit("0.0036")), ("PLN", UsdPerUnit("0.243")),
-        ("QAR", UsdPerUnit("0.2747")), ("RON", UsdPerUnit("0.209")),
-        ("RUB", UsdPerUnit("0.0098")), ("SAR", UsdPerUnit("0.2666")), ("SEK", UsdPerUnit("0.090")),
-        ("SGD", UsdPerUnit("0.73")), ("SYP", UsdPerUnit("0.000077")), ("TJS", UsdPerUnit("0.091")),
-        ("TMT", UsdPerUnit("0.2857")),
-        ("TRY", UsdPerUnit("0.028")), ("UAH", PerUsd("41")), ("USD", UsdPerUnit("1")),
-        ("UZS", UsdPerUnit("0.000077")), ("YER", UsdPerUnit("0.004")), ("ZAR", PerUsd("18.5")),
+        ("AED", UsdPerUnit("0.2723"), "2025-01"), ("AFN", UsdPerUnit("0.0142"), "2025-01"),
+        ("ALL", PerUsd("94"), "2025-01"), ("AMD", PerUsd("390"), "2025-01"),
+        ("AOA", PerUsd("912"), "2025-01"), ("ARS", PerUsd("1040"), "2025-01"),
+        ("AUD", UsdPerUnit("0.62"), "2025-01"), ("AWG", PerUsd("1.79"), "2025-01"),
+        ("AZN", PerUsd("1.7"), "2025-01"), ("BAM", PerUsd("1.88"), "2025-01"),
+        ("BBD", PerUsd("2"), "2025-01"), ("BDT", PerUsd("121"), "2025-01"),
+        ("BGN", PerUsd("1.8"), "2025-01"), ("BHD", UsdPerUnit("2.66"), "2025-01"),
+        ("BIF", PerUsd("2950"), "2025-01"), ("BMD", UsdPerUnit("1"), "2025-01"),
+        ("BND", PerUsd("1.36"), "2025-01"), ("BOB", PerUsd("6.91"), "2025-01"),
+        ("BRL", PerUsd("5.5"), "2025-01"), ("BSD", UsdPerUnit("1"), "2025-01"),
+        ("BTN", PerUsd("86"), "2025-01"), ("BWP", PerUsd("13.9"), "2025-01"),
+        ("BYN", PerUsd("3.27"), "2025-01"), ("BZD", PerUsd("2"), "2025-01"),
+        ("CAD", UsdPerUnit("0.69"), "2025-01"), ("CDF", PerUsd("2840"), "2025-01"),
+        ("CHE", UsdPerUnit("1.10"), "2025-01"), ("CHF", UsdPerUnit("1.10"), "2025-01"),
+        ("CHW", UsdPerUnit("1.10"), "2025-01"), ("CLF", UsdPerUnit("38"), "2025-01"),
+        ("CLP", PerUsd("990"), "2025-01"), ("CNY", UsdPerUnit("0.137"), "2025-01"),
+        ("COP", PerUsd("4300"), "2025-01"), ("COU", UsdPerUnit("0.086"), "2025-01"),
+        ("CRC", PerUsd("505"), "2025-01"), ("CUP", PerUsd("24"), "2025-01"),
+        ("CVE", PerUsd("106"), "2025-01"), ("CZK", PerUsd("23"), "2025-01"),
+        ("DJF", PerUsd("178"), "2025-01"), ("DKK", UsdPerUnit("0.139"), "2025-01"),
+        ("DOP", PerUsd("61.5"), "2025-01"), ("DZD", PerUsd("136"), "2025-01"),
+        ("EGP", UsdPerUnit("0.0198"), "2025-01"), ("ERN", PerUsd("15"), "2025-01"),
+        ("ETB", PerUsd("126"), "2025-01"), ("EUR", UsdPerUnit("1.04"), "2025-01"),
+        ("FJD", PerUsd("2.32"), "2025-01"), ("FKP", PerUsd("0.79"), "2025-01"),
+        ("GBP", PerUsd("0.79"), "2025-01"), ("GEL", PerUsd("2.7"), "2025-01"),
+        ("GHS", PerUsd("14.7"), "2025-01"), ("GIP", PerUsd("0.79"), "2025-01"),
+        ("GMD", PerUsd("72"), "2025-01"), ("GNF", PerUsd("8600"), "2025-01"),
+        ("GTQ", PerUsd("7.7"), "2025-01"), ("GYD", PerUsd("209"), "2025-01"),
+        ("HKD", UsdPerUnit("0.128"), "2025-01"), ("HNL", PerUsd("25.4"), "2025-01"),
+        ("HTG", PerUsd("131"), "2025-01"), ("HUF", PerUsd("360"), "2025-01"),
+        ("IDR", PerUsd("16200"), "2025-01"), ("ILS", PerUsd("3.7"), "2025-01"),
+        ("INR", UsdPerUnit("0.0116"), "2025-01"), ("IQD", UsdPerUnit("0.00076"), "2025-01"),
+        ("IRR", UsdPerUnit("0.0000238"), "2025-01"), ("ISK", PerUsd("140"), "2025-01"),
+        ("JMD", PerUsd("157"), "2025-01"), ("JOD", UsdPerUnit("1.41"), "2025-01"),
+        ("JPY", UsdPerUnit("0.0064"), "2025-01"), ("KES", PerUsd("129"), "2025-01"),
+        ("KGS", UsdPerUnit("0.0115"), "2025-01"), ("KHR", PerUsd("4020"), "2025-01"),
+        ("KMF", PerUsd("470"), "2025-01"), ("KPW", PerUsd("900"), "2025-01"),
+        ("KRW", PerUsd("1460"), "2025-01"), ("KWD", UsdPerUnit("3.24"), "2025-01"),
+        ("KYD", UsdPerUnit("1.20"), "2025-01"), ("KZT", UsdPerUnit("0.0019"), "2025-01"),
+        ("LAK", PerUsd("21900"), "2025-01"), ("LBP", PerUsd("89500"), "2025-01"),
+        ("LKR", PerUsd("295"), "2025-01"), ("LRD", PerUsd("185"), "2025-01"),
+        ("LSL", PerUsd("18.5"), "2025-01"), ("LYD", PerUsd("4.9"), "2025-01"),
+        ("MAD", PerUsd("10"), "2025-01"), ("MDL", PerUsd("18.5"), "2025-01"),
+        ("MGA", PerUsd("4700"), "2025-01"), ("MKD", PerUsd("59"), "2025-01"),
+        ("MMK", PerUsd("2100"), "2025-01"), ("MNT", PerUsd("3400"), "2025-01"),
+        ("MOP", PerUsd("8"), "2025-01"), ("MRU", PerUsd("39.8"), "2025-01"),
+        ("MUR", PerUsd("46.5"), "2025-01"), ("MVR", PerUsd("15.4"), "2025-01"),
+        ("MWK", PerUsd("1735"), "2025-01"), ("MXN", PerUsd("18"), "2025-01"),
+        ("MXV", UsdPerUnit("0.41"), "2025-01"), ("MYR", PerUsd("4.48"), "2025-01"),
+        ("MZN", PerUsd("63.9"), "2025-01"), ("NAD", PerUsd("18.5"), "2025-01"),
+        ("NGN", UsdPerUnit("0.00065"), "2025-01"), ("NIO", PerUsd("36.8"), "2025-01"),
+        ("NOK", UsdPerUnit("0.088"), "2025-01"), ("NPR", PerUsd("137"), "2025-01"),
+        ("NZD", PerUsd("1.7"), "2025-01"), ("OMR", UsdPerUnit("2.60"), "2025-01"),
+        ("PAB", UsdPerUnit("1"), "2025-01"), ("PEN", PerUsd("3.75"), "2025-01"),
+        ("PGK", PerUsd("4"), "2025-01"), ("PHP", PerUsd("58.5"), "2025-01"),
+        ("PKR", UsdPerUnit("0.0036"), "2025-01"), ("PLN", UsdPerUnit("0.243"), "2025-01"),
+        ("PYG", PerUsd("7900"), "2025-01"), ("QAR", UsdPerUnit("0.2747"), "2025-01"),
+        ("RON", UsdPerUnit("0.209"), "2025-01"), ("RSD", PerUsd("112"), "2025-01"),
+        ("RUB", UsdPerUnit("0.0098"), "2025-01"), ("RWF", PerUsd("1390"), "2025-01"),
+        ("SAR", UsdPerUnit("0.2666"), "2025-01"), ("SBD", PerUsd("8.4"), "2025-01"),
+        ("SCR", PerUsd("14.3"), "2025-01"), ("SDG", PerUsd("600"), "2025-01"),
+        ("SEK", UsdPerUnit("0.090"), "2025-01"), ("SGD", UsdPerUnit("0.73"), "2025-01"),
+        ("SHP", PerUsd("0.79"), "2025-01"), ("SLE", PerUsd("22.7"), "2025-01"),
+        ("SOS", PerUsd("571"), "2025-01"), ("SRD", PerUsd("35"), "2025-01"),
+        ("SSP", PerUsd("4500"), "2025-01"), ("STN", PerUsd("23.5"), "2025-01"),
+        ("SVC", PerUsd("8.75"), "2025-01"), ("SYP", UsdPerUnit("0.000077"), "2025-01"),
+        ("SZL", PerUsd("18.5"), "2025-01"), ("THB", PerUsd("34.5"), "2025-01"),
+        ("TJS", UsdPerUnit("0.091"), "2025-01"), ("TMT", UsdPerUnit("0.2857"), "2025-01"),
+        ("TND", PerUsd("3.19"), "2025-01"), ("TOP", PerUsd("2.4"), "2025-01"),
+        ("TRY", UsdPerUnit("0.028"), "2025-01"), ("TTD", PerUsd("6.78"), "2025-01"),
+        ("TWD", PerUsd("32.8"), "2025-01"), ("TZS", PerUsd("2500"), "2025-01"),
+        ("UAH", PerUsd("41"), "2025-01"), ("UGX", PerUsd("3680"), "2025-01"),
+        ("USD", UsdPerUnit("1"), "2025-01"), ("USN", UsdPerUnit("1"), "2025-01"),
+        ("UYI", UsdPerUnit("0.14"), "2025-01"), ("UYU", PerUsd("44"), "2025-01"),
+        ("UZS", UsdPerUnit("0.000077"), "2025-01"), ("VED", PerUsd("52"), "2025-01"),
+        ("VES", PerUsd("52"), "2025-01"), ("VND", PerUsd("25400"), "2025-01"),
+        ("VUV", PerUsd("119"), "2025-01"), ("WST", PerUsd("2.8"), "2025-01"),
+        ("XAF", PerUsd("630"), "2025-01"), ("XAG", UsdPerUnit("30"), "2025-01"),
+        ("XAU", UsdPerUnit("2700"), "2025-01"), ("XCD", PerUsd("2.7"), "2025-01"),
+        ("XCG", PerUsd("1.79"), "2025-01"), ("XDR", UsdPerUnit("1.31"), "2025-01"),
+        ("XOF", PerUsd("630"), "2025-01"), ("XPD", UsdPerUnit("920"), "2025-01"),
+        ("XPF", PerUsd("114.5"), "2025-01"), ("XPT", UsdPerUnit("950"), "2025-01"),
+        ("XUA", UsdPerUnit("1.31"), "2025-01"), ("YER", UsdPerUnit("0.004"), "2025-01"),
+        ("ZAR", PerUsd("18.5"), "2025-01"), ("ZMW", PerUsd("27.8"), "2025-01"),
+        ("ZWG", PerUsd("26"), "2025-01"),
     ]
 };
+
+/// Active ISO 4217 codes deliberately without a rate: the testing code (XTS), the European
+/// bond-market units (XBA-XBD), and fund codes whose value this table cannot state reliably
+/// (BOV, UYW, XSU). Amounts in them are reported as "rate unknown", never guessed.
+pub const NO_RATE: &[&str] = &["BOV", "UYW", "XBA", "XBB", "XBC", "XBD", "XSU", "XTS"];
 
 /// An exact exchange rate: `units` of a currency are worth `base` units of the base currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,8 +214,19 @@ impl Quote {
 pub fn usd_rates() -> Vec<(Currency, Rate)> {
     USD_RATES
         .iter()
-        .filter_map(|(code, quote)| Some((Currency::parse(code)?, quote.rate()?)))
+        .filter_map(|(code, quote, _)| Some((Currency::parse(code)?, quote.rate()?)))
         .collect()
+}
+
+/// The indicative rate of `currency` into US dollars and the month it is from (`2025-01`);
+/// `None` when the table has no rate for it ([`NO_RATE`]).
+pub fn usd_rate(currency: Currency) -> Option<(Rate, &'static str)> {
+    let code = currency.as_str();
+    let i = USD_RATES
+        .binary_search_by(|(c, _, _)| (*c).cmp(code))
+        .ok()?;
+    let (_, quote, month) = USD_RATES.get(i)?;
+    Some((quote.rate()?, month))
 }
 
 #[cfg(test)]
@@ -149,9 +240,34 @@ mod tests {
     #[test]
     fn every_row_is_an_active_currency_with_a_positive_rate_in_code_order() {
         assert_eq!(usd_rates().len(), USD_RATES.len());
-        let codes: Vec<&str> = USD_RATES.iter().map(|(c, _)| *c).collect();
+        let codes: Vec<&str> = USD_RATES.iter().map(|(c, _, _)| *c).collect();
         assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
         assert!(codes.contains(&"USD") && codes.contains(&"EUR"));
+        for (code, _, month) in USD_RATES {
+            assert!(
+                month.len() == 7 && month.as_bytes()[4] == b'-',
+                "{code}: {month}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_active_currency_has_a_rate_or_is_declared_without_one() {
+        for (code, _) in crate::transfer::ACTIVE_CURRENCIES {
+            let currency = Currency::parse(code).unwrap();
+            let has_rate = usd_rate(currency).is_some();
+            assert_ne!(has_rate, NO_RATE.contains(code), "{code}");
+        }
+        for code in NO_RATE {
+            assert!(Currency::parse(code).is_some(), "{code} is not active");
+        }
+        // 10 RWF at 1,390 per USD are far below 1 USD.
+        let (rwf, month) = usd_rate(Currency::parse("RWF").unwrap()).unwrap();
+        assert_eq!(month, "2025-01");
+        assert_eq!(
+            rwf.compare(&amount("10"), &amount("1")),
+            Some(Ordering::Less)
+        );
     }
 
     #[test]

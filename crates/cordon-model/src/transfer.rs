@@ -742,6 +742,12 @@ pub struct Transfer {
     /// customer credit transfer it covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub underlying: Option<Box<Transfer>>,
+    /// Faults the reader worked around without losing a party (a stray `}` after a FIN
+    /// message, an unclosed trailer, a placeholder date, an MT202 with customer fields but no
+    /// `{119:COV}`, an unknown message version, a transcoded encoding...): the transfer was
+    /// still read and screened, and these say what to look at.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The role a [`Party`] plays in a transfer.
@@ -825,9 +831,27 @@ impl Transfer {
         single.chain(intermediaries).chain(previous)
     }
 
-    /// True for a cover payment (pacs.009 COV, MT202COV).
+    /// True for a cover payment (pacs.009 COV, MT202COV, MT205COV).
     pub fn is_cover(&self) -> bool {
         self.underlying.is_some()
+    }
+
+    /// The reference that tells this transaction from the others of its file, for alerts and
+    /// audit: the UETR, else `EndToEndId`, `TxId`, `InstrId` (MT field 20), and only then the
+    /// message id, which every transaction of a multi-transaction message shares. Blank and
+    /// placeholder values ([`is_placeholder`]) are skipped.
+    pub fn reference(&self) -> Option<&str> {
+        [
+            &self.uetr,
+            &self.end_to_end_id,
+            &self.transaction_id,
+            &self.instruction_id,
+            &self.message_id,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim())
+        .find(|s| !is_placeholder(s))
     }
 }
 
@@ -886,6 +910,29 @@ mod tests {
         let json = serde_json::to_string(&money).unwrap();
         assert_eq!(json, r#"{"amount":"26546464","currency":"RON"}"#);
         assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), money);
+    }
+
+    #[test]
+    fn reference_prefers_the_transaction_ids_to_the_message_id() {
+        let mut t = Transfer {
+            message_id: Some("MSG".into()),
+            instruction_id: Some("INSTR".into()),
+            end_to_end_id: Some("NOTPROVIDED".into()),
+            ..Transfer::default()
+        };
+        assert_eq!(t.reference(), Some("INSTR"));
+        t.transaction_id = Some(" TX ".into());
+        assert_eq!(t.reference(), Some("TX"));
+        t.end_to_end_id = Some("E2E".into());
+        assert_eq!(t.reference(), Some("E2E"));
+        t.uetr = Some("8a562c67-ca16-48ba-b074-65581be6f001".into());
+        assert_eq!(t.reference(), t.uetr.as_deref());
+        let only_message = Transfer {
+            message_id: Some("MSG".into()),
+            ..Transfer::default()
+        };
+        assert_eq!(only_message.reference(), Some("MSG"));
+        assert_eq!(Transfer::default().reference(), None);
     }
 
     #[test]

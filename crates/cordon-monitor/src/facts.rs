@@ -103,19 +103,10 @@ fn push_country(chain: &mut Vec<(ChainRole, String)>, role: ChainRole, country: 
     }
 }
 
-/// The id alerts use for a transfer: UETR, message id, instruction id or end-to-end id.
+/// The id alerts use for a transfer: [`Transfer::reference`] (UETR, end-to-end, transaction
+/// or instruction id, and only then the message id shared by a file's transactions).
 pub fn transfer_id(transfer: &Transfer) -> Option<String> {
-    [
-        &transfer.uetr,
-        &transfer.message_id,
-        &transfer.instruction_id,
-        &transfer.end_to_end_id,
-    ]
-    .into_iter()
-    .flatten()
-    .map(|s| s.trim())
-    .find(|s| !s.is_empty())
-    .map(str::to_string)
+    transfer.reference().map(str::to_string)
 }
 
 /// A stable key for a party: `acct:<account>` when an account is given, else `bic:<BIC8>` for
