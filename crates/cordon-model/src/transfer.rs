@@ -837,21 +837,33 @@ impl Transfer {
     }
 
     /// The reference that tells this transaction from the others of its file, for alerts and
-    /// audit: the UETR, else `EndToEndId`, `TxId`, `InstrId` (MT field 20), and only then the
-    /// message id, which every transaction of a multi-transaction message shares. Blank and
-    /// placeholder values ([`is_placeholder`]) are skipped.
+    /// audit: the UETR, else (ISO 20022) `EndToEndId`, `TxId`, `InstrId`, and only then the
+    /// message id, which every transaction of a multi-transaction message shares. An MT
+    /// message holds one transaction, so its message id (the MUR, field 108) comes before
+    /// field 20, which senders reuse. Blank and placeholder values ([`is_placeholder`]) are
+    /// skipped.
     pub fn reference(&self) -> Option<&str> {
-        [
-            &self.uetr,
-            &self.end_to_end_id,
-            &self.transaction_id,
-            &self.instruction_id,
-            &self.message_id,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|s| s.trim())
-        .find(|s| !is_placeholder(s))
+        let order = match self.format {
+            MessageFormat::SwiftMt => [
+                &self.uetr,
+                &self.message_id,
+                &self.instruction_id,
+                &self.end_to_end_id,
+                &self.transaction_id,
+            ],
+            MessageFormat::Iso20022 => [
+                &self.uetr,
+                &self.end_to_end_id,
+                &self.transaction_id,
+                &self.instruction_id,
+                &self.message_id,
+            ],
+        };
+        order
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .find(|s| !is_placeholder(s))
     }
 }
 
@@ -933,6 +945,13 @@ mod tests {
         };
         assert_eq!(only_message.reference(), Some("MSG"));
         assert_eq!(Transfer::default().reference(), None);
+        let mt = Transfer {
+            format: MessageFormat::SwiftMt,
+            message_id: Some("MUR1".into()),
+            instruction_id: Some("REF20".into()),
+            ..Transfer::default()
+        };
+        assert_eq!(mt.reference(), Some("MUR1"));
     }
 
     #[test]

@@ -2,17 +2,23 @@
 //!
 //! The reader streams with quick-xml and never builds a tree. It matches elements by local
 //! name, so any namespace prefix works, and reads the message type and version from the
-//! `Document` namespace (`urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08`), else from the
-//! application header's `MsgDefIdr`. Any root may wrap the message: a bare `Document`, an
-//! `AppHdr` + `Document` pair inside `Envelope`, `BizMsgEnvlp`, `RequestPayload`, ..., and several
-//! pairs may follow each other. Each `CdtTrfTxInf` (pacs.008, pacs.009, pain.001) or `TxInf`
+//! `Document` namespace (`urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08`), else from a
+//! namespace declared on an enclosing element, else from the application header's `MsgDefIdr`;
+//! a version beyond those published gets a warning. Any root may wrap the message: a bare
+//! `Document`, an `AppHdr` + `Document` pair inside `Envelope`, `BizMsgEnvlp`, `RequestPayload`,
+//! ..., and several pairs may follow each other. A message root (`FIToFICstmrCdtTrf`, `FICdtTrf`,
+//! `CstmrCdtTrfInitn`, `PmtRtr`) is recognised wherever it sits, even without a `Document`
+//! around it: the root of the file as in the ISO usage guide, the TCH RTP layout
+//! `<Message><AppHdr/><CreditTransfer><FIToFICstmrCdtTrf>`, vendor `<Message>` wrappers. Each `CdtTrfTxInf` (pacs.008, pacs.009, pain.001) or `TxInf`
 //! (pacs.004) becomes one [`Transfer`], starting from the group header (and, for pain.001, the
 //! `PmtInf` block with the debtor). pacs.004 parties come from `RtrChain`, else from
 //! `OrgnlTxRef`.
 //!
 //! A DOCTYPE is refused outright: no entity expansion (XML bombs), no external entities (XXE).
-//! A field error (bad amount, unknown currency, bad date or UETR) fails only its transaction;
-//! malformed XML ends the reading with an error at the byte where it was found.
+//! A field error (bad amount, unknown currency, bad UETR) fails only its transaction; a date
+//! that is not one (a `YYYY-MM-DD` placeholder) is left out with a warning, since screening
+//! does not need it; malformed XML ends the reading with an error at the byte where it was
+//! found.
 
 use crate::iso_fields::{self, Leaf};
 use crate::{MessageError, ParseResults};
@@ -57,6 +63,16 @@ impl Kind {
         }
     }
 
+    /// Version numbers (`001.NN`) published for this message; later ones get a warning.
+    fn known_versions(self) -> std::ops::RangeInclusive<u32> {
+        match self {
+            Kind::CustomerCredit => 1..=13,
+            Kind::InstitutionCredit => 1..=12,
+            Kind::Initiation => 1..=12,
+            Kind::Return => 1..=14,
+        }
+    }
+
     fn default_type(self) -> &'static str {
         match self {
             Kind::CustomerCredit => "pacs.008",
@@ -92,9 +108,12 @@ struct Tx {
     error: Option<(usize, String)>,
 }
 
-/// One `Document` being read.
+/// One `Document` (or bare message root) being read.
 struct Doc {
+    /// Depth of the `Document`: the message root is one deeper.
     depth: usize,
+    /// Depth whose end closes the message: the `Document`'s, or the bare root's.
+    closes_at: usize,
     kind: Option<Kind>,
     /// Set when the root is not a supported message: the rest is skipped.
     unsupported: bool,
@@ -115,6 +134,9 @@ struct Parser<'a> {
     currency: Option<String>,
     leaf: bool,
     app_header: Option<Transfer>,
+    /// The last ISO 20022 message namespace declared outside a message (`xmlns:ct=...`),
+    /// for a bare root that declares none itself.
+    outer_namespace: Option<String>,
     doc: Option<Doc>,
     tx: Option<Tx>,
     scope: Scope,
@@ -135,6 +157,7 @@ impl<'a> Parser<'a> {
             currency: None,
             leaf: false,
             app_header: None,
+            outer_namespace: None,
             doc: None,
             tx: None,
             scope: Scope::Outside,
@@ -210,21 +233,30 @@ impl<'a> Parser<'a> {
         self.currency = None;
         if self.scope != Scope::Outside || self.doc.is_some() {
             self.currency = attribute(e, b"Ccy");
+        } else if let Some(version) = namespace_version(e) {
+            self.outer_namespace = Some(version);
         }
         let depth = self.marks.len();
-        self.open(name, e, depth, offset);
+        self.open(name, depth, offset);
         Ok(())
     }
 
     /// Opens documents, headers, payment blocks and transactions.
-    fn open(&mut self, name: &str, e: &BytesStart, depth: usize, offset: usize) {
+    fn open(&mut self, name: &str, depth: usize, offset: usize) {
         let Some(doc) = self.doc.as_mut() else {
             match name {
                 "AppHdr" if self.scope == Scope::Outside => {
                     self.app_header = Some(Transfer::default());
                     self.enter(Scope::AppHdr, depth);
                 }
-                "Document" => self.open_document(e, depth, offset),
+                "Document" => self.open_document(depth, offset),
+                _ if self.scope == Scope::Outside && Kind::from_root(name).is_some() => {
+                    self.open_document(depth - 1, offset);
+                    if let Some(doc) = self.doc.as_mut() {
+                        doc.closes_at = depth;
+                        open_root(doc, name, &mut self.results, offset);
+                    }
+                }
                 _ => {}
             }
             return;
@@ -260,14 +292,16 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn open_document(&mut self, e: &BytesStart, depth: usize, offset: usize) {
+    /// Opens a message at `depth` (its `Document`, or where one would be for a bare root).
+    fn open_document(&mut self, depth: usize, offset: usize) {
         let mut header = self.app_header.take().unwrap_or_default();
         header.format = MessageFormat::Iso20022;
-        if let Some(version) = namespace_version(e) {
+        if let Some(version) = self.outer_namespace.take() {
             header.message_type = version;
         }
         self.doc = Some(Doc {
             depth,
+            closes_at: depth,
             kind: None,
             unsupported: false,
             header,
@@ -293,7 +327,7 @@ impl<'a> Parser<'a> {
         if depth == self.scope_depth && self.scope != Scope::Outside {
             self.close_scope();
         }
-        if self.doc.as_ref().is_some_and(|d| d.depth == depth) {
+        if self.doc.as_ref().is_some_and(|d| d.closes_at == depth) {
             self.close_document(offset);
         }
         let mark = self.marks.pop().unwrap_or(0);
@@ -420,6 +454,8 @@ fn open_root(doc: &mut Doc, name: &str, results: &mut ParseResults, offset: usiz
             doc.kind = Some(kind);
             if !doc.header.message_type.starts_with(kind.default_type()) {
                 doc.header.message_type = kind.default_type().to_string();
+            } else if let Some(warning) = version_warning(&doc.header.message_type, kind) {
+                doc.header.warnings.push(warning);
             }
         }
         None => {
@@ -434,6 +470,26 @@ fn open_root(doc: &mut Doc, name: &str, results: &mut ParseResults, offset: usiz
             results.push(Err(MessageError::new(index, offset, message)));
         }
     }
+}
+
+/// A warning when `pacs.008.001.99` is not a published version of `kind`.
+fn version_warning(message_type: &str, kind: Kind) -> Option<String> {
+    let known = kind.known_versions();
+    let number = message_type
+        .strip_prefix(kind.default_type())
+        .and_then(|v| v.strip_prefix(".001."))
+        .and_then(|v| v.get(..2))
+        .and_then(|v| v.parse::<u32>().ok());
+    if number.is_some_and(|n| known.contains(&n)) {
+        return None;
+    }
+    Some(format!(
+        "unknown version {message_type} (published: {}.001.{:02} to {:02}): read with the \
+         element names of the known versions",
+        kind.default_type(),
+        known.start(),
+        known.end()
+    ))
 }
 
 /// Final touches: pacs.004 fallbacks, the underlying transfer's identity.
@@ -451,6 +507,7 @@ fn complete(mut t: Transfer, original: Option<Transfer>, kind: Option<Kind>) -> 
         }
     }
     if let Some(u) = t.underlying.as_mut() {
+        t.warnings.append(&mut u.warnings);
         u.format = MessageFormat::Iso20022;
         u.message_type = t.message_type.clone();
         if u.uetr.is_none() {

@@ -56,8 +56,18 @@ pub(crate) fn apply(t: &mut Transfer, full: &str, at: usize, leaf: &Leaf) -> Res
             t.amount = Some(m);
             t.instructed_amount = Some(m);
         }
-        "IntrBkSttlmDt" => t.settlement_date = Some(values::iso_date(v)?),
-        "ReqdExctnDt" => t.settlement_date = Some(values::iso_date(v)?),
+        // pain.001 may state the amount in the debtor's currency only (`EqvtAmt/Amt`, to be
+        // converted into `CcyOfTrf`): it is the amount of the instruction all the same.
+        "Amt" if rest == "EqvtAmt/Amt" => {
+            let m = money(leaf)?;
+            t.amount.get_or_insert(m);
+            t.instructed_amount.get_or_insert(m);
+        }
+        "IntrBkSttlmDt" | "ReqdExctnDt" => {
+            if let Some(date) = lenient_date(t, full, v) {
+                t.settlement_date = Some(date);
+            }
+        }
         "ChrgBr" => {
             t.charge_bearer =
                 Some(ChargeBearer::parse(v).ok_or_else(|| format!("unknown ChrgBr {v:?}"))?)
@@ -151,6 +161,24 @@ fn party<'p>(slot: &'p mut Option<Party>, path: &str) -> &'p mut Party {
         source: Some(path.to_string()),
         ..Party::default()
     })
+}
+
+/// A date, or `None` with a warning when it is not one (`YYYY-MM-DD` left as a placeholder):
+/// screening does not need it, so the transfer is still read. A date-time keeps its date.
+fn lenient_date(t: &mut Transfer, path: &str, v: &str) -> Option<String> {
+    let date = if v.len() > 10 && v.as_bytes().get(10) == Some(&b'T') {
+        v.get(..10).unwrap_or(v)
+    } else {
+        v
+    };
+    match values::iso_date(date) {
+        Ok(date) => Some(date),
+        Err(e) => {
+            t.warnings
+                .push(format!("{path}: {e}; the date is left out"));
+            None
+        }
+    }
 }
 
 fn money(leaf: &Leaf) -> Result<cordon_model::transfer::Money, String> {

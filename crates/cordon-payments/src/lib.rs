@@ -3,7 +3,12 @@
 //! [`parse`] takes the bytes of a file or a request body, tells ISO 20022 XML from SWIFT MT
 //! FIN/RJE by the first significant byte, and returns one result per transaction: a pacs.008
 //! with three `CdtTrfTxInf` gives three transfers, an RJE batch of five MT103s gives five. A bad
-//! message yields an `Err` naming its index and position and never stops the others.
+//! message yields an `Err` naming its index and position and never stops the others, and an
+//! input that holds no transaction at all (an empty file, only white space, an XML file with no
+//! known message, a batch of acknowledgements) yields one `Err` saying so: a file in, at least
+//! one result out. Faults that lose nothing (a stray `}` after a FIN message, an unclosed
+//! trailer, a placeholder date, an unknown version, a transcoded encoding) are worked around
+//! and listed in [`Transfer::warnings`].
 //!
 //! - [`iso20022`]: pacs.008, pacs.009 (incl. COV), pain.001, pacs.004, with or without an
 //!   application header and envelope; DOCTYPE refused.
@@ -33,6 +38,7 @@
 //! assert!(findings.iter().all(|f| f.severity != cordon_payments::Severity::Error));
 //! ```
 
+mod encoding;
 pub mod iso20022;
 mod iso_fields;
 pub mod mt;
@@ -43,7 +49,7 @@ mod values;
 pub use cordon_model::transfer::Transfer;
 pub use iso20022::parse_iso20022;
 pub use mt::parse_mt;
-pub use r16::{check_r16, Finding, R16Config, Severity};
+pub use r16::{check_r16, Finding, Placement, R16Config, Severity};
 
 /// Where in the input a message (or the faulty part of it) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -112,31 +118,72 @@ pub(crate) fn locate(input: &[u8], mut results: ParseResults) -> ParseResults {
 /// One result per transaction found in `bytes`, in input order.
 pub type ParseResults = Vec<Result<Transfer, MessageError>>;
 
-/// Reads ISO 20022 XML or SWIFT MT (FIN or RJE), detected from the first significant byte.
+/// Reads ISO 20022 XML or SWIFT MT (FIN or RJE), detected from the first significant byte,
+/// after transcoding UTF-16 (with a byte-order mark) or declared ISO-8859-1 to UTF-8.
+/// Never empty: an input without any transaction gives one error.
 pub fn parse(bytes: &[u8]) -> ParseResults {
+    let (text, note) = match encoding::decode(bytes) {
+        Ok(decoded) => decoded,
+        Err((offset, message)) => {
+            return locate(bytes, vec![Err(MessageError::new(0, offset, message))])
+        }
+    };
+    let mut results = parse_decoded(&text);
+    if let Some(note) = note {
+        for transfer in results.iter_mut().flatten() {
+            transfer.warnings.insert(0, note.clone());
+        }
+    }
+    results
+}
+
+const NO_MT_MESSAGE: &str =
+    "no SWIFT MT payment message found (only service messages or empty batch entries)";
+
+fn parse_decoded(bytes: &[u8]) -> ParseResults {
     let start = significant_start(bytes);
     let rest = bytes.get(start..).unwrap_or_default();
-    let results = match rest.first() {
-        Some(b'<') => return parse_iso20022(bytes),
-        Some(b'$') => return parse_mt(bytes),
-        Some(b'{') if rest.get(2) == Some(&b':') => return parse_mt(bytes),
-        Some(b'{') | Some(b'[') => vec![Err(MessageError::new(
-            0,
-            start,
-            "JSON is not a supported payment format (ISO 20022 XML or SWIFT MT expected)".into(),
-        ))],
-        Some(_) => vec![Err(MessageError::new(
-            0,
-            start,
-            "neither ISO 20022 XML (starts with '<') nor SWIFT MT (starts with '{1:')".into(),
-        ))],
-        None => Vec::new(),
+    let (results, nothing) = match rest.first() {
+        Some(b'<') => (
+            parse_iso20022(bytes),
+            "no ISO 20022 payment message found (none of Document, FIToFICstmrCdtTrf, FICdtTrf, \
+             CstmrCdtTrfInitn, PmtRtr)",
+        ),
+        Some(b'$') => (parse_mt(bytes), NO_MT_MESSAGE),
+        Some(b'{') if rest.get(2) == Some(&b':') => (parse_mt(bytes), NO_MT_MESSAGE),
+        Some(b'{') | Some(b'[') => (
+            vec![Err(MessageError::new(
+                0,
+                start,
+                "JSON is not a supported payment format (ISO 20022 XML or SWIFT MT expected)"
+                    .into(),
+            ))],
+            "",
+        ),
+        Some(_) => (
+            vec![Err(MessageError::new(
+                0,
+                start,
+                "neither ISO 20022 XML (starts with '<') nor SWIFT MT (starts with '{1:')".into(),
+            ))],
+            "",
+        ),
+        None => (
+            Vec::new(),
+            "empty input: no payment message (the file is empty or only white space)",
+        ),
     };
+    if results.is_empty() {
+        return locate(
+            bytes,
+            vec![Err(MessageError::new(0, start, nothing.into()))],
+        );
+    }
     locate(bytes, results)
 }
 
 /// Offset of the first byte after a UTF-8 byte-order mark and white space.
-fn significant_start(bytes: &[u8]) -> usize {
+pub(crate) fn significant_start(bytes: &[u8]) -> usize {
     let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         3
     } else {
@@ -160,7 +207,19 @@ mod tests {
         let err = results[0].as_ref().unwrap_err();
         assert_eq!(err.position.offset, 2);
         assert!(err.message.contains("neither"));
-        assert!(parse(b" \n ").is_empty());
+        for empty in [&b""[..], b" \n ", b"\xEF\xBB\xBF\r\n"] {
+            let results = parse(empty);
+            assert_eq!(results.len(), 1);
+            let err = results[0].as_ref().unwrap_err();
+            assert!(err.message.starts_with("empty input"), "{}", err.message);
+        }
+        let results = parse(b"<Foo><Bar/></Foo>");
+        let err = results[0].as_ref().unwrap_err();
+        assert!(
+            err.message.contains("no ISO 20022 payment message"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! SWIFT MT FIN: MT103, MT202 and MT202COV, single or in RJE batches.
+//! SWIFT MT FIN: MT103, MT202/MT202COV and MT205/MT205COV, single or in RJE batches.
 //!
 //! A FIN message is a run of blocks `{1:...}{2:...}{3:...}{4:<CRLF>:20:...<CRLF>-}{5:...}`;
 //! CRLF and LF line ends are both read. An RJE file holds several messages separated by `$`;
@@ -10,7 +10,10 @@
 //! logical terminal letter of the 12-character address is dropped to get the BIC), block 3
 //! the UETR (121), the MUR (108) and the validation flag (119, `COV` makes an MT202 an
 //! MT202COV). For MT202COV the fields from the first 50a on (sequence B) describe the
-//! underlying customer transfer. Block 4 fields go where this table says:
+//! underlying customer transfer. An MT202 or MT205 that carries customer fields (50a, 59a or
+//! 70) without `{119:COV}` is read as the cover payment it is, with a warning: its underlying
+//! customers are screened, not dropped. MT205 is read like MT202. Block 4 fields go where this
+//! table says:
 //!
 //! | field | MT103 | MT202 sequence A | MT202COV sequence B |
 //! |---|---|---|---|
@@ -38,6 +41,10 @@
 //!
 //! Other fields (13C, 23B, 23E, 26T, 36, 71F, 71G, 77B, ...) are read past. A known field with
 //! an option the message does not allow (50Z, 57E) is an error naming the field.
+//!
+//! Cosmetic faults are warnings on the transfer, not errors: a stray `}` between blocks, an
+//! unreadable or unclosed block after block 4 (`{5:{CHK:...}` cut short, a lone `{`), block 4
+//! ending `...SHA-}` without a line break, or starting on the `{4:` line (`{4::20:REF`).
 
 use crate::mt_fields::{self, Field, Role};
 use crate::{values, MessageError, ParseResults};
@@ -92,9 +99,9 @@ fn message_starts(segment: &[u8]) -> Vec<usize> {
         if depth == 0 && rest.starts_with(b"{1:") {
             starts.push(i);
         }
-        if depth == 0 && (rest.starts_with(b"{4:\r\n") || rest.starts_with(b"{4:\n")) {
-            match find(rest, b"\n-}") {
-                Some(end) => i += end + 3,
+        if depth == 0 && rest.starts_with(b"{4:") && rest.get(3) != Some(&b'{') {
+            match text_block_end(&rest[3..]) {
+                Some((_, after, _)) => i += 3 + after,
                 None => break,
             }
             continue;
@@ -132,7 +139,8 @@ fn read_message(bytes: &[u8], base: usize) -> Result<Option<Transfer>, Fatal> {
             "byte outside the SWIFT character set (not UTF-8)".to_string(),
         )
     })?;
-    let blocks = read_blocks(text, base)?;
+    let mut warnings = Vec::new();
+    let blocks = read_blocks(text, base, &mut warnings)?;
     let basic = blocks
         .basic
         .ok_or((base, "no basic header block {1:}".to_string()))?;
@@ -159,11 +167,24 @@ fn read_message(bytes: &[u8], base: usize) -> Result<Option<Transfer>, Fatal> {
     if let Some(user) = blocks.user {
         read_user_header(&mut t, user).map_err(|m| (base, m))?;
     }
-    let kind = message_kind(&t.message_type, t.business_service.as_deref())
-        .ok_or_else(|| (base, format!("unsupported message type {}", t.message_type)))?;
-    t.message_type = kind.to_string();
     let fields = read_fields(text4, text_offset)?;
+    let customer_fields = fields.iter().any(|f| starts_sequence_b(f.tag));
+    let kind = message_kind(
+        &t.message_type,
+        t.business_service.as_deref(),
+        customer_fields,
+    )
+    .ok_or_else(|| (base, format!("unsupported message type {}", t.message_type)))?;
+    if kind.ends_with("COV") && t.business_service.as_deref() != Some("COV") {
+        warnings.push(format!(
+            "{} carries customer fields (50a, 59a or 70) without {{119:COV}}: read and screened \
+             as a cover payment ({kind})",
+            t.message_type
+        ));
+    }
+    t.message_type = kind.to_string();
     apply_fields(&mut t, &fields, base)?;
+    t.warnings = warnings;
     Ok(Some(t))
 }
 
@@ -193,7 +214,14 @@ fn sub_blocks(text: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn read_blocks(text: &str, base: usize) -> Result<Blocks<'_>, Fatal> {
+/// The blocks of one message. A stray `}` between blocks is skipped with a warning; once
+/// block 4 is read, anything unreadable after it (an unclosed `{5:`, a lone `{`) ends the
+/// reading with a warning, since the transfer is all there.
+fn read_blocks<'a>(
+    text: &'a str,
+    base: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Blocks<'a>, Fatal> {
     let bytes = text.as_bytes();
     let mut blocks = Blocks::default();
     let mut i = 0;
@@ -202,38 +230,102 @@ fn read_blocks(text: &str, base: usize) -> Result<Blocks<'_>, Fatal> {
             i += 1;
             continue;
         }
-        if bytes[i] != b'{' {
-            let c = text.get(i..).and_then(|s| s.chars().next()).unwrap_or('?');
-            return Err((base + i, format!("unexpected {c:?} between blocks")));
+        if bytes[i] == b'}' {
+            warnings.push(format!(
+                "stray '}}' at byte {} between blocks ignored",
+                base + i
+            ));
+            i += 1;
+            continue;
         }
-        let rest = text.get(i + 1..).unwrap_or("");
-        let colon = rest
-            .find(':')
-            .filter(|&c| c <= 3)
-            .ok_or((base + i, "block without an identifier".to_string()))?;
-        let id = &rest[..colon];
-        let content_start = i + 2 + colon;
-        let (content, next) = block_content(text, id, content_start)
-            .ok_or_else(|| (base + i, format!("block {{{id}:}} is not closed")))?;
-        match id {
-            "1" => blocks.basic = Some(content),
-            "2" => blocks.application = Some(content),
-            "3" => blocks.user = Some(content),
-            "4" => blocks.text = Some((content, base + content_start)),
-            _ => {}
+        match read_block(text, i, base, &mut blocks, warnings) {
+            Ok(next) => i = next,
+            Err((at, message)) if blocks.text.is_some() => {
+                warnings.push(format!("{message} at byte {at}, after block 4: ignored"));
+                break;
+            }
+            Err(fatal) => return Err(fatal),
         }
-        i = next;
     }
     Ok(blocks)
 }
 
-/// The content of a block starting at `start` and the offset after it.
-fn block_content<'a>(text: &'a str, id: &str, start: usize) -> Option<(&'a str, usize)> {
-    let rest = text.get(start..)?;
-    if id == "4" && (rest.starts_with('\n') || rest.starts_with("\r\n")) {
-        let end = rest.find("\n-}")?;
-        return Some((rest.get(..end + 1)?, start + end + 3));
+/// Reads the block starting at `i` into `blocks` and returns the offset after it.
+fn read_block<'a>(
+    text: &'a str,
+    i: usize,
+    base: usize,
+    blocks: &mut Blocks<'a>,
+    warnings: &mut Vec<String>,
+) -> Result<usize, Fatal> {
+    if text.as_bytes().get(i) != Some(&b'{') {
+        let c = text.get(i..).and_then(|s| s.chars().next()).unwrap_or('?');
+        return Err((base + i, format!("unexpected {c:?} between blocks")));
     }
+    let rest = text.get(i + 1..).unwrap_or("");
+    let colon = rest
+        .find(':')
+        .filter(|&c| c <= 3)
+        .ok_or((base + i, "block without an identifier".to_string()))?;
+    let id = &rest[..colon];
+    let content_start = i + 2 + colon;
+    let (content, next) = match id {
+        "4" => text_block(text, content_start, warnings),
+        _ => block_content(text, content_start),
+    }
+    .ok_or_else(|| (base + i, format!("block {{{id}:}} is not closed")))?;
+    match id {
+        "1" => blocks.basic = Some(content),
+        "2" => blocks.application = Some(content),
+        "3" => blocks.user = Some(content),
+        "4" => blocks.text = Some((content, base + content_start)),
+        _ => {}
+    }
+    Ok(next)
+}
+
+/// Block 4 from `start`: fields up to `CRLF-}` (service messages: `{tag:value}` sub-blocks).
+fn text_block<'a>(
+    text: &'a str,
+    start: usize,
+    warnings: &mut Vec<String>,
+) -> Option<(&'a str, usize)> {
+    let rest = text.get(start..)?;
+    if rest.starts_with('{') {
+        return block_content(text, start);
+    }
+    let (end, after, clean) = text_block_end(rest.as_bytes())?;
+    if !clean {
+        warnings.push("block 4 ends with '-}' without a line break before it".into());
+    }
+    if !(rest.starts_with('\n') || rest.starts_with("\r\n")) {
+        warnings.push("block 4 does not start with a line break after '{4:'".into());
+    }
+    Some((rest.get(..end)?, start + after))
+}
+
+/// Where the fields of a block 4 end and where the block ends, and whether it ended with the
+/// standard line break before `-}`. Without one, the first `-}` followed by a block, a brace,
+/// white space, `$` or the end of input closes it.
+fn text_block_end(rest: &[u8]) -> Option<(usize, usize, bool)> {
+    if let Some(end) = find(rest, b"\n-}") {
+        return Some((end + 1, end + 3, true));
+    }
+    let mut from = 0;
+    while let Some(at) = rest.get(from..).and_then(|r| find(r, b"-}")) {
+        let end = from + at;
+        let next = rest.get(end + 2).copied();
+        if next.is_none_or(|b| matches!(b, b'{' | b'}' | b'$') || b.is_ascii_whitespace()) {
+            return Some((end, end + 2, false));
+        }
+        from = end + 2;
+    }
+    None
+}
+
+/// The content of a block starting at `start` and the offset after it.
+fn block_content(text: &str, start: usize) -> Option<(&str, usize)> {
+    let rest = text.get(start..)?;
     let mut depth = 1usize;
     for (j, b) in rest.bytes().enumerate() {
         match b {
@@ -313,13 +405,28 @@ fn read_user_header(t: &mut Transfer, user: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn message_kind(message_type: &str, validation: Option<&str>) -> Option<&'static str> {
-    match (message_type, validation) {
+/// The message read: MT202 and MT205 are cover payments when block 3 says `{119:COV}` or
+/// when they carry customer fields anyway.
+fn message_kind(
+    message_type: &str,
+    validation: Option<&str>,
+    customer_fields: bool,
+) -> Option<&'static str> {
+    let cover = validation == Some("COV") || customer_fields;
+    match (message_type, cover) {
         ("MT103", _) => Some("MT103"),
-        ("MT202", Some("COV")) => Some("MT202COV"),
-        ("MT202", _) => Some("MT202"),
+        ("MT202", true) => Some("MT202COV"),
+        ("MT202", false) => Some("MT202"),
+        ("MT205", true) => Some("MT205COV"),
+        ("MT205", false) => Some("MT205"),
         _ => None,
     }
+}
+
+/// 50a, 59a and 70 belong to the underlying customer transfer of a cover payment; the first
+/// of them starts sequence B.
+fn starts_sequence_b(tag: &str) -> bool {
+    tag.starts_with("50") || tag.starts_with("59") || tag == "70"
 }
 
 fn read_fields(text: &str, base: usize) -> Result<Vec<Field<'_>>, Fatal> {
@@ -377,11 +484,11 @@ fn field_start(line: &str) -> Option<(&str, usize)> {
 }
 
 fn apply_fields(t: &mut Transfer, fields: &[Field], base: usize) -> Result<(), Fatal> {
-    let cover = t.message_type == "MT202COV";
-    let institution = t.message_type.starts_with("MT202");
+    let cover = t.message_type.ends_with("COV");
+    let institution = t.message_type.starts_with("MT202") || t.message_type.starts_with("MT205");
     let mut underlying: Option<Transfer> = None;
     for field in fields {
-        if cover && underlying.is_none() && field.tag.starts_with("50") {
+        if cover && underlying.is_none() && starts_sequence_b(field.tag) {
             underlying = Some(Transfer {
                 format: MessageFormat::SwiftMt,
                 message_type: t.message_type.clone(),
@@ -406,7 +513,10 @@ fn apply_fields(t: &mut Transfer, fields: &[Field], base: usize) -> Result<(), F
         }
     }
     if cover && underlying.is_none() {
-        return Err((base, "MT202COV without sequence B (no field 50a)".into()));
+        return Err((
+            base,
+            format!("{} without sequence B (no field 50a)", t.message_type),
+        ));
     }
     if t.end_to_end_id.is_none() {
         t.end_to_end_id = mt_fields::reference_from_remittance(&t.remittance);

@@ -145,10 +145,14 @@ fn r16_missing_uetr_sample_has_no_uetr_and_fails_on_the_address() {
         errors(&t),
         [("R16.originator.address", "Dbtr/PstlAdr".to_string())]
     );
-    // Without UETR, a missing account can no longer be covered by a unique reference.
+    // Without UETR the end-to-end id is the unique reference; without both, a missing account
+    // is no longer covered.
     let mut no_account = t.clone();
     no_account.debtor.as_mut().unwrap().account = None;
-    assert!(errors(&no_account).contains(&("R16.originator.account", "DbtrAcct".to_string())));
+    let account_error = ("R16.originator.account", "DbtrAcct".to_string());
+    assert!(!errors(&no_account).contains(&account_error));
+    no_account.end_to_end_id = None;
+    assert!(errors(&no_account).contains(&account_error));
 }
 
 #[test]
@@ -163,8 +167,16 @@ fn r16_notprovided_account_is_covered_by_the_uetr_only() {
         && f.path == "50F"
         && f.severity == Severity::Info));
     assert!(errors(&t).is_empty());
+    // Before gpi, the end-to-end id (70 /ROC/) or field 20 is the unique reference.
     let mut without_uetr = t.clone();
     without_uetr.uetr = None;
+    assert!(errors(&without_uetr).is_empty());
+    without_uetr.end_to_end_id = None;
+    let findings = check_r16(&without_uetr, &R16Config::default());
+    assert!(findings.iter().any(|f| f.rule == "R16.originator.account"
+        && f.severity == Severity::Info
+        && f.message.contains("field 20")));
+    without_uetr.instruction_id = None;
     assert_eq!(
         errors(&without_uetr),
         [
@@ -181,6 +193,9 @@ fn r16_cover_payment_is_checked_on_the_underlying_transfer() {
     let u = stripped.underlying.as_mut().unwrap();
     u.debtor.as_mut().unwrap().name = Some("NOT PROVIDED".into());
     u.uetr = None;
+    u.end_to_end_id = None;
+    stripped.uetr = None;
+    stripped.end_to_end_id = None;
     let found = errors(&stripped);
     assert!(found.contains(&(
         "R16.originator.name",
