@@ -512,6 +512,82 @@ mod tests {
         assert!(c.at_or_above_threshold(&usd(&"9".repeat(20), "IRR")));
     }
 
+    /// A cross-border DE -> GB transfer whose originator has a name and account only.
+    fn bare_transfer(amount: Money) -> Transfer {
+        let party = |name: &str, iban: &str| Party {
+            name: Some(name.into()),
+            account: Some(cordon_model::transfer::Account {
+                id: iban.into(),
+                iban: true,
+            }),
+            ..Party::default()
+        };
+        Transfer {
+            message_type: "pacs.008.001.08".into(),
+            amount: Some(amount),
+            debtor: Some(party("Payer", "DE89370400440532013000")),
+            creditor: Some(party("Payee", "GB82WEST12345698765432")),
+            ..Transfer::default()
+        }
+    }
+
+    fn error_rules(t: &Transfer) -> Vec<&'static str> {
+        check_r16(t, &R16Config::default())
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn the_instructed_amount_counts_and_the_iban_decides_cross_border() {
+        let mut t = bare_transfer(usd("0", "USD"));
+        assert!(error_rules(&t).is_empty(), "USD 0 is below the threshold");
+        t.instructed_amount = Some(usd("500000", "EUR"));
+        assert_eq!(error_rules(&t), ["R16.originator.address"]);
+        // Same IBAN country on both sides: domestic, no identity needed.
+        t.creditor.as_mut().unwrap().account.as_mut().unwrap().id = "DE02120300000000202051".into();
+        assert!(error_rules(&t).is_empty());
+    }
+
+    #[test]
+    fn unknown_rate_is_said_not_guessed() {
+        assert!(error_rules(&bare_transfer(usd("10", "RWF"))).is_empty());
+        let t = bare_transfer(usd("10", "XTS"));
+        let findings = check_r16(&t, &R16Config::default());
+        assert!(
+            findings.iter().all(|f| f.severity == Severity::Info),
+            "{findings:?}"
+        );
+        let unknown = findings.iter().find(|f| f.rule == "R16.threshold").unwrap();
+        assert!(
+            unknown.message.starts_with("rate unknown"),
+            "{}",
+            unknown.message
+        );
+        assert!(findings.iter().any(|f| f.rule == "R16.originator.address"));
+    }
+
+    #[test]
+    fn passport_tax_and_driving_licence_are_official_identities() {
+        for scheme in ["CCPT", "TXID", "DRLC", "NIDN"] {
+            let mut t = bare_transfer(usd("5000", "USD"));
+            t.debtor.as_mut().unwrap().identifiers.person.push(OtherId {
+                id: "X1234567".into(),
+                scheme: Some(scheme.into()),
+                issuer: None,
+            });
+            assert!(error_rules(&t).is_empty(), "{scheme}");
+        }
+        let mut t = bare_transfer(usd("5000", "USD"));
+        t.debtor.as_mut().unwrap().identifiers.person.push(OtherId {
+            id: "EMP-1".into(),
+            scheme: Some("EMPL".into()),
+            issuer: None,
+        });
+        assert_eq!(error_rules(&t), ["R16.originator.address"]);
+    }
+
     #[test]
     fn placeholders_are_missing() {
         for p in [
