@@ -47,7 +47,7 @@ fn utf16(
     unit: fn([u8; 2]) -> u16,
     name: &str,
 ) -> Result<Decoded<'static>, (usize, String)> {
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err((
             rest.len() + 1,
             format!("{name} input has an odd number of bytes (a truncated file?)"),
