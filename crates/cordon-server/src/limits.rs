@@ -110,10 +110,7 @@ impl axum::serve::Listener for LimitedListener {
 
     async fn accept(&mut self) -> (CountedStream, std::net::SocketAddr) {
         // The semaphore is never closed, so acquiring only waits.
-        let permit = match self.permits.clone().acquire_owned().await {
-            Ok(permit) => Some(permit),
-            Err(_) => None,
-        };
+        let permit = self.permits.clone().acquire_owned().await.ok();
         let (stream, address) = axum::serve::Listener::accept(&mut self.inner).await;
         (
             CountedStream {

@@ -1087,6 +1087,9 @@ fn store_with_rows() -> (FileStore, Actor, String) {
     (fs, alice, revoked.info.id)
 }
 
+/// SQL that tampers with a store, given the analyst and the revoked key's id.
+type Tampering = dyn Fn(&Actor, &str) -> String;
+
 #[test]
 fn inserted_or_edited_decision_and_key_rows_are_reported() {
     let (fs, _, _) = store_with_rows();
@@ -1109,7 +1112,7 @@ fn inserted_or_edited_decision_and_key_rows_are_reported() {
     assert!(fs.store.verify_audit().unwrap().is_intact());
 
     // A revoked key brought back, a role raised, a decision inserted, edited or deleted.
-    let edits: [(&dyn Fn(&Actor, &str) -> String, &str); 5] = [
+    let edits: [(&Tampering, &str); 5] = [
         (
             &|_, revoked| format!("UPDATE api_keys SET revoked_at = NULL WHERE id = '{revoked}'"),
             "differs from its audit entry",
