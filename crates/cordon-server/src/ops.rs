@@ -42,7 +42,7 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "post", path: "/v1/transfers/alerts/{id}/decisions", role: Some("analyst"), summary: "Decide a transfer alert ({verdict: false_positive|true_match|escalate, reason}); a true match stays pending_confirmation until a supervisor who is a different person decides true_match too; escalated alerts need a supervisor; closed alerts answer 409; audited. Answers 201 with the decision", body: Some("application/json") },
     RouteDoc { method: "post", path: "/match/{dataset}", role: Some("screener"), summary: "yente-compatible matching of FollowTheMoney entity examples (dataset `default` = all lists)", body: Some("application/json") },
     RouteDoc { method: "get", path: "/healthz", role: None, summary: "Liveness", body: None },
-    RouteDoc { method: "get", path: "/readyz", role: None, summary: "Readiness: 200 once the lists are indexed", body: None },
+    RouteDoc { method: "get", path: "/readyz", role: None, summary: "Readiness: 200 once the lists are indexed and the database can be read and written within 2 s (503 store_unavailable otherwise)", body: None },
     RouteDoc { method: "get", path: "/metrics", role: None, summary: "Prometheus metrics", body: None },
     RouteDoc { method: "get", path: "/openapi.json", role: Some("any role"), summary: "This document", body: None },
     RouteDoc { method: "get", path: "/docs", role: None, summary: "A static page (no data) that asks for a key and renders this document", body: None },
@@ -56,6 +56,7 @@ pub async fn healthz() -> Response {
 /// `GET /readyz`.
 pub async fn readyz(State(state): State<AppState>) -> Result<Response, ApiError> {
     let snapshot = state.snapshot()?;
+    state.database_ready().await?;
     Ok(axum::Json(
         json!({"status": "ready", "lists": snapshot.labels, "entities": snapshot.index.len()}),
     )
@@ -89,6 +90,9 @@ pub fn openapi() -> Value {
             let relevant = match spec.code {
                 "missing_api_key" | "invalid_api_key" | "forbidden" => route.role.is_some(),
                 "not_ready" | "overloaded" | "timeout" | "internal" => true,
+                "store_unavailable" => route.path == "/readyz",
+                "method_not_allowed" => true,
+                "unsupported_media_type" => route.body.is_some(),
                 _ => route.body.is_some() || route.path.contains('{'),
             };
             if relevant {

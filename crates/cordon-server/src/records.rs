@@ -46,8 +46,9 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     caller.require(Role::Auditor)?;
     let limit = list_limit(params.limit)?;
+    // Detached: verifying a long chain must not hold a screening worker.
     let value = state
-        .run_blocking(move |state| {
+        .run_detached(move |state| {
             let entries = state.store().audit_entries(params.after, limit)?;
             let verification = if params.verify {
                 Some(state.store().verify_audit()?)

@@ -1,6 +1,7 @@
 //! Shared state: the store, the current index snapshot, the typology monitor
 //! (its windows saved to the store and taken up again when the state is
-//! built), the bounded queue of CPU work and the metrics.
+//! built), the bounded queue of CPU work with its fixed worker pool, the
+//! readiness probe of the database and the metrics.
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
@@ -28,6 +29,10 @@ pub struct ServerConfig {
     pub max_transfer_bytes: usize,
     /// CPU jobs (screenings, imports) running or waiting at once; more get 503.
     pub max_cpu_jobs: usize,
+    /// Worker threads for CPU jobs (0: one per core).
+    pub workers: usize,
+    /// Connections held open at once; more wait in the kernel's accept queue.
+    pub max_connections: usize,
     /// Longest a request may take before 504.
     pub request_timeout: Duration,
     /// Default alert threshold.
@@ -42,11 +47,20 @@ impl Default for ServerConfig {
             max_upload_bytes: 512 * 1024 * 1024,
             max_transfer_bytes: 16 * 1024 * 1024,
             max_cpu_jobs: 64,
+            workers: 0,
+            // Enough for a busy client pool; each idle connection costs a
+            // few kilobytes (buffers, a task), so 1,024 stay under 50 MB.
+            max_connections: 1024,
             request_timeout: Duration::from_secs(300),
             threshold: DEFAULT_THRESHOLD,
         }
     }
 }
+
+/// How long the readiness probe waits for the database's write lock: longer
+/// than any write the service itself makes (a batch's audit entries take
+/// tens of milliseconds), far shorter than the 10 s requests would wait.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The engine label recorded with every screening.
 pub const ENGINE: &str = concat!("cordon-match ", env!("CARGO_PKG_VERSION"));
@@ -208,6 +222,11 @@ struct Inner {
     rules: RwLock<Arc<Result<Rules, String>>>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     cpu: Arc<Semaphore>,
+    /// The fixed threads that run CPU jobs.
+    workers: crate::limits::WorkerPool,
+    /// One readiness probe at a time: a flood of `/readyz` waits for it
+    /// instead of each taking a thread.
+    probing: tokio::sync::Mutex<()>,
     metrics: Metrics,
     config: ServerConfig,
 }
@@ -232,6 +251,14 @@ impl AppState {
                 rules: RwLock::new(Arc::new(rules)),
                 snapshot: RwLock::new(None),
                 cpu: Arc::new(Semaphore::new(config.max_cpu_jobs.max(1))),
+                workers: crate::limits::WorkerPool::start(
+                    match config.workers {
+                        0 => crate::limits::cores(),
+                        n => n,
+                    },
+                    config.max_cpu_jobs,
+                ),
+                probing: tokio::sync::Mutex::new(()),
                 metrics: Metrics::default(),
                 config,
             }),
@@ -320,6 +347,26 @@ impl AppState {
         Ok(count)
     }
 
+    /// `store_unavailable` unless the database can be read and written
+    /// within [`PROBE_TIMEOUT`] (another process holding the write lock,
+    /// a failing disk): what `/readyz` reports besides the index.
+    pub async fn database_ready(&self) -> Result<(), ApiError> {
+        let _one_at_a_time = self.inner.probing.lock().await;
+        let state = self.clone();
+        let probe = tokio::task::spawn_blocking(move || state.store().probe(PROBE_TIMEOUT));
+        // The probe's own timeout bounds the lock wait; this one bounds a
+        // probe stuck elsewhere (opening the file on a hung disk).
+        match tokio::time::timeout(PROBE_TIMEOUT * 2, probe).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(ApiError::StoreUnavailable(e.to_string())),
+            Ok(Err(e)) => Err(ApiError::StoreUnavailable(format!("the probe failed: {e}"))),
+            Err(_) => Err(ApiError::StoreUnavailable(format!(
+                "no answer within {:?}",
+                PROBE_TIMEOUT * 2
+            ))),
+        }
+    }
+
     /// The current snapshot, or `not_ready` before the first load.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, ApiError> {
         self.inner
@@ -330,9 +377,35 @@ impl AppState {
             .ok_or(ApiError::NotReady)
     }
 
-    /// Runs CPU or database work on a blocking thread, behind the bounded
-    /// queue: when it is full the caller gets 503 `overloaded` at once.
+    /// Runs CPU or database work on the fixed worker pool (one thread per
+    /// core), behind the bounded queue: when it is full the caller gets 503
+    /// `overloaded` at once.
     pub async fn run_blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let permit = self.cpu_permit()?;
+        let state = self.clone();
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: crate::limits::Job = Box::new(move || {
+            let _permit = permit;
+            let _ = answer.send(work(state));
+        });
+        if self.inner.workers.try_run(job).is_err() {
+            self.inner.metrics.count_rejection();
+            return Err(ApiError::Overloaded);
+        }
+        answered
+            .await
+            .map_err(|_| ApiError::Internal("a worker failed (the job panicked)".into()))?
+    }
+
+    /// Runs long work that waits on something else (a client reading a
+    /// stream, a whole-chain verification) on a thread of its own, so it
+    /// never holds a pool worker; it counts in the same bounded queue, which
+    /// bounds these threads too.
+    pub async fn run_detached<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(AppState) -> Result<T, ApiError> + Send + 'static,
@@ -347,6 +420,11 @@ impl AppState {
         .map_err(|e| ApiError::Internal(format!("a worker failed: {e}")))?
     }
 
+    /// The number of threads in the worker pool.
+    pub fn worker_threads(&self) -> usize {
+        self.inner.workers.threads()
+    }
+
     /// A place in the bounded CPU queue, or 503 `overloaded` (counted) when it is full.
     fn cpu_permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
         self.inner.cpu.clone().try_acquire_owned().map_err(|_| {
@@ -356,7 +434,9 @@ impl AppState {
     }
 
     /// Starts blocking work behind the same queue without waiting for it
-    /// (streamed responses); 503 `overloaded` when the queue is full.
+    /// (streamed responses), on a thread of its own since it waits for the
+    /// client to read (see [`AppState::run_detached`]); 503 `overloaded` when
+    /// the queue is full.
     pub fn start_blocking<F>(&self, work: F) -> Result<(), ApiError>
     where
         F: FnOnce(AppState) + Send + 'static,

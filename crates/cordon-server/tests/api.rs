@@ -532,6 +532,290 @@ async fn four_eyes_over_http() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn clearing_a_true_match_over_http_needs_four_eyes_and_expiry_is_capped() {
+    let api = api();
+    let decide = |verdict: &str, expires_at: Value| {
+        json!({"party_key": "c1", "entity_id": "un:QDi.290", "verdict": verdict,
+               "reason": "checked the passport", "expires_at": expires_at})
+    };
+    let (status, body) = api
+        .post(
+            "/v1/decisions",
+            &api.analyst,
+            decide("true_match", Value::Null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The same analyst alone cannot clear it: the false positive waits.
+    let (status, body) = api
+        .post(
+            "/v1/decisions",
+            &api.analyst,
+            decide("false_positive", Value::Null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["state"], "pending", "{body}");
+    let uri = format!("/v1/decisions/{}/confirm", body["id"]);
+    let (status, body) = api.post(&uri, &api.supervisor, Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "confirmed");
+    // Decisions lapse: "never" and dates beyond a year are refused naming the field.
+    for expires in [json!("never"), json!("2099-01-01T00:00:00Z")] {
+        let (status, body) = api
+            .post(
+                "/v1/decisions",
+                &api.analyst,
+                decide("false_positive", expires),
+            )
+            .await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "invalid_request"),
+            "{body}"
+        );
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("expires_at:"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_error_answer_is_json_with_a_request_id() {
+    let api = api();
+    let key = Some(api.screener.as_str());
+    let check = |status: StatusCode, bytes: &[u8], expected: (StatusCode, &str)| {
+        let body: Value = serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(bytes)));
+        assert_eq!((status, code(&body)), expected, "{body}");
+        assert!(body["error"]["request_id"].is_string(), "{body}");
+        assert!(body["error"]["message"].is_string(), "{body}");
+    };
+    // Unknown method on a known route, a bad query string, a bad path parameter.
+    let (status, bytes) = send(&api.app, "GET", "/v1/screen", key, Body::empty()).await;
+    check(
+        status,
+        &bytes,
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+    );
+    let auditor = Some(api.auditor.as_str());
+    let (status, bytes) = send(
+        &api.app,
+        "GET",
+        "/v1/audit?after=abc",
+        auditor,
+        Body::empty(),
+    )
+    .await;
+    check(status, &bytes, (StatusCode::BAD_REQUEST, "invalid_request"));
+    let analyst = Some(api.supervisor.as_str());
+    let (status, bytes) = send(
+        &api.app,
+        "POST",
+        "/v1/decisions/abc/confirm",
+        analyst,
+        Body::empty(),
+    )
+    .await;
+    check(status, &bytes, (StatusCode::BAD_REQUEST, "invalid_request"));
+    let (status, bytes) = send(&api.app, "GET", "/nowhere", None, Body::empty()).await;
+    check(status, &bytes, (StatusCode::NOT_FOUND, "not_found"));
+
+    // The caller's request id is echoed, in the header and in an error body.
+    let request = Request::builder()
+        .method("POST")
+        .uri("/v1/screen")
+        .header("x-request-id", "trace-7f3a")
+        .body(Body::from("{}"))
+        .unwrap();
+    let response = api.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-7f3a");
+    let body: Value =
+        serde_json::from_slice(&to_bytes(response.into_body(), usize::MAX).await.unwrap()).unwrap();
+    assert_eq!(body["error"]["request_id"], "trace-7f3a");
+    // Successful answers carry one too.
+    let request = Request::builder()
+        .uri("/healthz")
+        .body(Body::empty())
+        .unwrap();
+    let response = api.app.clone().oneshot(request).await.unwrap();
+    assert!(response.headers().contains_key("x-request-id"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn duplicate_keys_are_refused_naming_the_key() {
+    let api = api();
+    let body = r#"{"name": "Jane Roe", "dob": "1970", "name": "Doku Umarov"}"#;
+    let (status, bytes) = send(
+        &api.app,
+        "POST",
+        "/v1/screen",
+        Some(&api.screener),
+        Body::from(body),
+    )
+    .await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_request"),
+        "{body}"
+    );
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("duplicate key \"name\""), "{message}");
+    // Nested objects too; the same key in two different objects is fine.
+    let nested = r#"{"name": "Jane Roe", "identifiers": [{"a": 1, "a": 2}]}"#;
+    let (status, _) = send(
+        &api.app,
+        "POST",
+        "/v1/screen",
+        Some(&api.screener),
+        Body::from(nested),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let fine = json!({"party_key": "c1", "entity_id": "un:QDi.290", "verdict": "true_match", "reason": "r"});
+    let (status, body) = api.post("/v1/decisions", &api.analyst, fine).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_declared_oversize_body_is_refused_before_it_is_read() {
+    let api = api();
+    // The body never comes: reading it would hang until the test's timeout.
+    let never = futures_util::stream::pending::<Result<bytes::Bytes, std::io::Error>>();
+    let request = Request::builder()
+        .method("POST")
+        .uri("/v1/screen")
+        .header(header::AUTHORIZATION, format!("Bearer {}", api.screener))
+        .header(header::CONTENT_LENGTH, "2000000000")
+        .body(Body::from_stream(never))
+        .unwrap();
+    let response = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        api.app.clone().oneshot(request),
+    )
+    .await
+    .expect("the server waited for a body it would refuse")
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value =
+        serde_json::from_slice(&to_bytes(response.into_body(), usize::MAX).await.unwrap()).unwrap();
+    assert_eq!(code(&body), "payload_too_large");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_fault_is_logged_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cordon.db");
+    let store = SqliteStore::open(&path).unwrap();
+    import_file(&store, UN_2025);
+    let analyst = store
+        .create_key(Role::Analyst, Some("alice"), "test")
+        .unwrap()
+        .secret;
+    let state = AppState::new(store, ServerConfig::default());
+    state.load_lists().unwrap();
+    let app = router(state);
+    // The decisions table disappears behind the server's back.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("DROP TABLE decisions")
+        .unwrap();
+    let decision = json!({"party_key": "c1", "entity_id": "un:QDi.290", "verdict": "true_match", "reason": "r"});
+    let (status, body) = json_call(&app, "POST", "/v1/decisions", Some(&analyst), decision).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(body["error"]["code"], "internal");
+    assert_eq!(body["error"]["message"], "internal error");
+    assert!(body["error"]["request_id"].is_string(), "{body}");
+    let text = body.to_string();
+    assert!(
+        !text.contains("decisions") && !text.contains("cordon.db"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn readiness_reports_a_locked_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cordon.db");
+    let store = SqliteStore::open(&path).unwrap();
+    import_file(&store, UN_2025);
+    let state = AppState::new(store, ServerConfig::default());
+    state.load_lists().unwrap();
+    let app = router(state);
+    let (status, body) = json_call(&app, "GET", "/readyz", None, Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Another process takes the write lock and keeps it.
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    let (status, body) = json_call(&app, "GET", "/readyz", None, Value::Null).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
+        "{body}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!body.to_string().contains("cordon.db"), "{body}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    let (status, _) = json_call(&app, "GET", "/readyz", None, Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_runs_on_the_fixed_pool_and_the_excess_is_refused_at_once() {
+    let api = api_with(ServerConfig {
+        workers: 2,
+        max_cpu_jobs: 4,
+        ..ServerConfig::default()
+    });
+    assert_eq!(api.state.worker_threads(), 2);
+    let burst: Vec<_> = (0..200)
+        .map(|i| {
+            let app = api.app.clone();
+            let key = api.screener.clone();
+            tokio::spawn(async move {
+                let request = Request::builder()
+                    .method("POST")
+                    .uri("/v1/screen")
+                    .header(header::AUTHORIZATION, format!("Bearer {key}"))
+                    .body(Body::from(
+                        json!({"name": format!("Doku Umarov {i}")}).to_string(),
+                    ))
+                    .unwrap();
+                let started = std::time::Instant::now();
+                let response = app.oneshot(request).await.unwrap();
+                let retry = response.headers().get(header::RETRY_AFTER).cloned();
+                (response.status(), retry, started.elapsed())
+            })
+        })
+        .collect();
+    let (mut ok, mut refused) = (0, 0);
+    for task in burst {
+        let (status, retry, elapsed) = task.await.unwrap();
+        match status {
+            StatusCode::OK => ok += 1,
+            StatusCode::SERVICE_UNAVAILABLE => {
+                refused += 1;
+                assert_eq!(retry.unwrap(), "1");
+                assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+            }
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(ok + refused, 200);
+    assert!(ok >= 4 && refused >= 1, "{ok} ok, {refused} refused");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn yente_match_has_yentes_shape() {
     let api = api();
     let query = json!({"queries": {"q1": {"schema": "Person", "properties": {

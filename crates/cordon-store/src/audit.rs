@@ -7,8 +7,14 @@
 //! with `prev_hash` of the first entry being 64 zeros. Sequence numbers have
 //! no gaps, and the newest entry is also kept in a one-row head table, so a
 //! deleted tail is detected too (an attacker who also rewrites the head can
-//! cut the tail: export `head_hash` from `cordon audit verify` to somewhere
-//! else regularly to close that gap).
+//! cut the tail: export signed checkpoints with `cordon audit checkpoint`
+//! regularly to close that gap).
+//!
+//! Rows of `decisions` and `api_keys` are anchored in the chain (see
+//! [`crate::rows`]): verification also compares each row with its newest
+//! entry. The head can be signed and kept elsewhere (see
+//! [`crate::checkpoint`]) so that truncation and rewrites are detected even by
+//! someone who controls the whole file.
 //!
 //! Retention: [`AuditLog::purge_audit`] deletes the oldest entries up to a
 //! cutoff and appends a `checkpoint` entry recording the last purged
@@ -79,12 +85,15 @@ pub struct AuditVerification {
     pub head_seq: Option<i64>,
     /// The first broken entry, if any.
     pub broken: Option<BrokenEntry>,
+    /// `decisions` and `api_keys` rows that do not match their audit entries
+    /// (checked when the chain itself is intact).
+    pub rows: Vec<crate::rows::RowProblem>,
 }
 
 impl AuditVerification {
-    /// True when every entry verified.
+    /// True when every entry verified and every anchored row matches the chain.
     pub fn is_intact(&self) -> bool {
-        self.broken.is_none()
+        self.broken.is_none() && self.rows.is_empty()
     }
 }
 
@@ -289,6 +298,15 @@ pub trait AuditLog {
     }
     /// Entries with `seq > after`, oldest first, at most `limit`.
     fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>>;
+    /// The stored hash of entry `seq`, if it is stored (to compare with a
+    /// signed checkpoint).
+    fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        Ok(self
+            .audit_entries(seq - 1, 1)?
+            .into_iter()
+            .find(|e| e.seq == seq)
+            .map(|e| e.entry_hash))
+    }
     /// Walks the whole chain and reports the first broken entry.
     fn verify_audit(&self) -> Result<AuditVerification>;
     /// Deletes entries written before `cutoff` (a [`crate::timestamp`]) and

@@ -2,11 +2,21 @@
 //! the entity and the entity's content hash, so the same hit is not raised
 //! again until the designation changes or the decision expires. A true match
 //! needs a second, different person with the supervisor role to confirm it
-//! (four eyes): it stays `pending` until then.
+//! (four eyes): it stays `pending` until then. Clearing works the same way: a
+//! false positive recorded for a party and entity with a pending or confirmed
+//! true match stays `pending` (and suppresses nothing) until a second person
+//! confirms it. Every decision lapses: `expires_at` may be at most
+//! [`DEFAULT_MAX_DECISION_DAYS`] ahead (configurable per store), and a false
+//! positive given without one lapses then; a lapsed decision no longer
+//! suppresses the hit.
 
 use crate::keys::{ApiKeyInfo, Role};
 use crate::Result;
 use serde::{Deserialize, Serialize};
+
+/// The longest a decision may stand unless the store is configured otherwise:
+/// one year, the usual periodic-review cycle for customer due diligence.
+pub const DEFAULT_MAX_DECISION_DAYS: u32 = 365;
 
 /// What the analyst concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,7 +83,8 @@ pub struct NewDecision {
     pub verdict: Verdict,
     /// Why (required: decisions must explain themselves).
     pub reason: String,
-    /// When the decision lapses (fixed-width RFC 3339), if ever.
+    /// When the decision lapses (RFC 3339, at most the store's maximum ahead;
+    /// default for a false positive: that maximum).
     #[serde(default)]
     pub expires_at: Option<String>,
 }
@@ -114,10 +125,11 @@ pub struct Decision {
 /// Storage of decisions. Every write is also an audit entry, in the same transaction.
 pub trait Decisions {
     /// Records a decision by an analyst (or above). False positives are in
-    /// force at once; true matches wait for confirmation.
+    /// force at once unless a true match stands for the same party and
+    /// entity; true matches, and such clearings, wait for confirmation.
     fn record_decision(&self, decision: &NewDecision, actor: &Actor) -> Result<Decision>;
-    /// Confirms a pending true match: the actor must be a supervisor and a
-    /// different person from the analyst.
+    /// Confirms a pending decision (a true match or a clearing): the actor
+    /// must be a supervisor and a different person from the analyst.
     fn confirm_decision(&self, id: i64, actor: &Actor) -> Result<Decision>;
     /// One decision.
     fn decision(&self, id: i64) -> Result<Decision>;

@@ -33,9 +33,11 @@ use serde::Serialize;
 
 pub mod audit;
 mod canonical;
+pub mod checkpoint;
 pub mod customers;
 pub mod decisions;
 pub mod keys;
+pub mod rows;
 mod sqlite;
 mod sqlite_audit;
 mod sqlite_customers;
@@ -52,6 +54,7 @@ pub use canonical::{canonical_json, sha256_hex};
 pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
+pub use rows::RowProblem;
 pub use sqlite::SqliteStore;
 pub use sqlite_monitor::{MonitorSnapshots, StoredMonitorSnapshot};
 pub use transfers::{

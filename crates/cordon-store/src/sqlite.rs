@@ -2,9 +2,11 @@
 
 use crate::{now, Error, ImportOutcome, ImportRequest, Result, Store, UpdateStatus, VersionInfo};
 use cordon_model::{Entity, ListCounts, ParsedList};
-use rusqlite::{params, Connection, OptionalExtension};
-use std::path::Path;
-use std::sync::Mutex;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// Migrations, applied in order; never edit one once released, add a new one.
 const MIGRATIONS: &[&str] = &[
@@ -149,11 +151,78 @@ const MIGRATIONS: &[&str] = &[
         snapshot TEXT NOT NULL,
         saved_at TEXT NOT NULL
      );",
+    // 9: decisions and api_keys rows anchored in the audit chain: from now on
+    // their entries carry row hashes, and the rows already present are
+    // anchored by one `rows_anchored` entry written with this migration
+    // (see `ROWS_ANCHORED_MIGRATION`). No schema change.
+    "-- rows anchored in the audit chain",
 ];
 
+/// The migration after which the rows present are anchored in the audit chain.
+const ROWS_ANCHORED_MIGRATION: usize = 9;
+
+/// Read-only connections of a file store. Readers in WAL mode never wait for
+/// the writer nor it for them, so a few let authentication, suppression
+/// look-ups and listings go on while a write (a batch's audit entries, an
+/// import) holds the writer; each costs its page cache (2 MB at most).
+const READERS: usize = 4;
+
+/// How long a reader waits for a lock: WAL readers wait only while the file
+/// is being recovered or checkpointed in truncate mode, which is short.
+const READER_BUSY: Duration = Duration::from_secs(5);
+
 /// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.
+///
+/// Writes are serialised on one connection; reads go to a small pool of
+/// read-only connections (file stores only), and audit verification reads
+/// a snapshot on a connection of its own, so neither waits for the other.
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    /// Read-only connections (none in memory, where reads use the writer).
+    readers: Vec<Mutex<Connection>>,
+    /// Where the next reader search starts (spreads waits when all are busy).
+    next_reader: AtomicUsize,
+    /// The database file (none in memory).
+    path: Option<PathBuf>,
+    /// The longest a decision may stand, in days (see [`SqliteStore::with_max_decision_days`]).
+    max_decision_days: u32,
+}
+
+/// A connection holding a read snapshot: its own (file stores) or the
+/// writer's (in memory).
+pub(crate) enum ReadSnapshot<'a> {
+    /// A connection opened for this read.
+    Own(Connection),
+    /// The writer, locked.
+    Shared(MutexGuard<'a, Connection>),
+}
+
+impl std::ops::Deref for ReadSnapshot<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            ReadSnapshot::Own(connection) => connection,
+            ReadSnapshot::Shared(guard) => guard,
+        }
+    }
+}
+
+fn open_reader(path: &Path) -> Result<Connection> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(READER_BUSY)?;
+    Ok(connection)
+}
+
+fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave SQLite inconsistent
+    // (transactions roll back), so a poisoned lock is safe to reuse.
+    connection
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl SqliteStore {
@@ -173,7 +242,13 @@ impl SqliteStore {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        SqliteStore::with_connection(connection)
+        let mut store = SqliteStore::with_connection(connection)?;
+        // Opened after the migrations, so they see the current schema.
+        store.readers = (0..READERS)
+            .map(|_| open_reader(path).map(Mutex::new))
+            .collect::<Result<_>>()?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// A private in-memory database.
@@ -185,15 +260,76 @@ impl SqliteStore {
         migrate(&mut connection)?;
         Ok(SqliteStore {
             connection: Mutex::new(connection),
+            readers: Vec::new(),
+            next_reader: AtomicUsize::new(0),
+            path: None,
+            max_decision_days: crate::decisions::DEFAULT_MAX_DECISION_DAYS,
         })
     }
 
-    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite inconsistent
-        // (transactions roll back), so a poisoned lock is safe to reuse.
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// A read-only connection: a free one from the pool, else the next one
+    /// in turn (reads are short); the writer in memory.
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        if self.readers.is_empty() {
+            return self.conn();
+        }
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let count = self.readers.len();
+        for i in 0..count {
+            match self.readers[(start + i) % count].try_lock() {
+                Ok(guard) => return guard,
+                Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        lock(&self.readers[start % count])
+    }
+
+    /// A connection of its own for a long read (audit verification), so that
+    /// pooled readers and the writer go on meanwhile; the writer in memory.
+    pub(crate) fn snapshot(&self) -> Result<ReadSnapshot<'_>> {
+        Ok(match &self.path {
+            Some(path) => ReadSnapshot::Own(open_reader(path)?),
+            None => ReadSnapshot::Shared(self.conn()),
+        })
+    }
+
+    /// Checks that the database can be read and written within `timeout`
+    /// (for readiness probes): takes the write lock and releases it at once,
+    /// on a connection of its own so that it never waits behind this
+    /// process's queue of writes for longer than `timeout`.
+    pub fn probe(&self, timeout: Duration) -> Result<()> {
+        let Some(path) = &self.path else {
+            // In memory there is no other process: the writer answers when free.
+            return self
+                .conn()
+                .execute_batch("SELECT 1 FROM audit_head LIMIT 0")
+                .map_err(Error::from);
+        };
+        let connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_timeout(timeout)?;
+        connection.execute_batch("BEGIN IMMEDIATE; SELECT 1 FROM audit_head LIMIT 0; ROLLBACK;")?;
+        Ok(())
+    }
+
+    /// Caps how long a decision may stand: `expires_at` further ahead is
+    /// refused, and a false positive without one lapses after `days`.
+    pub fn with_max_decision_days(mut self, days: u32) -> SqliteStore {
+        self.max_decision_days = days;
+        self
+    }
+
+    /// The longest a decision may stand, in days.
+    pub fn max_decision_days(&self) -> u32 {
+        self.max_decision_days
+    }
+
+    /// The writer (every write, and reads in memory).
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.connection)
     }
 }
 
@@ -217,6 +353,9 @@ fn migrate(connection: &mut Connection) -> Result<()> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = connection.transaction()?;
         tx.execute_batch(sql)?;
+        if index + 1 == ROWS_ANCHORED_MIGRATION {
+            crate::sqlite_audit::anchor_existing_rows(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
@@ -352,7 +491,7 @@ impl Store for SqliteStore {
     }
 
     fn versions(&self) -> Result<Vec<VersionInfo>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut statement = connection.prepare(&format!(
             "SELECT {VERSION_COLUMNS} FROM list_versions ORDER BY id"
         ))?;
@@ -363,14 +502,14 @@ impl Store for SqliteStore {
     }
 
     fn load(&self, version_id: i64) -> Result<ParsedList> {
-        let connection = self.conn();
+        let connection = self.reader();
         let version = version_by_id(&connection, version_id)?
             .ok_or_else(|| Error::NotFound(format!("#{version_id}")))?;
         load_entities(&connection, &version)
     }
 
     fn latest_lists(&self) -> Result<Vec<(VersionInfo, ParsedList)>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut lists = Vec::new();
         for id in latest_ids(&connection)? {
             if let Some(version) = version_by_id(&connection, id)? {
@@ -382,7 +521,7 @@ impl Store for SqliteStore {
     }
 
     fn find(&self, spec: &str) -> Result<VersionInfo> {
-        let connection = self.conn();
+        let connection = self.reader();
         let not_found = || Error::NotFound(spec.to_string());
         if let Some(id) = spec.strip_prefix('#') {
             let id: i64 = id.parse().map_err(|_| not_found())?;
@@ -433,7 +572,7 @@ impl Store for SqliteStore {
     }
 
     fn update_statuses(&self) -> Result<Vec<UpdateStatus>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut statement = connection.prepare(
             "SELECT source, last_attempt, last_success, last_error FROM list_updates ORDER BY source",
         )?;

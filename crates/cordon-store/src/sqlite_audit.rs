@@ -4,6 +4,7 @@ use crate::audit::{
     entry_hash, AppendedRange, AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry,
     PreparedAuditEntry, PurgeOutcome, CHECKPOINT_KIND, GENESIS_HASH,
 };
+use crate::rows::{RowLedger, ROWS_ANCHORED_KIND};
 use crate::{canonical_json, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, CachedStatement, Connection, OptionalExtension};
 use serde_json::{json, Value};
@@ -172,6 +173,8 @@ struct Walk {
     /// (purged_through_seq, anchor_hash) of every checkpoint seen.
     checkpoints: Vec<(i64, String)>,
     broken: Option<BrokenEntry>,
+    /// The decisions and api_keys rows as the verified entries have them.
+    ledger: RowLedger,
 }
 
 impl Walk {
@@ -219,6 +222,7 @@ impl Walk {
         if expected != raw.entry_hash {
             return broken("the entry's content or its hash was changed (hash mismatch)".into());
         }
+        self.ledger.apply(&raw.kind, &payload);
         if raw.kind == CHECKPOINT_KIND {
             if let (Some(through), Some(anchor)) = (
                 payload["purged_through_seq"].as_i64(),
@@ -286,6 +290,106 @@ fn head_problem(
     })
 }
 
+/// Entries read per step of a verification: each step is one short query on
+/// the snapshot, so a long chain is walked with bounded memory.
+const VERIFY_CHUNK: i64 = 10_000;
+
+/// Walks the chain in chunks, stopping at the first broken entry.
+fn walk_chain(connection: &Connection, walk: &mut Walk) -> Result<()> {
+    let mut statement = connection.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    ))?;
+    let mut after = i64::MIN;
+    loop {
+        let mut rows = statement.query(params![after, VERIFY_CHUNK])?;
+        let mut read = 0;
+        while let Some(row) = rows.next()? {
+            let raw = raw_from_row(row)?;
+            read += 1;
+            after = raw.seq;
+            if let Some(broken) = walk.step(&raw) {
+                walk.broken = Some(broken);
+                return Ok(());
+            }
+        }
+        if read < VERIFY_CHUNK {
+            return Ok(());
+        }
+    }
+}
+
+/// The decisions and api_keys rows as stored, by ledger key and hash.
+fn stored_rows(connection: &Connection) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut rows = crate::sqlite_decisions::row_hashes(connection)?;
+    rows.extend(crate::sqlite_keys::row_hashes(connection)?);
+    Ok(rows)
+}
+
+/// Verifies the chain, its head and the anchored rows on one connection
+/// (inside the caller's read transaction).
+fn verify_on(connection: &Connection) -> Result<AuditVerification> {
+    let mut walk = Walk::default();
+    walk_chain(connection, &mut walk)?;
+    let broken = match walk.anchor_problem() {
+        Some(anchor) => Some(anchor),
+        None => match walk.broken.take() {
+            Some(b) => Some(b),
+            None => head_problem(connection, walk.last.as_ref())?,
+        },
+    };
+    // Rows are compared only with an intact chain: a broken one says nothing about them.
+    let rows = match broken {
+        None => walk.ledger.compare(&stored_rows(connection)?),
+        Some(_) => Vec::new(),
+    };
+    Ok(AuditVerification {
+        checked: walk.checked,
+        first_seq: walk.first.map(|(seq, _)| seq),
+        head_seq: walk.last.as_ref().map(|(seq, _)| *seq),
+        head_hash: walk.last.map(|(_, hash)| hash),
+        broken,
+        rows,
+    })
+}
+
+/// The rows as the whole chain has them (for a purge's checkpoint, which
+/// must keep them anchored once their entries are gone).
+fn replay_rows(connection: &Connection) -> Result<RowLedger> {
+    let mut ledger = RowLedger::default();
+    let mut statement = connection.prepare("SELECT kind, payload FROM audit_log ORDER BY seq")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        let payload: String = row.get(1)?;
+        if let Ok(payload) = serde_json::from_str::<Value>(&payload) {
+            ledger.apply(&kind, &payload);
+        }
+    }
+    Ok(ledger)
+}
+
+/// Anchors the decisions and api_keys rows present when an older database is
+/// upgraded (their entries did not carry row hashes): one `rows_anchored`
+/// entry, in the upgrade's transaction. Nothing when there are no rows.
+pub(crate) fn anchor_existing_rows(connection: &Connection) -> Result<()> {
+    let mut ledger = RowLedger::default();
+    for (key, hash) in stored_rows(connection)? {
+        ledger.insert(key, hash);
+    }
+    if ledger.is_empty() {
+        return Ok(());
+    }
+    append(
+        connection,
+        &NewAuditEntry {
+            kind: ROWS_ANCHORED_KIND.into(),
+            caller: "cordon:upgrade".into(),
+            payload: json!({"rows": ledger.to_json()}),
+        },
+    )?;
+    Ok(())
+}
+
 impl AuditLog for SqliteStore {
     fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry> {
         let mut connection = self.conn();
@@ -315,7 +419,7 @@ impl AuditLog for SqliteStore {
     }
 
     fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut statement = connection.prepare(&format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
         ))?;
@@ -328,38 +432,23 @@ impl AuditLog for SqliteStore {
         raws.into_iter().map(RawEntry::parse).collect()
     }
 
+    fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        let connection = self.reader();
+        Ok(connection
+            .query_row(
+                "SELECT entry_hash FROM audit_log WHERE seq = ?1",
+                params![seq],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     fn verify_audit(&self) -> Result<AuditVerification> {
-        let mut connection = self.conn();
-        // One read transaction: a consistent snapshot while writers go on (WAL).
-        let tx = connection.transaction()?;
-        let mut walk = Walk::default();
-        {
-            let mut statement = tx.prepare(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
-            ))?;
-            let mut rows = statement.query([])?;
-            while let Some(row) = rows.next()? {
-                let raw = raw_from_row(row)?;
-                if let Some(broken) = walk.step(&raw) {
-                    walk.broken = Some(broken);
-                    break;
-                }
-            }
-        }
-        let broken = match walk.anchor_problem() {
-            Some(anchor) => Some(anchor),
-            None => match walk.broken.take() {
-                Some(b) => Some(b),
-                None => head_problem(&tx, walk.last.as_ref())?,
-            },
-        };
-        Ok(AuditVerification {
-            checked: walk.checked,
-            first_seq: walk.first.map(|(seq, _)| seq),
-            head_seq: walk.last.as_ref().map(|(seq, _)| *seq),
-            head_hash: walk.last.map(|(_, hash)| hash),
-            broken,
-        })
+        // A connection of its own and one read transaction: a consistent
+        // snapshot, walked in chunks, while readers and the writer go on (WAL).
+        let connection = self.snapshot()?;
+        let tx = connection.unchecked_transaction()?;
+        verify_on(&tx)
     }
 
     fn purge_audit(&self, cutoff: &str, caller: &str) -> Result<PurgeOutcome> {
@@ -378,6 +467,7 @@ impl AuditLog for SqliteStore {
                 checkpoint: None,
             });
         };
+        let rows = replay_rows(&tx)?;
         let purged = tx.execute("DELETE FROM audit_log WHERE seq <= ?1", params![through])? as u64;
         let checkpoint = append(
             &tx,
@@ -386,7 +476,7 @@ impl AuditLog for SqliteStore {
                 caller: caller.into(),
                 payload: json!({
                     "purged_through_seq": through, "anchor_hash": anchor,
-                    "purged_entries": purged, "cutoff": cutoff,
+                    "purged_entries": purged, "cutoff": cutoff, "rows": rows.to_json(),
                 }),
             },
         )?;

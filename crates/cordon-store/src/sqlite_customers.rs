@@ -102,7 +102,7 @@ impl Customers for SqliteStore {
     }
 
     fn customers(&self) -> Result<Vec<Customer>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut statement = connection.prepare(
             "SELECT id, name, dob, country, schema, identifiers FROM customers ORDER BY id",
         )?;
@@ -117,28 +117,40 @@ impl Customers for SqliteStore {
         let tx = crate::sqlite::write_transaction(&mut connection)?;
         let mut raised = Vec::new();
         {
+            // A hit raised again after being cleared (its false positive lapsed,
+            // the caller found none standing) opens the alert again.
             let mut insert = tx.prepare(
-                "INSERT OR IGNORE INTO alerts (customer_id, entity_id, entity_hash, list_version, score,
+                "INSERT INTO alerts (customer_id, entity_id, entity_hash, list_version, score,
                     reason, details, status, raised_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)
+                 ON CONFLICT(customer_id, entity_id, entity_hash) DO UPDATE SET
+                    status = 'open', list_version = excluded.list_version, score = excluded.score,
+                    reason = excluded.reason, details = excluded.details, raised_at = excluded.raised_at
+                 WHERE alerts.status = 'false_positive'
+                 RETURNING id",
             )?;
             let mut select =
                 tx.prepare(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"))?;
             let at = timestamp_now();
             for a in alerts {
                 let details = serde_json::to_string(&a.details).unwrap_or_else(|_| "null".into());
-                let inserted = insert.execute(params![
-                    a.customer_id,
-                    a.entity_id,
-                    a.entity_hash,
-                    a.list_version,
-                    a.score,
-                    a.reason,
-                    details,
-                    at
-                ])?;
-                if inserted > 0 {
-                    raised.push(select.query_row(params![tx.last_insert_rowid()], alert_from_row)?);
+                let written: Option<i64> = insert
+                    .query_row(
+                        params![
+                            a.customer_id,
+                            a.entity_id,
+                            a.entity_hash,
+                            a.list_version,
+                            a.score,
+                            a.reason,
+                            details,
+                            at
+                        ],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                if let Some(id) = written {
+                    raised.push(select.query_row(params![id], alert_from_row)?);
                 }
             }
         }
@@ -162,7 +174,7 @@ impl Customers for SqliteStore {
     }
 
     fn alerts(&self, status: Option<&str>, limit: usize) -> Result<Vec<Alert>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut statement = connection.prepare(&format!(
             "SELECT {ALERT_COLUMNS} FROM alerts WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"
         ))?;

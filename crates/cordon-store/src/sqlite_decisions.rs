@@ -3,9 +3,11 @@
 use crate::audit::NewAuditEntry;
 use crate::decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 use crate::keys::Role;
-use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
+use crate::{sqlite_audit, timestamp, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 const DECISION_COLUMNS: &str =
     "id, party_key, entity_id, entity_hash, verdict, reason, state, decided_by,
@@ -68,6 +70,31 @@ fn settle_alerts(
     Ok(())
 }
 
+/// What a decision's audit entry carries: the decision as stored and its
+/// row hash, against which verification checks the row.
+fn decision_payload(decision: &Decision) -> serde_json::Value {
+    json!({ "decision": decision, "row_hash": crate::rows::decision_row_hash(decision) })
+}
+
+/// Every decision row's content hash, by ledger key (for verification).
+pub(crate) fn row_hashes(
+    connection: &Connection,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut statement = connection.prepare(&format!("SELECT {DECISION_COLUMNS} FROM decisions"))?;
+    let rows = statement
+        .query_map([], decision_from_row)?
+        .map(|row| {
+            row.map(|d| {
+                (
+                    crate::rows::decision_key(d.id),
+                    crate::rows::decision_row_hash(&d),
+                )
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 fn check_new(decision: &NewDecision, actor: &Actor) -> Result<()> {
     if !actor.role.allows(Role::Analyst) {
         return Err(Error::Forbidden(format!(
@@ -88,15 +115,79 @@ fn check_new(decision: &NewDecision, actor: &Actor) -> Result<()> {
     Ok(())
 }
 
+/// The stored expiry of a new decision: `expires_at` read as RFC 3339, in the
+/// future and at most `max_days` ahead (a clearing that never lapses would
+/// hide a listed person for good); a false positive without one lapses after
+/// `max_days`, a true match without one stands until it is decided again.
+fn expiry(decision: &NewDecision, max_days: u32, now: OffsetDateTime) -> Result<Option<String>> {
+    let latest = now + time::Duration::days(i64::from(max_days));
+    let Some(text) = decision.expires_at.as_deref() else {
+        return Ok(match decision.verdict {
+            Verdict::FalsePositive => Some(timestamp(latest)),
+            Verdict::TrueMatch => None,
+        });
+    };
+    let at = OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| {
+        Error::Invalid(format!(
+            "expires_at: {text:?} is not an RFC 3339 time such as 2027-01-01T00:00:00Z \
+             (decisions lapse at most {max_days} days after they are made)"
+        ))
+    })?;
+    if at <= now {
+        return Err(Error::Invalid(format!(
+            "expires_at: {text} is not in the future"
+        )));
+    }
+    if at > latest {
+        return Err(Error::Invalid(format!(
+            "expires_at: {text} is more than {max_days} days ahead, the longest a decision may stand"
+        )));
+    }
+    Ok(Some(timestamp(at)))
+}
+
+/// The newest true match standing for this party and entity (pending or
+/// confirmed, not lapsed): clearing it needs a second person.
+fn standing_true_match(
+    connection: &Connection,
+    party_key: &str,
+    entity_id: &str,
+    now: &str,
+) -> Result<Option<i64>> {
+    Ok(connection
+        .query_row(
+            "SELECT id FROM decisions
+             WHERE party_key = ?1 AND entity_id = ?2 AND verdict = 'true_match'
+               AND state IN ('pending', 'confirmed') AND (expires_at IS NULL OR expires_at > ?3)
+             ORDER BY id DESC LIMIT 1",
+            params![party_key, entity_id, now],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 impl Decisions for SqliteStore {
     fn record_decision(&self, decision: &NewDecision, actor: &Actor) -> Result<Decision> {
         check_new(decision, actor)?;
-        let state = match decision.verdict {
-            Verdict::TrueMatch => "pending",
-            Verdict::FalsePositive => "confirmed",
-        };
+        let now = OffsetDateTime::now_utc();
+        let expires_at = expiry(decision, self.max_decision_days(), now)?;
         let mut connection = self.conn();
         let tx = crate::sqlite::write_transaction(&mut connection)?;
+        // Four eyes on clearing: a false positive over a standing true match
+        // waits for a second person, like the true match itself.
+        let clears = match decision.verdict {
+            Verdict::FalsePositive => standing_true_match(
+                &tx,
+                &decision.party_key,
+                &decision.entity_id,
+                &timestamp(now),
+            )?,
+            Verdict::TrueMatch => None,
+        };
+        let state = match (decision.verdict, clears) {
+            (Verdict::FalsePositive, None) => "confirmed",
+            _ => "pending",
+        };
         tx.execute(
             "INSERT INTO decisions (party_key, entity_id, entity_hash, verdict, reason, state, decided_by,
                 decided_by_person, decided_at, expires_at)
@@ -110,22 +201,31 @@ impl Decisions for SqliteStore {
                 state,
                 actor.key_id,
                 actor.person,
-                timestamp_now(),
-                decision.expires_at,
+                timestamp(now),
+                expires_at,
             ],
         )?;
         let stored = load(&tx, tx.last_insert_rowid())?;
-        let alert_status = match decision.verdict {
-            Verdict::TrueMatch => "pending_confirmation",
-            Verdict::FalsePositive => "false_positive",
-        };
-        settle_alerts(&tx, &stored, &["open"], alert_status)?;
+        match (decision.verdict, clears) {
+            (Verdict::TrueMatch, _) => {
+                settle_alerts(&tx, &stored, &["open"], "pending_confirmation")?
+            }
+            (Verdict::FalsePositive, None) => {
+                settle_alerts(&tx, &stored, &["open"], "false_positive")?
+            }
+            // A pending clearing leaves the alerts as they are until it is confirmed.
+            (Verdict::FalsePositive, Some(_)) => {}
+        }
+        let mut payload = decision_payload(&stored);
+        if let Some(true_match) = clears {
+            payload["clears_true_match"] = json!(true_match);
+        }
         sqlite_audit::append(
             &tx,
             &NewAuditEntry {
                 kind: "decision".into(),
                 caller: actor.key_id.clone(),
-                payload: json!({"decision": stored}),
+                payload,
             },
         )?;
         tx.commit()?;
@@ -135,7 +235,7 @@ impl Decisions for SqliteStore {
     fn confirm_decision(&self, id: i64, actor: &Actor) -> Result<Decision> {
         if !actor.role.allows(Role::Supervisor) {
             return Err(Error::Forbidden(format!(
-                "a {} key may not confirm a true match (supervisor needed)",
+                "a {} key may not confirm a decision (supervisor needed)",
                 actor.role
             )));
         }
@@ -157,18 +257,26 @@ impl Decisions for SqliteStore {
             params![id, actor.key_id, actor.person, timestamp_now()],
         )?;
         let stored = load(&tx, id)?;
-        settle_alerts(
-            &tx,
-            &stored,
-            &["open", "pending_confirmation"],
-            "true_match",
-        )?;
+        match stored.verdict {
+            Verdict::TrueMatch => settle_alerts(
+                &tx,
+                &stored,
+                &["open", "pending_confirmation"],
+                "true_match",
+            )?,
+            Verdict::FalsePositive => settle_alerts(
+                &tx,
+                &stored,
+                &["open", "pending_confirmation", "true_match"],
+                "false_positive",
+            )?,
+        }
         sqlite_audit::append(
             &tx,
             &NewAuditEntry {
                 kind: "decision_confirmed".into(),
                 caller: actor.key_id.clone(),
-                payload: json!({"decision": stored}),
+                payload: decision_payload(&stored),
             },
         )?;
         tx.commit()?;
@@ -176,7 +284,7 @@ impl Decisions for SqliteStore {
     }
 
     fn decision(&self, id: i64) -> Result<Decision> {
-        load(&self.conn(), id)
+        load(&self.reader(), id)
     }
 
     fn standing_false_positive(
@@ -186,7 +294,7 @@ impl Decisions for SqliteStore {
         entity_hash: &str,
         now: &str,
     ) -> Result<Option<Decision>> {
-        let connection = self.conn();
+        let connection = self.reader();
         // Asked once per match of every screening with a party: keep the compiled statement.
         let standing = connection
             .prepare_cached(&format!(

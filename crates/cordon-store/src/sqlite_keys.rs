@@ -2,9 +2,46 @@
 
 use crate::audit::NewAuditEntry;
 use crate::keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
+use crate::rows::{api_key_key, KeyRow};
 use crate::{sha256_hex, sqlite_audit, timestamp_now, Error, Result, SqliteStore};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
+use std::collections::BTreeMap;
+
+const ROW_COLUMNS: &str = "id, person, role, key_hash, created_at, revoked_at";
+
+fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRow> {
+    Ok(KeyRow {
+        id: row.get(0)?,
+        person: row.get(1)?,
+        role: row.get(2)?,
+        key_hash: row.get(3)?,
+        created_at: row.get(4)?,
+        revoked_at: row.get(5)?,
+    })
+}
+
+/// One key's row as stored.
+fn key_row(connection: &Connection, id: &str) -> Result<KeyRow> {
+    connection
+        .query_row(
+            &format!("SELECT {ROW_COLUMNS} FROM api_keys WHERE id = ?1"),
+            params![id],
+            row_from,
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("key {id}")))
+}
+
+/// Every key row's content hash, by ledger key (for verification).
+pub(crate) fn row_hashes(connection: &Connection) -> Result<BTreeMap<String, String>> {
+    let mut statement = connection.prepare(&format!("SELECT {ROW_COLUMNS} FROM api_keys"))?;
+    let rows = statement
+        .query_map([], row_from)?
+        .map(|row| row.map(|r| (api_key_key(&r.id), r.row_hash())))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
 
 fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
@@ -52,12 +89,14 @@ impl ApiKeys for SqliteStore {
             "INSERT INTO api_keys (id, person, role, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![info.id, info.person, role.as_str(), sha256_hex(secret.as_bytes()), info.created_at],
         )?;
+        let row_hash = key_row(&tx, &info.id)?.row_hash();
         sqlite_audit::append(
             &tx,
             &NewAuditEntry {
                 kind: "key_created".into(),
                 caller: caller.into(),
-                payload: json!({"key_id": info.id, "person": info.person, "role": role}),
+                payload: json!({"key_id": info.id, "person": info.person, "role": role,
+                                "row_hash": row_hash}),
             },
         )?;
         tx.commit()?;
@@ -65,7 +104,7 @@ impl ApiKeys for SqliteStore {
     }
 
     fn authenticate(&self, secret: &str) -> Result<Option<ApiKeyInfo>> {
-        let connection = self.conn();
+        let connection = self.reader();
         // Every request authenticates: keep the compiled statement.
         let found = connection
             .prepare_cached(&format!(
@@ -77,7 +116,7 @@ impl ApiKeys for SqliteStore {
     }
 
     fn keys(&self) -> Result<Vec<ApiKeyInfo>> {
-        let connection = self.conn();
+        let connection = self.reader();
         let mut statement = connection.prepare(&format!(
             "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"
         ))?;
@@ -103,7 +142,7 @@ impl ApiKeys for SqliteStore {
             &NewAuditEntry {
                 kind: "key_revoked".into(),
                 caller: caller.into(),
-                payload: json!({"key_id": id}),
+                payload: json!({"key_id": id, "row_hash": key_row(&tx, id)?.row_hash()}),
             },
         )?;
         tx.commit()?;

@@ -1,21 +1,49 @@
-//! `cordon audit ...`: verify the hash chain, show entries, purge old ones.
+//! `cordon audit ...`: verify the hash chain (and its anchored rows, and
+//! against a signed checkpoint), export signed checkpoints, show entries,
+//! purge old ones.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
+use cordon_store::checkpoint::{CheckpointKey, SignedCheckpoint};
 use cordon_store::AuditLog;
 use serde_json::json;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{Finding, InputError};
 
 /// The `audit` subcommands.
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain; exit 1 naming the first broken entry.
+    /// Walk the hash chain and check the decisions and api_keys rows against
+    /// it; exit 1 naming the first broken entry or every mismatched row.
     Verify {
         /// JSON output.
         #[arg(long)]
         json: bool,
+        /// A signed checkpoint (from `audit checkpoint`): also fail when
+        /// entries it vouched for were deleted or rewritten.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// The signer's public key file (`KEY.pub`); without it the signature
+        /// is checked with the key the checkpoint names.
+        #[arg(long, value_name = "FILE", requires = "checkpoint")]
+        pubkey: Option<PathBuf>,
+    },
+    /// Create a checkpoint signing key: FILE (secret, mode 0600) and FILE.pub.
+    Keygen {
+        /// Where to write the secret key; keep it outside the data directory.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Verify the chain, then write its head (sequence number, hash, oldest
+    /// entry, time) signed with ed25519 to a file kept outside the database.
+    Checkpoint {
+        /// The signing key (created with FILE.pub when it does not exist).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Where to write the checkpoint (JSON).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// Print entries as JSON lines, oldest first.
     Show {
@@ -49,7 +77,27 @@ pub fn cli_caller() -> String {
 pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
     let store = crate::lists_cmd::open_store(data_dir)?;
     match command {
-        AuditCommand::Verify { json } => verify(&store, json),
+        AuditCommand::Verify {
+            json,
+            checkpoint,
+            pubkey,
+        } => {
+            let checkpoint = checkpoint
+                .map(|path| read_checkpoint(&path, pubkey.as_deref()))
+                .transpose()?;
+            verify(&store, json, checkpoint.as_ref())
+        }
+        AuditCommand::Keygen { key } => {
+            let created = create_key(&key)?;
+            println!(
+                "created checkpoint key {} in {} (public key in {})",
+                created.key_id(),
+                key.display(),
+                public_path(&key).display()
+            );
+            Ok(())
+        }
+        AuditCommand::Checkpoint { key, out } => checkpoint(&store, &key, &out),
         AuditCommand::Show { after, limit } => {
             for entry in store.audit_entries(after, limit)? {
                 println!("{}", serde_json::to_string(&entry)?);
@@ -63,14 +111,68 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
     }
 }
 
-fn verify(store: &cordon_store::SqliteStore, json: bool) -> Result<()> {
+/// A checkpoint read and its signature checked (exit 1 when the signature is wrong).
+struct CheckedCheckpoint {
+    checkpoint: SignedCheckpoint,
+    path: PathBuf,
+}
+
+fn read_checkpoint(path: &Path, pubkey: Option<&Path>) -> Result<CheckedCheckpoint> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(format!("--checkpoint {}: {e}", path.display())))?;
+    let checkpoint: SignedCheckpoint = serde_json::from_str(&text).map_err(|e| {
+        InputError::new(format!(
+            "--checkpoint {}: not a Cordon audit checkpoint: {e}",
+            path.display()
+        ))
+    })?;
+    let public = pubkey
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map_err(|e| InputError::new(format!("--pubkey {}: {e}", p.display())))
+        })
+        .transpose()?;
+    if public.is_none() {
+        eprintln!(
+            "note: no --pubkey: the signature is checked with the key the checkpoint names ({}), \
+             which shows the file is unaltered but not who signed it",
+            checkpoint.key_id
+        );
+    }
+    checkpoint
+        .verify_signature(public.as_deref())
+        .map_err(|why| Finding(format!("checkpoint {}: {why}", path.display())))?;
+    Ok(CheckedCheckpoint {
+        checkpoint,
+        path: path.to_path_buf(),
+    })
+}
+
+fn verify(
+    store: &cordon_store::SqliteStore,
+    json: bool,
+    checkpoint: Option<&CheckedCheckpoint>,
+) -> Result<()> {
     let report = store.verify_audit()?;
+    let against = match checkpoint {
+        Some(c) if report.broken.is_none() => {
+            let hash = store.audit_hash_at(c.checkpoint.head_seq)?;
+            c.checkpoint
+                .check_chain(report.first_seq, hash.as_deref())
+                .err()
+                .map(|why| format!("against checkpoint {}: {why}", c.path.display()))
+        }
+        _ => None,
+    };
     if json {
         println!(
             "{}",
             serde_json::to_string_pretty(&json!({
-                "intact": report.is_intact(), "checked": report.checked, "first_seq": report.first_seq,
-                "head_seq": report.head_seq, "head_hash": report.head_hash, "broken": report.broken,
+                "intact": report.is_intact() && against.is_none(), "checked": report.checked,
+                "first_seq": report.first_seq, "head_seq": report.head_seq,
+                "head_hash": report.head_hash, "broken": report.broken, "rows": report.rows,
+                "checkpoint": checkpoint.map(|c| json!({"head_seq": c.checkpoint.head_seq,
+                    "key_id": c.checkpoint.key_id, "problem": against})),
             }))?
         );
     } else {
@@ -79,19 +181,114 @@ fn verify(store: &cordon_store::SqliteStore, json: bool) -> Result<()> {
             println!("head: entry {seq}, hash {hash}");
         }
     }
-    match &report.broken {
-        None => {
-            if !json {
-                println!("the audit chain is intact");
-            }
-            Ok(())
-        }
-        Some(broken) => Err(Finding(format!(
+    if let Some(broken) = &report.broken {
+        return Err(Finding(format!(
             "audit entry {} is broken: {} (checked {} entries)",
             broken.seq, broken.reason, report.checked
         ))
-        .into()),
+        .into());
     }
+    let mut problems: Vec<String> = report.rows.iter().map(|p| p.reason.clone()).collect();
+    problems.extend(against);
+    if !problems.is_empty() {
+        return Err(Finding(problems.join("; ")).into());
+    }
+    if !json {
+        match checkpoint {
+            Some(c) => println!(
+                "the audit chain is intact and matches checkpoint {} (entry {}, key {})",
+                c.path.display(),
+                c.checkpoint.head_seq,
+                c.checkpoint.key_id
+            ),
+            None => println!("the audit chain is intact"),
+        }
+    }
+    Ok(())
+}
+
+/// The public key's file next to a key file: `FILE.pub`.
+fn public_path(key: &Path) -> PathBuf {
+    let mut name = key.as_os_str().to_os_string();
+    name.push(".pub");
+    PathBuf::from(name)
+}
+
+/// Writes a new key to `path` (refusing to overwrite one) and its public key to `path.pub`.
+fn create_key(path: &Path) -> Result<CheckpointKey> {
+    let key = CheckpointKey::generate()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // The secret is for its owner only.
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|e| InputError::new(format!("--key {}: {e}", path.display())))?;
+    std::io::Write::write_all(&mut file, format!("{}\n", key.secret_hex()).as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    let public = public_path(path);
+    std::fs::write(&public, format!("{}\n", key.public_hex()))
+        .with_context(|| format!("writing {}", public.display()))?;
+    Ok(key)
+}
+
+/// The key in `path`, created (with a note) when the file does not exist.
+fn load_or_create_key(path: &Path) -> Result<CheckpointKey> {
+    if !path.exists() {
+        let key = create_key(path)?;
+        eprintln!(
+            "created checkpoint key {} in {} (public key in {}); keep both outside the data directory",
+            key.key_id(),
+            path.display(),
+            public_path(path).display()
+        );
+        return Ok(key);
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(format!("--key {}: {e}", path.display())))?;
+    Ok(CheckpointKey::from_hex(&text)
+        .map_err(|e| InputError::new(format!("--key {}: {e}", path.display())))?)
+}
+
+fn checkpoint(store: &cordon_store::SqliteStore, key: &Path, out: &Path) -> Result<()> {
+    let key = load_or_create_key(key)?;
+    let report = store.verify_audit()?;
+    if !report.is_intact() {
+        return Err(Finding(
+            "the audit chain does not verify; run `cordon audit verify` (a broken chain is not signed)"
+                .into(),
+        )
+        .into());
+    }
+    let (Some(head_seq), Some(head_hash), Some(first_seq)) = (
+        report.head_seq,
+        report.head_hash.as_deref(),
+        report.first_seq,
+    ) else {
+        return Err(Finding("the audit log is empty: nothing to checkpoint".into()).into());
+    };
+    let signed = SignedCheckpoint::sign(
+        &key,
+        head_seq,
+        head_hash,
+        first_seq,
+        &cordon_store::timestamp_now(),
+    );
+    // Written whole to a temporary file and renamed: never a half-written checkpoint.
+    let partial = out.with_extension("partial");
+    std::fs::write(&partial, serde_json::to_string_pretty(&signed)? + "\n")
+        .map_err(|e| InputError::new(format!("--out {}: {e}", out.display())))?;
+    std::fs::rename(&partial, out).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "checkpoint of entry {head_seq} (entries {first_seq} to {head_seq}) signed with key {} written to {}",
+        signed.key_id,
+        out.display()
+    );
+    Ok(())
 }
 
 fn purge(store: &cordon_store::SqliteStore, days: u32, json: bool) -> Result<()> {
