@@ -25,6 +25,7 @@ mod align;
 pub mod eval;
 mod explain;
 mod index;
+pub mod population;
 mod prepare;
 mod qualifiers;
 pub mod textscan;
