@@ -22,6 +22,7 @@
 //! ```
 
 mod align;
+mod commonness;
 pub mod eval;
 mod explain;
 mod index;
