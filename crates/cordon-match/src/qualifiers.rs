@@ -444,6 +444,27 @@ mod tests {
     }
 
     #[test]
+    fn a_namesake_born_decades_apart_does_not_alert() {
+        let mut listed = Entity::new("t", "1", Schema::Person);
+        listed.names.push(cordon_model::Name::new(
+            "RUIZ PEREZ, Leonardo",
+            cordon_model::NameKind::Primary,
+        ));
+        listed
+            .birth_dates
+            .push(BirthDate::exact(PartialDate::year(1973)));
+        let index = crate::Index::build(vec![listed]);
+        let screen = |year| {
+            let mut q = Query::name("Leonardo Ruiz Perez");
+            q.birth_date = Some(BirthDate::exact(PartialDate::year(year)));
+            index.screen(&q, &crate::ScreenOptions::default()).len()
+        };
+        assert_eq!(screen(1973), 1);
+        assert_eq!(screen(1974), 1);
+        assert_eq!(screen(1948), 0);
+    }
+
+    #[test]
     fn a_person_query_conflicts_with_craft_and_organisations() {
         let mut vessel = Entity::new("t", "1", Schema::Vessel);
         vessel
