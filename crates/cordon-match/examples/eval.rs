@@ -1,5 +1,7 @@
 //! Runs the binary's evaluation loader directly (`cargo run --release -p cordon-match --example eval`),
 //! so the engine can be evaluated without building the whole CLI.
+#[path = "../../cordon/src/eval_customers.rs"]
+mod eval_customers;
 #[path = "../../cordon/src/eval.rs"]
 #[allow(dead_code)]
 mod eval_loader;

@@ -104,6 +104,113 @@ fn all_fuzzy(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
     n >= 2 && fuzzy >= 1 && total / (fuzzy as f32) < ALL_FUZZY_MEAN
 }
 
+/// Factor when both names carry numbers of [`MIN_NUMBER_DIGITS`] or more (a
+/// vessel's IMO number, an aircraft's registration, a year) and none of them
+/// correspond: such numbers identify, so another one is a conflict, not a small
+/// miss. Single digits (`Snow Storm 1` / `2`) are often series of one owner and
+/// keep their small weight.
+const NUMBER_CONFLICT_FACTOR: f32 = 0.75;
+/// Digits a number needs to identify.
+const MIN_NUMBER_DIGITS: usize = 3;
+
+/// True when both sides hold identifying numbers and no pair joins two equal ones.
+fn numbers_conflict(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
+    if !q.iter().any(|t| t.number) || !c.iter().any(|t| t.number) {
+        return false;
+    }
+    !pairs.iter().any(|p| {
+        p.sim >= 1.0
+            && span(q, p.q_start, p.q_len).any(|t| t.number)
+            && span(c, p.c_start, p.c_len).any(|t| t.number)
+    })
+}
+
+/// Information (bits) that corresponding names must carry before a match that is
+/// partial (part of a longer listed name) or loose (a name only sounds or is spelt
+/// like the listed one) counts in full: about one person in 16 million shares by
+/// chance a pair of names this rare. Two common names (`ali ibrahim`, 18 bits;
+/// `mostafa ahmed`, 21) fall short; a common and a rare one (`vladimir putin`, 26)
+/// do not. Information comes from [`crate::commonness`]; a pair counts the more
+/// common of its two sides (a common name stretched to a rare spelling agrees as
+/// often as the common name).
+const PARTIAL_NEEDED_BITS: f32 = 24.0;
+/// Exponent of the shortfall: `(bits / needed)^k`.
+const PARTIAL_EXP: f32 = 2.0;
+/// The least factor: a partial match of common names stays visible when the
+/// qualifiers agree.
+const PARTIAL_FLOOR: f32 = 0.6;
+/// Information lost by a loose rule: the chance of agreeing through it is higher
+/// than that of the same spelling (equivalence one bit, sound or spelling two).
+fn rule_cost_bits(rule: Rule) -> f32 {
+    match rule {
+        Rule::Exact | Rule::Transliteration | Rule::Compound => 0.0,
+        Rule::Equivalence => 1.0,
+        Rule::Phonetic | Rule::EditDistance => 2.0,
+        // Counted apart: an initial carries at most [`INITIAL_BITS`].
+        Rule::Initial => 0.0,
+    }
+}
+/// Information of an initial correspondence: one letter of about 26.
+const INITIAL_BITS: f32 = 4.7;
+
+/// The factor for a match on part of a longer listed name (a distinctive list
+/// token has no counterpart), or only through loose rules (sound, spelling
+/// distance, initial), when two or more distinctive names correspond but together carry less
+/// than [`PARTIAL_NEEDED_BITS`]: common names agree between strangers. The same
+/// names in full, exactly or by the equivalence table, are left alone: that is a
+/// namesake, which only the qualifiers can tell apart.
+fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32> {
+    let covered = pairs
+        .iter()
+        .fold(0u64, |m, p| m | span_mask(p.c_start, p.c_len));
+    let unexplained = c
+        .iter()
+        .enumerate()
+        .any(|(i, t)| t.distinctive && i < 64 && covered & (1u64 << i) == 0);
+    let named = pairs
+        .iter()
+        .filter(|p| span_distinctive(c, p.c_start, p.c_len) > 0)
+        .count();
+    // A near spelling of a name romanised from a script without short vowels
+    // (Arabic, Hebrew) is the expected evidence, not a loose one.
+    let guessed = |p: &Pair| {
+        span(q, p.q_start, p.q_len)
+            .chain(span(c, p.c_start, p.c_len))
+            .any(|t| t.vowelless)
+    };
+    // Loose: no name corresponds exactly, by transliteration or by the equivalence
+    // table (one exact name and one typo is how lists and customers misspell).
+    let loose = !pairs.iter().any(|p| {
+        span_distinctive(c, p.c_start, p.c_len) > 0
+            && (!matches!(p.rule, Rule::Phonetic | Rule::EditDistance | Rule::Initial)
+                || guessed(p))
+    });
+    if !(unexplained || loose) || named < 2 {
+        return None;
+    }
+    let bits: f32 = pairs
+        .iter()
+        .filter(|p| span_distinctive(c, p.c_start, p.c_len) > 0)
+        .map(|p| {
+            let listed: f32 = span(c, p.c_start, p.c_len).map(|t| t.bits).sum();
+            let asked: f32 = span(q, p.q_start, p.q_len).map(|t| t.bits).sum();
+            let own = listed.min(asked);
+            if p.rule == Rule::Initial {
+                own.min(INITIAL_BITS)
+            } else if guessed(p) {
+                own
+            } else {
+                (own - rule_cost_bits(p.rule)).max(0.0)
+            }
+        })
+        .sum();
+    (bits < PARTIAL_NEEDED_BITS).then(|| {
+        (bits / PARTIAL_NEEDED_BITS)
+            .powf(PARTIAL_EXP)
+            .max(PARTIAL_FLOOR)
+    })
+}
+
 /// Factor when names swap sides of a shared patronymic particle ("ahmed bin
 /// ali" / "ali bin ahmed": the father's name became the person's).
 const PATRONYM_SWAP_FACTOR: f32 = 0.72;
@@ -129,12 +236,62 @@ pub(crate) struct Cell {
     pub alt: u8,
 }
 
+/// Factor on a loose correspondence (equivalence, phonetic, spelling distance,
+/// initial) of a query token romanised from a Chinese, Korean or Japanese syllable:
+/// a few hundred syllables make most of those names, each read several ways, so
+/// a reading that is then stretched by another rule agrees by chance.
+const SYLLABLE_LOOSE_FACTOR: f32 = 0.9;
+/// Further factor when that loose correspondence starts from another reading than
+/// the first (a Korean or Japanese reading of a Han character, then a rule):
+/// every stacked rule widens the chance of agreement.
+const STACKED_READING_FACTOR: f32 = 0.95;
+
+/// The similarity of a query spelling with a list token, less for loose rules
+/// stacked on a syllable's reading ([`stack_penalty`]).
+fn spelling_sim(q: &QPos, alt: usize, c: &TokenView<'_>) -> Option<(f32, Rule)> {
+    let v = q.view(alt)?;
+    let (sim, rule) = token_sim(&v, c)?;
+    stack_penalty(
+        q,
+        Cell {
+            sim,
+            rule,
+            alt: alt as u8,
+        },
+    )
+    .map(|cell| (cell.sim, cell.rule))
+}
+
+/// A cell of a query position, discounted when a loose rule stretches a syllable's
+/// reading ([`SYLLABLE_LOOSE_FACTOR`], [`STACKED_READING_FACTOR`]); `None` when it
+/// then falls below a correspondence. Every cell the scorer uses passes here.
+pub(crate) fn stack_penalty(q: &QPos, cell: Cell) -> Option<Cell> {
+    let syllabic = q
+        .alts
+        .get(usize::from(cell.alt))
+        .is_some_and(|t| t.syllabic);
+    if !syllabic
+        || matches!(
+            cell.rule,
+            Rule::Exact | Rule::Transliteration | Rule::Compound
+        )
+    {
+        return Some(cell);
+    }
+    let factor = if cell.alt > 0 {
+        SYLLABLE_LOOSE_FACTOR * STACKED_READING_FACTOR
+    } else {
+        SYLLABLE_LOOSE_FACTOR
+    };
+    let sim = cell.sim * factor;
+    (sim >= crate::token::MIN_TOKEN_SIM).then_some(Cell { sim, ..cell })
+}
+
 /// The best similarity of any spelling of a query position with a list token.
 pub(crate) fn best_alt_sim(q: &QPos, c: &TokenView<'_>) -> Option<Cell> {
     let mut best: Option<Cell> = None;
     for alt in 0..q.alts.len() {
-        let Some(v) = q.view(alt) else { continue };
-        if let Some((sim, rule)) = token_sim(&v, c) {
+        if let Some((sim, rule)) = spelling_sim(q, alt, c) {
             if best.is_none_or(|b| sim > b.sim) {
                 best = Some(Cell {
                     sim,
@@ -572,16 +729,28 @@ struct Facts {
     vowelless: bool,
     /// One or two letters (a syllable such as `li`, or an initial).
     short: bool,
+    /// Digits only: a number that identifies (hull, IMO, registration).
+    number: bool,
+    /// Information of the token agreeing by chance (population commonness).
+    bits: f32,
 }
 
-fn facts(weight: f32, kind: cordon_names::TokenKind, text: &str, vowelless: bool) -> Facts {
+fn facts(
+    weight: f32,
+    kind: cordon_names::TokenKind,
+    text: &str,
+    vowelless: bool,
+    bits: f32,
+) -> Facts {
     Facts {
+        bits,
         vowelless,
         short: text.len() <= 2,
         weight,
         distinctive: is_distinctive(kind) && text.len() > 1,
         initial: text.len() == 1,
         patronymic: is_patronymic(text),
+        number: text.len() >= MIN_NUMBER_DIGITS && text.bytes().all(|b| b.is_ascii_digit()),
     }
 }
 
@@ -646,6 +815,7 @@ impl Side for [QPos] {
                     p.kind(),
                     p.primary().map_or("", |t| t.text.as_str()),
                     p.primary().is_some_and(|t| t.vowelless),
+                    p.primary().map_or(crate::commonness::RARE_BITS, |t| t.bits),
                 )
             })
             .collect()
@@ -655,7 +825,7 @@ impl Side for [QPos] {
 impl Side for [TokenView<'_>] {
     fn facts(&self) -> SmallVec<[Facts; 8]> {
         self.iter()
-            .map(|t| facts(t.weight, t.kind, t.text, t.vowelless))
+            .map(|t| facts(t.weight, t.kind, t.text, t.vowelless, t.bits))
             .collect()
     }
 }
@@ -750,6 +920,18 @@ fn score_pairs(
         factors.push((
             "a one-token list name matches only part of the query",
             ONE_TOKEN_PART_FACTOR,
+        ));
+    }
+    if let Some(factor) = common_partial_factor(&pairs, q, c) {
+        factors.push((
+            "only common names correspond, loosely or to part of the listed name",
+            factor,
+        ));
+    }
+    if numbers_conflict(&pairs, q, c) {
+        factors.push((
+            "the names carry different numbers (hull, IMO, registration)",
+            NUMBER_CONFLICT_FACTOR,
         ));
     }
     if crosses_patronymic(&pairs, q, c) {
@@ -916,6 +1098,15 @@ mod tests {
         assert!(score("evil", "evil corp") * 0.93 > 0.75);
         assert!(score("hamas", "hamas ltd") * 0.93 > 0.75);
         assert!(score("tela", "tala") * 0.93 > 0.75);
+    }
+
+    #[test]
+    fn different_numbers_conflict() {
+        assert!(score("chong rim 2", "chong rim 2") > 0.99);
+        assert!(score("chong rim 9305", "chong rim 9306") * 0.93 < 0.75);
+        assert!(score("chong rim 9306", "chong rim 9306") > 0.99);
+        // Single digits are not identifying numbers.
+        assert!(score("snow storm 1", "snow storm 2") * 0.93 > 0.75);
     }
 
     #[test]

@@ -64,6 +64,10 @@ pub struct TokenAlignment {
     pub query_weight: f64,
     /// Evidence weight of the list side.
     pub list_weight: f64,
+    /// How common the list token is among people, when it is common ("common name,
+    /// about 1 in 900 name tokens"): common names agree between strangers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commonness: Option<String>,
 }
 
 /// A token with its evidence weight.
@@ -195,6 +199,9 @@ pub(crate) fn explain_name(
                 similarity: round(p.sim),
                 query_weight: qw,
                 list_weight: cw,
+                commonness: c
+                    .get(usize::from(p.c_start))
+                    .and_then(|t| crate::commonness::describe(t.text)),
             }
         })
         .collect();

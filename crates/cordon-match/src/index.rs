@@ -9,7 +9,7 @@
 
 use crate::align::QUERY_LOW_EXP;
 use crate::align::{
-    align_prepared, best_alt_sim, Alignment, Cell, QuerySide, SimMatrix, MAX_TOKENS,
+    align_prepared, best_alt_sim, stack_penalty, Alignment, Cell, QuerySide, SimMatrix, MAX_TOKENS,
 };
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{prepare_query_with, romanized_variants, split_tokens, QPos, QueryShape};
@@ -79,6 +79,8 @@ struct Features {
     groups: (u32, u32),
     letters: u32,
     kind: TokenKind,
+    /// Information of the token agreeing by chance (population commonness).
+    bits: f32,
 }
 
 impl Vocab {
@@ -118,7 +120,7 @@ impl Vocab {
 
     /// Kind, weight, phonetic key and equivalence groups of every token, in parallel.
     fn compute_features(&mut self) {
-        let features: Vec<(TokenKind, u64, &'static [u32], u64)> = self
+        let features: Vec<(TokenKind, u64, &'static [u32], u64, f32)> = self
             .text
             .par_iter()
             .map(|t| {
@@ -127,10 +129,11 @@ impl Vocab {
                     phonetic_hash(t),
                     cordon_names::equivalence_groups(t),
                     skeleton_hash(t),
+                    crate::commonness::bits(t),
                 )
             })
             .collect();
-        for (t, (kind, phon, groups, skel)) in self.text.iter().zip(features) {
+        for (t, (kind, phon, groups, skel, bits)) in self.text.iter().zip(features) {
             let start = self.groups.len() as u32;
             self.groups.extend_from_slice(groups);
             self.features.push(Features {
@@ -140,6 +143,7 @@ impl Vocab {
                 groups: (start, self.groups.len() as u32),
                 letters: letter_set(t),
                 kind,
+                bits,
             });
         }
     }
@@ -160,6 +164,7 @@ impl Vocab {
                 skel: f.skel,
                 vowelless: false,
                 letters: f.letters,
+                bits: f.bits,
             },
             None => TokenView {
                 text,
@@ -170,6 +175,7 @@ impl Vocab {
                 skel: 0,
                 vowelless: false,
                 letters: letter_set(text),
+                bits: crate::commonness::RARE_BITS,
             },
         }
     }
@@ -685,6 +691,8 @@ impl Index {
             skel: view.skel,
             vowelless: false,
             letters: view.letters,
+            bits: view.bits,
+            syllabic: false,
             vocab_id: Some(id),
         })
     }
@@ -825,7 +833,7 @@ impl Index {
             for (pi, pos) in distinctive() {
                 self.similar_tokens(pos, true, &mut similar, &mut s.seen);
                 for (t, cell) in &similar {
-                    s.memo.set(si, pi, *t, Some(*cell));
+                    s.memo.set(si, pi, *t, stack_penalty(pos, *cell));
                 }
                 let evidence = |t: u32, c: &Cell| self.retrieval_evidence(pos, t, c.rule);
                 s.accumulate(

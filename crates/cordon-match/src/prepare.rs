@@ -135,6 +135,7 @@ pub(crate) type Known<'a> = &'a dyn Fn(&str) -> Option<OwnedToken>;
 fn query_token(text: &str, vowelless: bool, cjk: &[String], known: Known<'_>) -> OwnedToken {
     let mut t = known(text).unwrap_or_else(|| OwnedToken::new_query(text, vowelless));
     t.vowelless = vowelless;
+    t.syllabic = cjk.iter().any(|c| c == text);
     let misread = matches!(t.kind, TokenKind::Particle | TokenKind::Honorific)
         || (t.kind == TokenKind::LegalForm && text.len() <= 3);
     if misread && cjk.iter().any(|c| c == text) {

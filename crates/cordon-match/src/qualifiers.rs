@@ -38,7 +38,10 @@ fn evidence(qualifier: Qualifier, outcome: Outcome, detail: String, strength: f6
 /// Everything the query's qualifiers say about an entity.
 pub(crate) fn assess(query: &Query, entity: &Entity) -> SmallVec<[Evidence; 4]> {
     let mut out = SmallVec::new();
-    if let Some(dob) = &query.birth_date {
+    let schema = query_schema(query);
+    // A person's birth date says nothing about a vessel's or aircraft's build date.
+    let comparable = !(schema == Some(Schema::Person) && is_craft(entity.schema));
+    if let Some(dob) = query.birth_date.as_ref().filter(|_| comparable) {
         out.extend(birth_date(dob, &entity.birth_dates));
     }
     if let Some(country) = &query.country {
@@ -47,10 +50,29 @@ pub(crate) fn assess(query: &Query, entity: &Entity) -> SmallVec<[Evidence; 4]> 
     if !query.identifiers.is_empty() {
         out.extend(identifier_evidence(&query.identifiers, entity));
     }
-    if let Some(schema) = query.schema {
-        out.extend(schema_evidence(schema, entity.schema));
+    if let Some(schema) = schema {
+        out.extend(schema_evidence(
+            schema,
+            entity.schema,
+            query.schema.is_none(),
+        ));
     }
     out
+}
+
+/// The kind of entity the query looks for: as given, or a person when the query
+/// carries a birth date without a kind (customers and payment parties with a birth
+/// date are people; a vessel's build date comes with the vessel kind). A country
+/// alone infers nothing: it may be an organisation's country of registration.
+pub(crate) fn query_schema(query: &Query) -> Option<Schema> {
+    query
+        .schema
+        .or_else(|| query.birth_date.as_ref().map(|_| Schema::Person))
+}
+
+/// Vessels and aircraft: named craft, identified by their numbers.
+fn is_craft(schema: Schema) -> bool {
+    matches!(schema, Schema::Vessel | Schema::Aircraft)
 }
 
 /// Strongest birth-date agreement (to the day).
@@ -172,7 +194,8 @@ enum DateFit {
     Month,
     Year,
     Near,
-    Far,
+    /// Years apart (beyond the listed date's own range or approximation).
+    Far(i32),
 }
 
 fn date_fit(query: &BirthDate, listed: &BirthDate) -> DateFit {
@@ -183,7 +206,7 @@ fn date_fit(query: &BirthDate, listed: &BirthDate) -> DateFit {
         return if gap <= 1 {
             DateFit::Near
         } else {
-            DateFit::Far
+            DateFit::Far(gap)
         };
     }
     let both_exact =
@@ -212,7 +235,7 @@ fn birth_date(query: &BirthDate, listed: &[BirthDate]) -> Option<Evidence> {
             DateFit::Month => 1,
             DateFit::Year => 2,
             DateFit::Near => 3,
-            DateFit::Far => 4,
+            DateFit::Far(gap) => 3 + gap,
         })?;
     let listed_text = best.1.date.to_string();
     let (outcome, strength, what) = match best.0 {
@@ -224,10 +247,28 @@ fn birth_date(query: &BirthDate, listed: &[BirthDate]) -> Option<Evidence> {
         DateFit::Month => (Outcome::Agree, 0.40, "birth date agrees to the month"),
         DateFit::Year => (Outcome::Agree, 0.30, "birth year agrees"),
         DateFit::Near => (Outcome::Conflict, 0.04, "birth date differs slightly"),
-        DateFit::Far => (Outcome::Conflict, 0.12, "birth date conflicts"),
+        DateFit::Far(gap) => (
+            Outcome::Conflict,
+            date_gap_strength(gap),
+            "birth date conflicts",
+        ),
     };
     let detail = format!("{what} ({} vs listed {listed_text})", query.date);
     Some(evidence(Qualifier::BirthDate, outcome, detail, strength))
+}
+
+/// Share of the score a birth-date gap removes, per year beyond the listed range.
+/// Listed dates are often approximate beyond what the list says (a year or two
+/// off is common in UN and OFAC entries), so a small gap costs little; at four
+/// years a name alone (at most 0.93) falls below the threshold, and a decade or
+/// more is strong evidence of another person.
+const DATE_GAP_PER_YEAR: f64 = 0.05;
+/// The most a birth-date conflict removes: the name still shows through.
+const DATE_GAP_MAX: f64 = 0.5;
+
+/// The conflict strength of birth dates `gap` years apart.
+fn date_gap_strength(gap: i32) -> f64 {
+    (DATE_GAP_PER_YEAR * f64::from(gap)).min(DATE_GAP_MAX)
 }
 
 fn country_evidence(country: &str, entity: &Entity) -> Option<Evidence> {
@@ -316,15 +357,32 @@ fn identifier_evidence(numbers: &[String], entity: &Entity) -> Option<Evidence> 
     ))
 }
 
-fn schema_evidence(query: Schema, listed: Schema) -> Option<Evidence> {
+/// A person against a vessel or aircraft (or the reverse): different kinds of
+/// thing, a name alone (at most 0.93) can no longer alert.
+const PERSON_CRAFT_CONFLICT: f64 = 0.45;
+/// A person against an organisation (or the reverse): a clear conflict (a name
+/// alone falls below the threshold), but people and firms do share names.
+const PERSON_ORGANIZATION_CONFLICT: f64 = 0.25;
+/// Between organisations, vessels and aircraft: registries name craft after firms.
+const OTHER_SCHEMA_CONFLICT: f64 = 0.10;
+
+fn schema_evidence(query: Schema, listed: Schema, inferred: bool) -> Option<Evidence> {
     if query == listed {
         return None;
     }
     let strength = match (query, listed) {
-        (Schema::Person, _) | (_, Schema::Person) => 0.20,
-        _ => 0.10,
+        (Schema::Person, other) | (other, Schema::Person) if is_craft(other) => {
+            PERSON_CRAFT_CONFLICT
+        }
+        (Schema::Person, _) | (_, Schema::Person) => PERSON_ORGANIZATION_CONFLICT,
+        _ => OTHER_SCHEMA_CONFLICT,
     };
-    let detail = format!("looking for a {query}, listed as a {listed}");
+    let why = if inferred {
+        " (from the birth date)"
+    } else {
+        ""
+    };
+    let detail = format!("looking for a {query}{why}, listed as a {listed}");
     Some(evidence(
         Qualifier::Schema,
         Outcome::Conflict,
@@ -359,6 +417,70 @@ mod tests {
         let far = BirthDate::exact(PartialDate::year(1980));
         assert!(matches!(date_fit(&q, &same), DateFit::Day));
         assert!(matches!(date_fit(&q, &year), DateFit::Year));
-        assert!(matches!(date_fit(&q, &far), DateFit::Far));
+        assert!(matches!(date_fit(&q, &far), DateFit::Far(10)));
+        let circa = BirthDate {
+            qualifier: DateQualifier::Approximate,
+            date: PartialDate::year(1972),
+            to: None,
+        };
+        assert!(matches!(date_fit(&q, &circa), DateFit::Near));
+    }
+
+    #[test]
+    fn a_distant_birth_date_outweighs_a_full_name() {
+        let (name, _) = combine(1.0, false, &[]);
+        let conflict = |gap| {
+            let e = evidence(
+                Qualifier::BirthDate,
+                Outcome::Conflict,
+                String::new(),
+                date_gap_strength(gap),
+            );
+            combine(1.0, false, &[e]).0
+        };
+        assert!(conflict(2) < name && conflict(2) >= crate::DEFAULT_THRESHOLD);
+        assert!(conflict(5) < crate::DEFAULT_THRESHOLD);
+        assert!(conflict(25) < conflict(5));
+    }
+
+    #[test]
+    fn a_namesake_born_decades_apart_does_not_alert() {
+        let mut listed = Entity::new("t", "1", Schema::Person);
+        listed.names.push(cordon_model::Name::new(
+            "RUIZ PEREZ, Leonardo",
+            cordon_model::NameKind::Primary,
+        ));
+        listed
+            .birth_dates
+            .push(BirthDate::exact(PartialDate::year(1973)));
+        let index = crate::Index::build(vec![listed]);
+        let screen = |year| {
+            let mut q = Query::name("Leonardo Ruiz Perez");
+            q.birth_date = Some(BirthDate::exact(PartialDate::year(year)));
+            index.screen(&q, &crate::ScreenOptions::default()).len()
+        };
+        assert_eq!(screen(1973), 1);
+        assert_eq!(screen(1974), 1);
+        assert_eq!(screen(1948), 0);
+    }
+
+    #[test]
+    fn a_person_query_conflicts_with_craft_and_organisations() {
+        let mut vessel = Entity::new("t", "1", Schema::Vessel);
+        vessel
+            .birth_dates
+            .push(BirthDate::exact(PartialDate::year(1980)));
+        let mut q = Query::name("chong rim");
+        q.birth_date = Some(BirthDate::exact(PartialDate::year(1980)));
+        let ev = assess(&q, &vessel);
+        // The build date is not compared with a birth date; the kinds conflict.
+        assert!(ev.iter().all(|e| e.qualifier != Qualifier::BirthDate));
+        let (score, _) = combine(1.0, false, &ev);
+        assert!(score < 0.6);
+        let org = Entity::new("t", "2", Schema::Organization);
+        let (score, _) = combine(1.0, false, &assess(&q, &org));
+        assert!(score < crate::DEFAULT_THRESHOLD);
+        // Without a birth date or a kind, nothing is inferred.
+        assert!(assess(&Query::name("chong rim"), &vessel).is_empty());
     }
 }

@@ -61,6 +61,8 @@ pub(crate) struct TokenView<'a> {
     pub vowelless: bool,
     /// The set of letters in `text` ([`letter_set`]), for a cheap edit-distance bound.
     pub letters: u32,
+    /// Information of the token agreeing by chance ([`crate::commonness::bits`]).
+    pub bits: f32,
 }
 
 /// An owned token of a prepared name.
@@ -74,6 +76,11 @@ pub(crate) struct OwnedToken {
     pub skel: u64,
     pub vowelless: bool,
     pub letters: u32,
+    /// Information of the token agreeing by chance ([`crate::commonness::bits`]).
+    pub bits: f32,
+    /// Romanised from a Chinese, Korean or Japanese syllable (query side): one of a
+    /// few hundred syllables, so a loose correspondence is weak evidence.
+    pub syllabic: bool,
     /// The token's id in the index vocabulary, when it was looked up there and found
     /// (so the index need not hash the text again).
     pub vocab_id: Option<u32>,
@@ -104,6 +111,8 @@ impl OwnedToken {
             skel: if vowelless { skeleton_hash(text) } else { 0 },
             vowelless,
             letters: letter_set(text),
+            bits: crate::commonness::bits(text),
+            syllabic: false,
             vocab_id: None,
         }
     }
@@ -119,6 +128,7 @@ impl OwnedToken {
             skel: self.skel,
             vowelless: self.vowelless,
             letters: self.letters,
+            bits: self.bits,
         }
     }
 }
@@ -132,7 +142,8 @@ pub(crate) fn is_distinctive(kind: TokenKind) -> bool {
 pub(crate) fn kind_weight(kind: TokenKind, text: &str) -> f32 {
     match kind {
         TokenKind::Name if text.len() == 1 => 0.3,
-        TokenKind::Name if text.bytes().all(|b| b.is_ascii_digit()) => 0.5,
+        // A number (hull, IMO, registration) identifies as much as a name token.
+        TokenKind::Name if text.bytes().all(|b| b.is_ascii_digit()) => 1.0,
         TokenKind::Name => 1.0,
         TokenKind::Generic => 0.3,
         TokenKind::Particle => 0.2,

@@ -30,6 +30,8 @@ pub struct EvalReport {
     pub typo_reorder: RecallReport,
     /// Build and query times of the UN + OFAC index.
     pub timings: TimingReport,
+    /// False alerts on customer bases (yente negatives, generated regional base).
+    pub customer_bases: Vec<crate::eval_customers::CustomerBaseReport>,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -128,7 +130,9 @@ pub fn run(data_dir: &Path, out: &mut dyn Write) -> Result<EvalReport> {
         "timings: {} entities, {} name variants; build {:.0} ms; query p50 {:.1} us, p99 {:.1} us; batch {:.0} names/s",
         timings.entities, timings.names, timings.build_ms, timings.p50_us, timings.p99_us, timings.batch_names_per_s
     )?;
+    let customer_bases = crate::eval_customers::run(data_dir, &groups, out)?;
     Ok(EvalReport {
+        customer_bases,
         name_bench,
         un_original_script,
         cross_script,

@@ -6,6 +6,7 @@ mod audit_cmd;
 mod customers_cmd;
 mod eval;
 mod eval_cmd;
+mod eval_customers;
 mod keys_cmd;
 mod lists_cmd;
 mod screen_cmd;

@@ -1,0 +1,92 @@
+//! False alerts on customer populations, the quick way (the same measurement as
+//! the customer-base section of `cordon eval`): the first 10,000 rows of each yente
+//! negatives file and a seeded regional customer base of 20,000, screened as
+//! persons against UN 2025-04-19 + OFAC 2021 in three settings, with the causes
+//! of the alerts.
+//!
+//! `cargo run --release -p cordon-match --example customers -- [SEED] [SHOW]`
+//! (SHOW: how many alerts to print per set and setting, default 15).
+
+use cordon_match::population::{self, NameTables, Setting};
+use cordon_match::{eval, Index};
+use cordon_model::Entity;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{DATA}/{path}")).unwrap_or_default()
+}
+
+fn lists() -> Vec<Entity> {
+    let mut all = cordon_lists::un::read(&read("lists/un/un_consolidated_2025-04-19.xml"))
+        .map(|l| l.entities)
+        .unwrap_or_default();
+    let dir = "lists/ofac/sdn_legacy_csv_2021";
+    let f = |n: &str| read(&format!("{dir}/{n}"));
+    all.extend(
+        cordon_lists::ofac::read_csv_set(
+            &f("sdn.csv"),
+            Some(&f("add.csv")),
+            Some(&f("alt.csv")),
+            Some(&f("sdn_comments.csv")),
+        )
+        .map(|l| l.entities)
+        .unwrap_or_default(),
+    );
+    all
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let seed = args.first().and_then(|s| s.parse().ok()).unwrap_or(2026);
+    let show: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(15);
+    let index = Index::build(lists());
+    let text = |p: &str| String::from_utf8(read(p)).unwrap_or_default();
+    let rigour = eval::parse_rigour_groups(&text("names/persons_rigour-1.8.2.txt"));
+    let tables = NameTables::new(&rigour, &text("names/name_variants_0.1.3.tsv"));
+    let sets = [
+        (
+            "yente global",
+            population::parse_customer_rows(
+                &text("eval/yente/negatives_global.csv"),
+                10_000,
+                "global",
+            ),
+        ),
+        (
+            "yente us",
+            population::parse_customer_rows(&text("eval/yente/negatives_us.csv"), 10_000, "us"),
+        ),
+        (
+            "regional",
+            population::regional_population(&tables, 20_000, seed),
+        ),
+    ];
+    for (name, customers) in &sets {
+        for setting in Setting::ALL {
+            let r = population::screen_population(&index, customers, setting);
+            println!(
+                "{name} / {}: {}/{} = {:.3}%",
+                setting.label(),
+                r.alerts,
+                r.customers,
+                r.rate * 100.0
+            );
+            for (cause, n) in r.causes.iter().take(8) {
+                println!("    {n:5}  {cause}");
+            }
+            for a in r.examples.iter().take(show) {
+                println!(
+                    "      {} [{}] -> {} ({:.3}; {})",
+                    a.query, a.group, a.matched, a.score, a.cause
+                );
+            }
+        }
+    }
+    let regional = &sets[2].1;
+    let r = population::screen_population(&index, regional, Setting::NameOnly);
+    println!("regional, name only, per group (customers, alerts):");
+    for (g, n, a) in &r.groups {
+        println!("    {g:24} {n:6} {a:5}");
+    }
+}
