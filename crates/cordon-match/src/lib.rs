@@ -27,9 +27,12 @@ mod explain;
 mod index;
 mod prepare;
 mod qualifiers;
+pub mod redteam;
+mod subspan;
 pub mod textscan;
 mod token;
 
+pub use cordon_names::has_name_content;
 pub use explain::{
     Adjustment, Explanation, NameExplanation, Outcome, Qualifier, QualifierEffect, TokenAlignment,
     WeightedToken,
