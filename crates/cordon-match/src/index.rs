@@ -634,7 +634,44 @@ impl Index {
     }
 
     /// Screens a query: matching entities at or above the threshold, best first.
+    /// When no match explains most of the name, a listed name is also looked for
+    /// inside it (`subspan`: "Global Trade Osama bin Laden Holding").
     pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Vec<Match> {
+        let mut found = self.screen_whole(query, options);
+        if found.iter().all(crate::subspan::leaves_words_out) {
+            crate::subspan::merge(
+                &mut found,
+                crate::subspan::screen_runs(self, query, options),
+            );
+            found.truncate(options.limit);
+        }
+        found
+    }
+
+    /// Rarity-weighted evidence weight and kind of a listed token, or `None` when no
+    /// list name holds it.
+    pub(crate) fn listed_weight(&self, token: &str) -> Option<(f32, TokenKind)> {
+        let &id = self.vocab.ids.get(token)?;
+        self.vocab
+            .features
+            .get(id as usize)
+            .map(|f| (f.weight, f.kind))
+    }
+
+    /// True when one listed name (one romanised record) holds both tokens.
+    pub(crate) fn some_record_holds_both(&self, a: &str, b: &str) -> bool {
+        let (Some(&ia), Some(&ib)) = (self.vocab.ids.get(a), self.vocab.ids.get(b)) else {
+            return false;
+        };
+        let rb = self.postings.row(ib);
+        self.postings
+            .row(ia)
+            .iter()
+            .any(|r| rb.binary_search(r).is_ok())
+    }
+
+    /// [`Index::screen`] of the whole name only.
+    pub(crate) fn screen_whole(&self, query: &Query, options: &ScreenOptions) -> Vec<Match> {
         let mut shapes = prepare_query_with(&query.name, &|t| self.known_token(t));
         for shape in &mut shapes {
             self.reweigh(shape);

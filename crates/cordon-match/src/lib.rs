@@ -29,9 +29,12 @@ mod index;
 pub mod population;
 mod prepare;
 mod qualifiers;
+pub mod redteam;
+mod subspan;
 pub mod textscan;
 mod token;
 
+pub use cordon_names::has_name_content;
 pub use explain::{
     Adjustment, Explanation, NameExplanation, Outcome, Qualifier, QualifierEffect, TokenAlignment,
     WeightedToken,

@@ -9,12 +9,16 @@
 //! assert!(romanize("Гулмурод Ҳалимов").iter().any(|v| v == "gulmurod khalimov"));
 //! ```
 //!
-//! Modules: [`script`] (detection), [`mod@normalize`] (NFKC, case, punctuation),
+//! Modules: [`script`] (detection), [`mod@normalize`] (NFKC, case, punctuation,
+//! invisible characters, bidi overrides), [`confusables`] (look-alike letters across
+//! scripts), [`evasion`] (readings of spelt-out, leetspeak, padded and glued names),
 //! [`translit`] (per-script romanisation), [`tokens`] (legal forms,
 //! particles...), [`mod@phonetic`] (keys, skeletons, compounds) and
 //! [`equivalence`] (generated name-equivalence table).
 
+pub mod confusables;
 pub mod equivalence;
+pub mod evasion;
 pub mod normalize;
 pub mod phonetic;
 pub mod script;
@@ -22,7 +26,7 @@ pub mod tokens;
 pub mod translit;
 
 pub use equivalence::{equivalence_groups, equivalent};
-pub use normalize::{normalize, tokenize};
+pub use normalize::{has_name_content, normalize, tokenize};
 pub use phonetic::{compound_variants, consonant_skeleton, phonetic};
 pub use script::{script_of, Script};
 pub use tokens::{split_han_legal_suffix, token_kind};

@@ -57,6 +57,12 @@ impl ScreenRequest {
         if self.name.trim().is_empty() {
             return Err("name: must not be empty".into());
         }
+        if !cordon_match::has_name_content(&self.name) {
+            return Err(
+                "name: has no letter or digit (only punctuation, control or invisible characters)"
+                    .into(),
+            );
+        }
         if self.name.len() > 1024 {
             return Err("name: longer than 1024 bytes".into());
         }
@@ -342,9 +348,11 @@ pub async fn compare(
     Json(request): Json<CompareRequest>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Screener)?;
-    if request.name1.trim().is_empty() || request.name2.trim().is_empty() {
+    if !cordon_match::has_name_content(&request.name1)
+        || !cordon_match::has_name_content(&request.name2)
+    {
         return Err(ApiError::InvalidRequest(
-            "name1 and name2: must not be empty".into(),
+            "name1 and name2: must not be empty and must hold a letter or digit".into(),
         ));
     }
     let schema = match request.schema.as_deref() {

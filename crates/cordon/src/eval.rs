@@ -32,6 +32,8 @@ pub struct EvalReport {
     pub timings: TimingReport,
     /// False alerts on customer bases (yente negatives, generated regional base).
     pub customer_bases: Vec<crate::eval_customers::CustomerBaseReport>,
+    /// Disguised UN names (evasion tricks) against UN + OFAC: recall per trick.
+    pub red_team: cordon_match::redteam::RedTeamReport,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -130,9 +132,13 @@ pub fn run(data_dir: &Path, out: &mut dyn Write) -> Result<EvalReport> {
         "timings: {} entities, {} name variants; build {:.0} ms; query p50 {:.1} us, p99 {:.1} us; batch {:.0} names/s",
         timings.entities, timings.names, timings.build_ms, timings.p50_us, timings.p99_us, timings.batch_names_per_s
     )?;
+    let red_team =
+        cordon_match::redteam::evaluate(&index, &cordon_match::redteam::default_cases(&un, SEED));
+    print_red_team(out, &red_team)?;
     let customer_bases = crate::eval_customers::run(data_dir, &groups, out)?;
     Ok(EvalReport {
         customer_bases,
+        red_team,
         name_bench,
         un_original_script,
         cross_script,
@@ -140,6 +146,27 @@ pub fn run(data_dir: &Path, out: &mut dyn Write) -> Result<EvalReport> {
         typo_reorder,
         timings,
     })
+}
+
+fn print_red_team(out: &mut dyn Write, r: &cordon_match::redteam::RedTeamReport) -> Result<()> {
+    writeln!(
+        out,
+        "red team: disguised UN names, recall per trick at the default threshold"
+    )?;
+    for t in &r.tricks {
+        writeln!(
+            out,
+            "  {:<40} {:>3}/{:<3} {:.3}",
+            t.trick.label(),
+            t.found,
+            t.queries,
+            t.recall
+        )?;
+        for (q, id) in &t.misses {
+            writeln!(out, "    miss: {q:?} (want {id})")?;
+        }
+    }
+    Ok(())
 }
 
 fn print_bench(out: &mut dyn Write, r: &NameBenchReport) -> Result<()> {

@@ -221,6 +221,13 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
     if args.name.trim().is_empty() {
         return Err(InputError::new("the name to screen is empty").into());
     }
+    if !cordon_names::has_name_content(&args.name) {
+        return Err(InputError::new(format!(
+            "NAME {:?}: no letter or digit (only punctuation, control or invisible characters)",
+            args.name
+        ))
+        .into());
+    }
     let mut query = Query::name(&args.name);
     if let Some(dob) = &args.dob {
         query.birth_date = Some(dates::parse_loose(dob).ok_or_else(|| {
@@ -397,6 +404,9 @@ fn read_jsonl(reader: impl BufRead) -> Result<Vec<BatchRow>> {
                 let id = value.get("id").cloned().unwrap_or(Value::Null);
                 let fields = match text("name") {
                     None => Err(format!("line {line_no}: missing name")),
+                    Some(name) if !cordon_names::has_name_content(&name) => Err(format!(
+                        "line {line_no}: name {name:?} has no letter or digit"
+                    )),
                     Some(name) => Ok(RowFields {
                         name,
                         dob: text("dob"),
@@ -442,6 +452,9 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
                 let id = get(id_col).map_or(Value::Null, Value::String);
                 let fields = match get(Some(name_col)) {
                     None => Err(format!("line {line}: empty name")),
+                    Some(name) if !cordon_names::has_name_content(&name) => {
+                        Err(format!("line {line}: name {name:?} has no letter or digit"))
+                    }
                     Some(name) => Ok(RowFields {
                         name,
                         dob: get(dob_col),

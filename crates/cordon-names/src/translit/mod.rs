@@ -28,7 +28,33 @@ pub const MAX_VARIANTS: usize = 8;
 /// `عبد الرحمن`) as lists aligned by system: the k-th rendering of every
 /// token comes from the same system (BGN, ICAO, ...), so the k-th name
 /// rendering is consistent; then single-token substitutions fill the rest.
+///
+/// A name written to slip past screening (letters spelt out one by one, digits for
+/// letters, padded double letters, glued words: [`crate::evasion`]) also gets the
+/// renderings of its readings: the primary rendering of each reading first (what
+/// the writer meant the reader to see), then the name's own primary rendering, then
+/// the other renderings.
 pub fn romanize(text: &str) -> Vec<String> {
+    let readings = crate::evasion::readings(text);
+    let own = romanize_plain(text);
+    if readings.is_empty() {
+        return own;
+    }
+    let others: Vec<Vec<String>> = readings.iter().map(|r| romanize_plain(r)).collect();
+    let mut merged: Vec<String> = Vec::with_capacity(MAX_VARIANTS);
+    for v in others.iter().filter_map(|o| o.first()) {
+        push_unique(&mut merged, v.clone());
+    }
+    let rest = others.iter().flat_map(|o| o.iter().skip(1));
+    for v in own.iter().take(1).chain(rest).chain(own.iter().skip(1)) {
+        push_unique(&mut merged, v.clone());
+    }
+    merged.truncate(MAX_VARIANTS);
+    merged
+}
+
+/// [`romanize`] of the name as written, without other readings.
+fn romanize_plain(text: &str) -> Vec<String> {
     // Most names screened are plain ASCII: normalised, they are their only
     // rendering (no letter to transliterate or strip, no Uzbek `x` to respell).
     let normal = crate::normalize(text);
@@ -77,13 +103,16 @@ fn token_units(tokens: &[String]) -> Vec<Vec<String>> {
         let Some(token) = rest.first() else { break };
         let (raw, used) = match script_of(token) {
             Script::Arabic => arabic::unit_variants(rest),
-            Script::Cyrillic => (cyrillic::variants(token, lang), 1),
+            Script::Cyrillic => (
+                with_latin_reading(token, cyrillic::variants(token, lang)),
+                1,
+            ),
             Script::Han => (readings::han_variants(token), 1),
             Script::Hangul => (
                 readings::with_readings(token, hangul::variants(token), false),
                 1,
             ),
-            Script::Greek => (greek::variants(token), 1),
+            Script::Greek => (with_latin_reading(token, greek::variants(token)), 1),
             Script::Georgian => (georgian::variants(token), 1),
             Script::Armenian => (armenian::variants(token), 1),
             Script::Hebrew => (
@@ -105,6 +134,17 @@ fn token_units(tokens: &[String]) -> Vec<Vec<String>> {
         }
     }
     units
+}
+
+/// A token's renderings and, last, its reading as Latin look-alikes when every
+/// letter is one (`оѕама`: `osama`, where transliteration gives `odzama`).
+fn with_latin_reading(token: &str, mut variants: Vec<String>) -> Vec<String> {
+    if let Some(latin) = crate::confusables::latin_reading(token) {
+        if !variants.contains(&latin) {
+            variants.push(latin);
+        }
+    }
+    variants
 }
 
 /// Kana: the syllabary's romaji, then attested readings (whole token, or
@@ -231,7 +271,7 @@ mod tests {
         fn ascii_shortcut_equals_the_token_path(text in "[ -~]{0,40}") {
             let normal = crate::normalize(&text);
             proptest::prop_assume!(!normal.contains('x'));
-            proptest::prop_assert_eq!(romanize(&text), romanize_tokens(&text));
+            proptest::prop_assert_eq!(romanize_plain(&text), romanize_tokens(&text));
         }
     }
 
