@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use cordon_match::{Match, ScreenOptions};
 use cordon_model::{country, dates, Entity, NameKind, NameQuality, Schema};
-use cordon_store::{audit::screening_payload, AuditLog, NewAuditEntry, Role};
+use cordon_store::{audit::screening_payload, NewAuditEntry, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};

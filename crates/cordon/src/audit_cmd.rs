@@ -52,7 +52,7 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
         AuditCommand::Verify { json } => verify(&store, json),
         AuditCommand::Show { after, limit } => {
             for entry in store.audit_entries(after, limit)? {
-                println!("{}", serde_json::to_string(&entry)?);
+                outln!("{}", serde_json::to_string(&entry)?);
             }
             Ok(())
         }
@@ -66,7 +66,7 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
 fn verify(store: &cordon_store::SqliteStore, json: bool) -> Result<()> {
     let report = store.verify_audit()?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "intact": report.is_intact(), "checked": report.checked, "first_seq": report.first_seq,
@@ -74,15 +74,15 @@ fn verify(store: &cordon_store::SqliteStore, json: bool) -> Result<()> {
             }))?
         );
     } else {
-        println!("checked {} audit entries", report.checked);
+        outln!("checked {} audit entries", report.checked);
         if let (Some(seq), Some(hash)) = (report.head_seq, &report.head_hash) {
-            println!("head: entry {seq}, hash {hash}");
+            outln!("head: entry {seq}, hash {hash}");
         }
     }
     match &report.broken {
         None => {
             if !json {
-                println!("the audit chain is intact");
+                outln!("the audit chain is intact");
             }
             Ok(())
         }
@@ -105,17 +105,17 @@ fn purge(store: &cordon_store::SqliteStore, days: u32, json: bool) -> Result<()>
     let cutoff = cordon_store::timestamp(cutoff);
     let outcome = store.purge_audit(&cutoff, &cli_caller())?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"cutoff": cutoff, "purge": outcome}))?
         );
     } else if let Some(checkpoint) = &outcome.checkpoint {
-        println!(
+        outln!(
             "purged {} entries written before {cutoff}; checkpoint entry {} keeps the chain verifiable",
             outcome.purged, checkpoint.seq
         );
     } else {
-        println!("no entry is older than {cutoff}; nothing purged");
+        outln!("no entry is older than {cutoff}; nothing purged");
     }
     Ok(())
 }
