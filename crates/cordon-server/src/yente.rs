@@ -119,7 +119,8 @@ fn example_query(example: &EntityExample) -> Result<(Vec<String>, cordon_match::
     let mut names: Vec<String> = get("name")
         .into_iter()
         .chain(get("alias"))
-        .filter(|n| !n.trim().is_empty())
+        // The engine's one rule for a name: letters or digits after normalisation.
+        .filter(|n| cordon_engine::query::has_name_content(n))
         .collect();
     if names.is_empty() {
         let parts: Vec<String> = ["firstName", "middleName", "lastName"]

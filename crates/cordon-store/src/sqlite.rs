@@ -152,14 +152,14 @@ const MIGRATIONS: &[&str] = &[
     // Import jobs: a list version, its `list_imported` audit entry and this
     // row are written in one transaction; the row is finished when the
     // customer rescreen it owes is done, so an interrupted import resumes.
-    "CREATE TABLE list_import_jobs (
+    "CREATE TABLE IF NOT EXISTS list_import_jobs (
         version_id INTEGER PRIMARY KEY REFERENCES list_versions(id),
         previous_id INTEGER,
         caller TEXT NOT NULL,
         started_at TEXT NOT NULL,
         finished_at TEXT
      );
-     CREATE INDEX list_import_jobs_pending ON list_import_jobs(finished_at, version_id);",
+     CREATE INDEX IF NOT EXISTS list_import_jobs_pending ON list_import_jobs(finished_at, version_id);",
 ];
 
 /// A [`Store`] in one SQLite file (WAL mode), or in memory for tests.
