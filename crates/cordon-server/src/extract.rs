@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts, StatusCode};
-use cordon_store::{Actor, ApiKeyInfo, ApiKeys, Role};
+use cordon_store::{Actor, ApiKeyInfo, Role};
 use serde::de::DeserializeOwned;
 
 /// The key a request was made with.

@@ -36,15 +36,15 @@ pub mod ops;
 mod records;
 mod screen;
 mod state;
-pub mod transfers;
 mod transfers_api;
 mod yente;
 
+pub use cordon_engine::register::{customer_query, rescreen_customers, Rescreen};
+pub use cordon_engine::transfers;
 pub use error::{ApiError, ErrorSpec, ERROR_TABLE};
-pub use lists::{rescreen_customers, Rescreen};
 pub use metrics::Metrics;
 pub use state::{
-    customer_query, AppState, MonitorGuard, ServerConfig, Snapshot, ENGINE, PROBE_TIMEOUT,
+    AppState, MonitorGuard, ServerConfig, ServerStore, Snapshot, ENGINE, PROBE_TIMEOUT,
 };
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 

@@ -4,21 +4,16 @@
 
 use crate::error::ApiError;
 use crate::extract::{Body, Caller};
-use crate::state::{customer_query, AppState};
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cordon_lists::{Format, ListDiff};
-use cordon_match::{Index, ScreenOptions};
-use cordon_model::{Entity, ParsedList};
-use cordon_store::{
-    Alert, AuditLog, Customers, Decisions, ImportRequest, NewAlert, NewAuditEntry, Role,
-    SqliteStore, Store,
-};
-use rayon::prelude::*;
+use cordon_engine::indexed::find_version;
+use cordon_engine::lists::{self, NewVersion};
+use cordon_engine::ContentHash;
+use cordon_store::Role;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
 
 /// `GET /v1/lists`: stored versions, update status and what is indexed.
 pub async fn list_versions(
@@ -72,170 +67,36 @@ pub async fn upload(
     Ok((status, axum::Json(value)).into_response())
 }
 
-fn read_list(bytes: &[u8], params: &UploadParams) -> Result<ParsedList, ApiError> {
-    let format = match params.format.as_deref() {
-        Some(name) => Format::from_name(name)
-            .ok_or_else(|| ApiError::InvalidRequest(format!("format: unknown format {name:?}")))?,
-        None => cordon_lists::detect(bytes)
-            .map_err(|e| ApiError::InvalidRequest(format!("list file: {e}")))?,
-    };
-    cordon_lists::read_bytes(format, bytes)
-        .map_err(|e| ApiError::InvalidRequest(format!("list file ({format}): {e}")))
-}
-
 fn import_and_rescreen(
     state: &AppState,
     bytes: &[u8],
     params: &UploadParams,
     caller: &str,
 ) -> Result<Value, ApiError> {
-    let list = read_list(bytes, params)?;
-    let store = state.store();
-    let previous = match store.find(&list.source) {
-        Ok(version) => Some(store.load(version.id)?),
-        Err(cordon_store::Error::NotFound(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let content_hash = cordon_store::sha256_hex(bytes);
-    let origin = params
-        .origin
-        .clone()
-        .unwrap_or_else(|| "upload".to_string());
-    let outcome = store.import(&ImportRequest {
+    let list = lists::read_list(bytes, params.format.as_deref(), "list file")?;
+    let hash = ContentHash::of_bytes(bytes);
+    let origin = params.origin.as_deref().unwrap_or("upload");
+    let new = NewVersion {
         list: &list,
-        content_hash: &content_hash,
-        origin: &origin,
-    })?;
-    if !outcome.created {
-        return Ok(json!({"created": false, "version": outcome.version}));
-    }
-    let entities = state.load_lists()?;
-    let empty = ParsedList {
-        source: list.source.clone(),
-        ..ParsedList::default()
+        hash: &hash,
+        origin,
     };
-    let diff = cordon_lists::diff(previous.as_ref().unwrap_or(&empty), &list);
-    let label = outcome.version.label();
-    let rescreen = rescreen_customers(
-        store,
-        &list,
-        &diff,
-        &label,
-        state.config().threshold,
-        caller,
-    )?;
+    let imported = lists::import_list(state.store(), new, state.config().threshold, caller)?;
+    let (Some(diff), Some(rescreen)) = (imported.diff, imported.rescreen) else {
+        return Ok(json!({"created": false, "version": imported.version}));
+    };
+    let entities = state.load_lists()?;
     state.metrics().count_screenings(rescreen.screened as u64);
     state.metrics().count_alerts(rescreen.alerts.len() as u64);
-    let alerts = rescreen.alerts;
     let summary = json!({
-        "version": label, "content_hash": content_hash, "added": diff.added.len(),
-        "removed": diff.removed.len(), "changed": diff.changed.len(), "alerts": alerts.len(),
+        "version": imported.version.label(), "content_hash": hash.as_str(), "added": diff.added.len(),
+        "removed": diff.removed.len(), "changed": diff.changed.len(), "alerts": rescreen.alerts.len(),
         "customers_screened": rescreen.screened, "suppressed": rescreen.suppressed,
     });
-    store.append_audit(&NewAuditEntry {
-        kind: "list_imported".into(),
-        caller: caller.into(),
-        payload: summary.clone(),
-    })?;
     Ok(
-        json!({"created": true, "version": outcome.version, "indexed_entities": entities,
-              "diff": summary, "alerts": alerts}),
+        json!({"created": true, "version": imported.version, "indexed_entities": entities,
+              "diff": summary, "alerts": rescreen.alerts}),
     )
-}
-
-/// The designations a new version added or changed.
-fn delta_entities(list: &ParsedList, diff: &ListDiff) -> Vec<Entity> {
-    let ids: HashSet<&str> = diff
-        .added
-        .iter()
-        .map(|e| e.entity_id.as_str())
-        .chain(diff.changed.iter().map(|e| e.entity_id.as_str()))
-        .collect();
-    list.entities
-        .iter()
-        .filter(|e| ids.contains(e.id.as_str()))
-        .cloned()
-        .collect()
-}
-
-/// Screens every stored customer against the designations a new version
-/// added or changed, and only those ("freeze without delay"), in parallel;
-/// skips hits covered by a standing false-positive decision and raises the
-/// rest as alerts (one audit entry). Usable without a server, for example
-/// after `cordon lists import`.
-pub fn rescreen_customers(
-    store: &SqliteStore,
-    list: &ParsedList,
-    diff: &ListDiff,
-    label: &str,
-    threshold: f64,
-    caller: &str,
-) -> Result<Rescreen, cordon_store::Error> {
-    let started = std::time::Instant::now();
-    let delta = delta_entities(list, diff);
-    let customers = if delta.is_empty() {
-        Vec::new()
-    } else {
-        store.customers()?
-    };
-    tracing::info!(customers = customers.len(), delta = delta.len(), elapsed = ?started.elapsed(), "rescreen: customers loaded");
-    let hashes: HashMap<String, String> = delta
-        .iter()
-        .map(|e| (e.id.clone(), cordon_store::entity_hash(e)))
-        .collect();
-    let index = Index::build(delta);
-    let options = ScreenOptions {
-        threshold,
-        limit: 10,
-    };
-    let candidates: Vec<NewAlert> = customers
-        .par_iter()
-        .flat_map_iter(|customer| {
-            let matches = index.screen(&customer_query(customer), &options);
-            let hashes = &hashes;
-            matches.into_iter().map(move |m| NewAlert {
-                customer_id: customer.id.clone(),
-                entity_hash: hashes.get(&m.entity_id).cloned().unwrap_or_default(),
-                entity_id: m.entity_id.clone(),
-                list_version: label.to_string(),
-                score: m.score,
-                reason: "rescreen".into(),
-                details: serde_json::to_value(&m).unwrap_or(Value::Null),
-            })
-        })
-        .collect();
-    tracing::info!(candidates = candidates.len(), elapsed = ?started.elapsed(), "rescreen: customers screened");
-    let now = cordon_store::timestamp_now();
-    let mut fresh = Vec::new();
-    let mut suppressed = 0;
-    for alert in candidates {
-        let standing = store.standing_false_positive(
-            &alert.customer_id,
-            &alert.entity_id,
-            &alert.entity_hash,
-            &now,
-        )?;
-        match standing {
-            Some(_) => suppressed += 1,
-            None => fresh.push(alert),
-        }
-    }
-    Ok(Rescreen {
-        screened: customers.len(),
-        suppressed,
-        alerts: store.raise_alerts(&fresh, caller)?,
-    })
-}
-
-/// What a rescreen did.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Rescreen {
-    /// Customers screened (none when the version added or changed nothing).
-    pub screened: usize,
-    /// Hits skipped because a false-positive decision stands for them.
-    pub suppressed: usize,
-    /// Alerts newly raised.
-    pub alerts: Vec<Alert>,
 }
 
 /// Parameters of a diff.
@@ -271,7 +132,7 @@ pub async fn diff(
             let store = state.store();
             let to = match &params.to {
                 Some(v) => store.find(&version_spec(&source, v))?,
-                None => store.find(&source)?,
+                None => find_version(store, &source)?,
             };
             let from = match &params.from {
                 Some(v) => store.find(&version_spec(&source, v))?,

@@ -1,5 +1,6 @@
 //! `GET /v1/audit`, `POST /v1/decisions`, `POST /v1/decisions/{id}/confirm`,
-//! `POST /v1/customers` (NDJSON upsert) and `GET /v1/alerts`.
+//! `POST /v1/customers` (NDJSON upsert, each customer screened at once) and
+//! `GET /v1/alerts`.
 
 use crate::error::ApiError;
 use crate::extract::{ndjson_lines, Body, Caller, Json};
@@ -7,7 +8,8 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cordon_store::{AuditLog, Customer, Customers, Decisions, NewDecision, Role, Verdict};
+use cordon_engine::register::import_customers;
+use cordon_store::{Customer, NewDecision, Role, Verdict};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -149,10 +151,37 @@ pub async fn customers(
             "request body: no customer lines".into(),
         ));
     }
+    let key_id = caller.key_id().to_string();
     let outcome = state
-        .run_blocking(move |state| Ok(state.store().upsert_customers(&parsed)?))
+        .run_blocking(move |state| {
+            // Screened at once against the lists in force (none before the
+            // first list import, which then screens the whole register).
+            let lists = state.snapshot().ok();
+            let empty;
+            let lists = match lists.as_deref() {
+                Some(lists) => lists,
+                None => {
+                    empty = cordon_engine::Indexed::build(Vec::new());
+                    &empty
+                }
+            };
+            let threshold = state.config().threshold;
+            let imported = import_customers(state.store(), &parsed, lists, threshold, &key_id)?;
+            state
+                .metrics()
+                .count_screenings(imported.screening.screened as u64);
+            state
+                .metrics()
+                .count_alerts(imported.screening.alerts.len() as u64);
+            Ok(imported)
+        })
         .await?;
-    Ok(axum::Json(outcome).into_response())
+    Ok(axum::Json(json!({
+        "inserted": outcome.upserted.inserted, "updated": outcome.upserted.updated,
+        "screened": outcome.screening.screened, "suppressed": outcome.screening.suppressed,
+        "alerts": outcome.screening.alerts,
+    }))
+    .into_response())
 }
 
 /// Parameters of `GET /v1/alerts`.

@@ -2,14 +2,16 @@
 
 use crate::error::ApiError;
 use crate::extract::{ndjson_lines, Body, Caller, Json};
-use crate::state::{AppState, Snapshot, ENGINE};
+use crate::state::{AppState, Snapshot};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use cordon_engine::screening::{self, ScreeningLists};
+use cordon_engine::QueryInput;
 use cordon_match::{Match, Query, ScreenOptions};
-use cordon_model::{country, dates, Schema};
-use cordon_store::{audit::screening_payload, AuditLog, Decisions, NewAuditEntry, Role};
+use cordon_model::Schema;
+use cordon_store::{NewAuditEntry, Role};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -52,41 +54,17 @@ pub struct ScreenRequest {
 }
 
 impl ScreenRequest {
-    /// The engine query, or a message naming the bad field.
+    /// The engine query (the engine's one validation), or a message naming the bad field.
     pub fn query(&self) -> Result<Query, String> {
-        if self.name.trim().is_empty() {
-            return Err("name: must not be empty".into());
+        QueryInput {
+            name: &self.name,
+            dob: self.dob.as_deref(),
+            country: self.country.as_deref(),
+            schema: self.schema.as_deref(),
+            identifiers: &self.identifiers,
         }
-        if !cordon_match::has_name_content(&self.name) {
-            return Err(
-                "name: has no letter or digit (only punctuation, control or invisible characters)"
-                    .into(),
-            );
-        }
-        if self.name.len() > 1024 {
-            return Err("name: longer than 1024 bytes".into());
-        }
-        let mut query = Query::name(&self.name);
-        if let Some(dob) = self.dob.as_deref().filter(|d| !d.trim().is_empty()) {
-            query.birth_date = Some(
-                dates::parse_loose(dob)
-                    .ok_or_else(|| format!("dob: {dob:?} is not a date (try 1969-07-16)"))?,
-            );
-        }
-        if let Some(c) = self.country.as_deref().filter(|c| !c.trim().is_empty()) {
-            query.country = Some(
-                country::to_code(c)
-                    .ok_or_else(|| format!("country: {c:?} is not a country name or ISO code"))?
-                    .to_string(),
-            );
-        }
-        if let Some(s) = self.schema.as_deref().filter(|s| !s.trim().is_empty()) {
-            query.schema = Some(Schema::parse(s).ok_or_else(|| {
-                format!("type: {s:?} is not person, organization, vessel or aircraft")
-            })?);
-        }
-        query.identifiers = self.identifiers.clone();
-        Ok(query)
+        .validate()
+        .map_err(|e| e.to_string())
     }
 
     fn options(&self, default_threshold: f64) -> Result<ScreenOptions, String> {
@@ -137,67 +115,41 @@ pub fn screen_request(
     let options = request
         .options(state.config().threshold)
         .map_err(ApiError::InvalidRequest)?;
-    let matches = snapshot.index.screen(&query, &options);
+    let lists = ScreeningLists {
+        index: &snapshot.index,
+        labels: &snapshot.labels,
+        hashes: &snapshot.hashes,
+    };
+    let screen_request = screening::ScreenRequest {
+        query: &query,
+        options,
+        party_key: request.party_key.as_deref(),
+        request: request_json,
+    };
+    let screened = screening::screen(state.store(), lists, &screen_request, caller)?;
     state.metrics().count_screenings(1);
-    let now = cordon_store::timestamp_now();
-    let mut shown = Vec::new();
-    let mut suppressed = Vec::new();
-    for m in &matches {
-        let hash = snapshot
-            .hashes
-            .get(&m.entity_id)
-            .map(String::as_str)
-            .unwrap_or("");
-        let standing = match request.party_key.as_deref() {
-            Some(party) => {
-                state
-                    .store()
-                    .standing_false_positive(party, &m.entity_id, hash, &now)?
-            }
-            None => None,
-        };
-        match standing {
-            Some(decision) => suppressed
-                .push(json!({"match": match_json(m, snapshot), "decision_id": decision.id})),
-            None => shown.push(match_json(m, snapshot)),
-        }
-    }
-    let results: Vec<(String, f64)> = matches
+    let shown: Vec<Value> = screened
+        .matches
         .iter()
-        .map(|m| (m.entity_id.clone(), m.score))
+        .map(|m| match_json(m, snapshot))
         .collect();
-    let mut payload = screening_payload(
-        request_json,
-        &snapshot.labels,
-        &engine(options.threshold),
-        &results,
-    );
-    if let Value::Object(map) = &mut payload {
-        map.insert("party_key".into(), json!(request.party_key));
-        map.insert(
-            "suppressed".into(),
-            json!(suppressed
-                .iter()
-                .map(|s| s["decision_id"].clone())
-                .collect::<Vec<_>>()),
-        );
-    }
+    let suppressed: Vec<Value> = screened
+        .suppressed
+        .iter()
+        .map(|s| json!({"match": match_json(&s.matched, snapshot), "decision_id": s.decision_id}))
+        .collect();
     Ok(Screened {
         response: json!({
             "id": request.id, "matches": shown, "suppressed": suppressed,
             "lists": snapshot.labels, "threshold": options.threshold,
         }),
-        audit: NewAuditEntry {
-            kind: "screening".into(),
-            caller: caller.to_string(),
-            payload,
-        },
+        audit: screened.audit,
     })
 }
 
 /// The engine and its configuration, as recorded in the audit log.
 pub fn engine(threshold: f64) -> String {
-    format!("{ENGINE}; threshold={threshold}")
+    screening::engine_label(threshold)
 }
 
 fn attach_audit(response: &mut Value, entry: &cordon_store::AuditEntry) {

@@ -5,13 +5,12 @@
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use cordon_match::textscan::TextScanner;
-use cordon_match::{Index, Query, DEFAULT_THRESHOLD};
+use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::transfer::Transfer;
-use cordon_model::{country, dates, Entity};
 use cordon_monitor::{Alert, Monitor, MonitorSnapshot, RulePack};
-use cordon_store::{Customer, MonitorSnapshots, SqliteStore, Store};
-use std::collections::HashMap;
+use cordon_store::{
+    ApiKeys, AuditLog, Customers, Decisions, ImportJobs, MonitorSnapshots, Store, TransferAlerts,
+};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -62,20 +61,11 @@ impl Default for ServerConfig {
 /// tens of milliseconds), far shorter than the 10 s requests would wait.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The engine label recorded with every screening.
-pub const ENGINE: &str = concat!("cordon-match ", env!("CARGO_PKG_VERSION"));
+pub use cordon_engine::screening::ENGINE;
 
-/// The lists as indexed at one moment; swapped whole when a new version is imported.
-pub struct Snapshot {
-    /// The screening index.
-    pub index: Index,
-    /// The free-text scanner over the same entities (transfer remittance lines).
-    pub scanner: TextScanner,
-    /// Labels of the list versions (`un@2026-02-27#3`).
-    pub labels: Vec<String>,
-    /// Entity id -> content hash (for decisions and suppression).
-    pub hashes: HashMap<String, String>,
-}
+/// The lists as indexed at one moment; swapped whole when a new version is
+/// imported (the engine's [`cordon_engine::Indexed`]).
+pub type Snapshot = cordon_engine::Indexed;
 
 /// The typology monitor of the service and the version of its pack.
 struct Rules {
@@ -112,7 +102,7 @@ impl MonitorGuard<'_> {
 
     /// [`MonitorGuard::save`] when this process has not saved for five
     /// seconds (or ever): a save rewrites every window.
-    pub fn save_if_due(&self, store: &SqliteStore) {
+    pub fn save_if_due(&self, store: &dyn ServerStore) {
         let due = self
             .saved_at
             .lock()
@@ -126,7 +116,7 @@ impl MonitorGuard<'_> {
     /// Saves the monitor's windows to the store (replacing the last save), so
     /// that a restart takes them up again. A failure is logged, not returned:
     /// the request that observed the transfers has succeeded all the same.
-    pub fn save(&self, store: &SqliteStore) {
+    pub fn save(&self, store: &dyn ServerStore) {
         *self.saved_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         let saved = serde_json::to_string(&self.monitor.snapshot())
             .map_err(|e| e.to_string())
@@ -147,7 +137,7 @@ impl MonitorGuard<'_> {
 impl Rules {
     /// A monitor for `pack`, going on from the stored snapshot when there is
     /// one taken under the same pack; otherwise empty, with a warning.
-    fn start(store: &SqliteStore, pack: RulePack) -> Rules {
+    fn start(store: &dyn ServerStore, pack: RulePack) -> Rules {
         let version = pack.version.clone();
         let restored = stored_snapshot(store, &pack).and_then(|saved| match saved {
             Some(snapshot) => Monitor::restore(pack.clone(), snapshot)
@@ -192,7 +182,7 @@ impl Rules {
 /// The stored snapshot of the monitor, read back; `Err` says why it cannot
 /// be used with `pack` (the version is compared before the JSON is parsed).
 fn stored_snapshot(
-    store: &SqliteStore,
+    store: &dyn ServerStore,
     pack: &RulePack,
 ) -> Result<Option<MonitorSnapshot>, String> {
     let Some(stored) = store
@@ -217,8 +207,38 @@ fn stored_snapshot(
         })
 }
 
+/// Every store trait the service uses: any backend implementing them all
+/// serves (SQLite is the one shipped).
+pub trait ServerStore:
+    Store
+    + AuditLog
+    + Decisions
+    + ApiKeys
+    + Customers
+    + TransferAlerts
+    + MonitorSnapshots
+    + ImportJobs
+    + Send
+    + Sync
+{
+}
+
+impl<S> ServerStore for S where
+    S: Store
+        + AuditLog
+        + Decisions
+        + ApiKeys
+        + Customers
+        + TransferAlerts
+        + MonitorSnapshots
+        + ImportJobs
+        + Send
+        + Sync
+{
+}
+
 struct Inner {
-    store: SqliteStore,
+    store: Box<dyn ServerStore>,
     rules: RwLock<Arc<Result<Rules, String>>>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     cpu: Arc<Semaphore>,
@@ -241,13 +261,13 @@ impl AppState {
     /// A state over a store; call [`AppState::load_lists`] (blocking) to become ready.
     /// The typology monitor runs the built-in pack and takes up the windows
     /// saved in the store when they were taken under that pack.
-    pub fn new(store: SqliteStore, config: ServerConfig) -> AppState {
+    pub fn new(store: impl ServerStore + 'static, config: ServerConfig) -> AppState {
         let rules = RulePack::default_pack()
             .map_err(|e| format!("the built-in rules pack: {e}"))
             .map(|pack| Rules::start(&store, pack));
         AppState {
             inner: Arc::new(Inner {
-                store,
+                store: Box::new(store),
                 rules: RwLock::new(Arc::new(rules)),
                 snapshot: RwLock::new(None),
                 cpu: Arc::new(Semaphore::new(config.max_cpu_jobs.max(1))),
@@ -266,8 +286,8 @@ impl AppState {
     }
 
     /// The store.
-    pub fn store(&self) -> &SqliteStore {
-        &self.inner.store
+    pub fn store(&self) -> &dyn ServerStore {
+        self.inner.store.as_ref()
     }
 
     /// The configuration.
@@ -285,7 +305,7 @@ impl AppState {
     /// (the old monitor's windows are forgotten once the requests using it
     /// finish). Never fails; the `Result` is kept for callers.
     pub fn set_rules(&self, pack: RulePack) -> Result<(), String> {
-        let rules = Rules::start(&self.inner.store, pack);
+        let rules = Rules::start(self.store(), pack);
         *self.inner.rules.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Ok(rules));
         Ok(())
     }
@@ -320,25 +340,12 @@ impl AppState {
         work(&mut guard)
     }
 
-    /// (Re)builds the index from the newest stored version of every list and
-    /// swaps it in; returns the number of entities. Blocking: call it from a
-    /// blocking thread.
+    /// (Re)builds the index from the current stored version of every list
+    /// and swaps it in; returns the number of entities. Blocking: call it
+    /// from a blocking thread.
     pub fn load_lists(&self) -> Result<usize, ApiError> {
-        let latest = self.inner.store.latest_lists()?;
-        let labels = latest.iter().map(|(v, _)| v.label()).collect();
-        let entities: Vec<Entity> = latest.into_iter().flat_map(|(_, l)| l.entities).collect();
-        let hashes = entities
-            .iter()
-            .map(|e| (e.id.clone(), cordon_store::entity_hash(e)))
-            .collect();
-        let count = entities.len();
-        let scanner = TextScanner::build(&entities);
-        let snapshot = Snapshot {
-            scanner,
-            index: Index::build(entities),
-            labels,
-            hashes,
-        };
+        let snapshot = cordon_engine::Indexed::current(self.store())?;
+        let count = snapshot.index.len();
         *self
             .inner
             .snapshot
@@ -451,17 +458,16 @@ impl AppState {
     }
 }
 
-/// The screening query for a stored customer; unreadable optional fields are
-/// left out (they were accepted at upload as written).
-pub fn customer_query(customer: &Customer) -> Query {
-    let mut query = Query::name(&customer.name);
-    query.birth_date = customer.dob.as_deref().and_then(dates::parse_loose);
-    query.country = customer
-        .country
-        .as_deref()
-        .and_then(country::to_code)
-        .map(str::to_string);
-    query.schema = customer.schema;
-    query.identifiers = customer.identifiers.clone();
-    query
+/// The engine's errors in the API's table: bad input is `invalid_request`, an
+/// older list version a `conflict` with the current one.
+impl From<cordon_engine::Error> for ApiError {
+    fn from(error: cordon_engine::Error) -> ApiError {
+        match error {
+            cordon_engine::Error::Store(e) => e.into(),
+            cordon_engine::Error::OlderVersion { .. } => ApiError::Conflict(error.to_string()),
+            cordon_engine::Error::Field(_) | cordon_engine::Error::ListFile { .. } => {
+                ApiError::InvalidRequest(error.to_string())
+            }
+        }
+    }
 }

@@ -6,19 +6,14 @@
 use crate::error::ApiError;
 use crate::extract::{Body, Caller, Json};
 use crate::records::list_limit;
-use crate::screen::engine;
 use crate::state::{AppState, Snapshot};
-use crate::transfers::{TransferReport, TransferScreener};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cordon_model::transfer::Transfer;
-use cordon_payments::{MessageError, Severity};
-use cordon_store::{
-    NewAuditEntry, NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, Role,
-    ScreenedTransfer, TransferAlertStatus, TransferAlerts,
-};
-use rayon::prelude::*;
+use cordon_engine::transfer_audit::{TransferBatch, TransferContext};
+use cordon_engine::{TransferReport, TransferScreener};
+use cordon_payments::MessageError;
+use cordon_store::{NewTransferAlertDecision, RecordedTransfer, Role, TransferAlertStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -71,54 +66,35 @@ pub async fn screen_transfers(
 }
 
 /// Parses, screens, evaluates the rules in arrival order, records audit
-/// entries and alerts, and renders the NDJSON answer (blocking).
+/// entries and alerts (the engine's [`TransferBatch`]), and renders the
+/// NDJSON answer (blocking).
 fn screen_body(
     state: &AppState,
     snapshot: &Snapshot,
     body: &[u8],
     caller: &str,
 ) -> Result<String, ApiError> {
-    let parsed = cordon_payments::parse(body);
-    if parsed.is_empty() {
+    let threshold = state.config().threshold;
+    let screener = TransferScreener::new(&snapshot.index, &snapshot.scanner, threshold);
+    // Names, texts and R16 in parallel; the rules below one at a time.
+    let mut batch = TransferBatch::check(&screener, body);
+    if batch.parsed.is_empty() {
         return Err(ApiError::InvalidRequest(
             "request body: no payment message found".into(),
         ));
     }
-    let threshold = state.config().threshold;
-    let screener = TransferScreener::new(&snapshot.index, &snapshot.scanner, threshold);
-    // Names, texts and R16 in parallel; the rules below one at a time.
-    let mut checked: Vec<Result<TransferReport, MessageError>> = parsed
-        .par_iter()
-        .map(|result| {
-            result
-                .as_ref()
-                .map(|t| screener.check(t))
-                .map_err(Clone::clone)
-        })
-        .collect();
-    state.metrics().count_screenings(checked.len() as u64);
-    let context = AuditContext {
-        request_hash: cordon_store::sha256_hex(body),
-        lists: &snapshot.labels,
-        engine: engine(threshold),
-        caller,
-    };
-    let transfers: Vec<Transfer> = parsed
-        .iter()
-        .filter_map(|r| r.as_ref().ok())
-        .cloned()
-        .collect();
+    state.metrics().count_screenings(batch.checked.len() as u64);
+    let transfers = batch.transfers();
     let recorded = state.with_rules(|rules| {
-        let mut alerts = rules.observe(&transfers).into_iter();
-        let mut screened = Vec::new();
-        for (index, (transfer, report)) in parsed.iter().zip(checked.iter_mut()).enumerate() {
-            if let (Ok(transfer), Ok(report)) = (transfer, report) {
-                report.alerts = alerts.next().unwrap_or_default();
-                screened.push(context.screened(index, transfer, report, rules.version()));
-            }
-        }
+        let alerts = rules.observe(&transfers);
+        let context = TransferContext {
+            lists: &snapshot.labels,
+            threshold,
+            pack_version: rules.version(),
+            caller,
+        };
         // Still under the rules lock, so the audit order is the engine's order.
-        let recorded = state.store().record_transfers(&screened);
+        let recorded = batch.record(state.store(), alerts, &context);
         // The windows moved on even when recording failed: save them either
         // way (every few seconds), so that the store follows the monitor.
         if !transfers.is_empty() {
@@ -126,94 +102,7 @@ fn screen_body(
         }
         Ok(recorded?)
     })?;
-    Ok(render(&checked, &recorded))
-}
-
-/// What every audit entry of one request shares.
-struct AuditContext<'a> {
-    request_hash: String,
-    lists: &'a [String],
-    engine: String,
-    caller: &'a str,
-}
-
-impl AuditContext<'_> {
-    fn screened(
-        &self,
-        index: usize,
-        transfer: &Transfer,
-        report: &TransferReport,
-        pack_version: &str,
-    ) -> ScreenedTransfer {
-        let payload = json!({
-            "request_hash": self.request_hash,
-            "index": index,
-            "transfer_id": report.id,
-            "message_type": transfer.message_type,
-            "lists": self.lists,
-            "engine": self.engine,
-            "rules_pack": pack_version,
-            "hits": report.hit_entity_ids(),
-            "alerts": report.alerts.iter().map(|a| a.rule_id.as_str()).collect::<Vec<_>>(),
-            "r16_errors": report.r16.iter().filter(|f| f.severity == Severity::Error).map(|f| f.rule).collect::<Vec<_>>(),
-        });
-        ScreenedTransfer {
-            audit: NewAuditEntry {
-                kind: "transfer_screening".into(),
-                caller: self.caller.to_string(),
-                payload,
-            },
-            list_versions: self.lists.to_vec(),
-            alerts: transfer_alerts(report),
-        }
-    }
-}
-
-/// R16 errors, sanction hits and rule alerts of a report, as alerts to store.
-pub fn transfer_alerts(report: &TransferReport) -> Vec<NewTransferAlert> {
-    let alert = |kind: &str, rule: &str, message: String, details: Value| NewTransferAlert {
-        transfer_id: report.id.clone(),
-        kind: kind.into(),
-        rule: rule.into(),
-        message,
-        details,
-    };
-    let mut alerts: Vec<NewTransferAlert> = report
-        .r16
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| {
-            alert(
-                "r16",
-                f.rule,
-                format!("{}: {}", f.path, f.message),
-                json!(f),
-            )
-        })
-        .collect();
-    for hit in &report.hits {
-        for m in &hit.matches {
-            let message = format!(
-                "{} {:?} matches {} ({:.2})",
-                hit.role,
-                hit.name.as_deref().unwrap_or(""),
-                m.name,
-                m.score
-            );
-            let details = json!({"role": hit.role, "name": hit.name, "match": m});
-            alerts.push(alert("sanctions", &m.entity_id, message, details));
-        }
-        for found in &hit.text_hits {
-            let message = format!("{} names {} ({})", hit.role, found.name, found.span);
-            let details = json!({"role": hit.role, "text": hit.text, "text_hit": found});
-            alerts.push(alert("sanctions", &found.entity_id, message, details));
-        }
-    }
-    for a in &report.alerts {
-        let message = format!("{}: {}", a.title, a.explanation);
-        alerts.push(alert("typology", &a.rule_id, message, json!(a)));
-    }
-    alerts
+    Ok(render(&batch.checked, &recorded))
 }
 
 /// One line per message in input order: the report with its index, audit

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use cordon_match::{Match, ScreenOptions};
 use cordon_model::{country, dates, Entity, NameKind, NameQuality, Schema};
-use cordon_store::{audit::screening_payload, AuditLog, NewAuditEntry, Role};
+use cordon_store::{audit::screening_payload, NewAuditEntry, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -119,7 +119,8 @@ fn example_query(example: &EntityExample) -> Result<(Vec<String>, cordon_match::
     let mut names: Vec<String> = get("name")
         .into_iter()
         .chain(get("alias"))
-        .filter(|n| !n.trim().is_empty())
+        // The engine's one rule for a name: letters or digits after normalisation.
+        .filter(|n| cordon_engine::query::has_name_content(n))
         .collect();
     if names.is_empty() {
         let parts: Vec<String> = ["firstName", "middleName", "lastName"]

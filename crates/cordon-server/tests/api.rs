@@ -6,7 +6,7 @@ use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use cordon_server::{router, AppState, ServerConfig};
-use cordon_store::{ApiKeys, AuditLog, ImportRequest, Role, SqliteStore, Store};
+use cordon_store::{ApiKeys, ImportRequest, Role, SqliteStore, Store};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -1601,7 +1601,6 @@ async fn transfer_alert_decisions_are_checked_recorded_and_audited() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_structuring_pattern_straddling_a_restart_is_still_found() {
-    use cordon_store::MonitorSnapshots;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cordon.db");
     let screener = {

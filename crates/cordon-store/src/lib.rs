@@ -5,7 +5,9 @@
 //! (the customer register and its alerts), [`TransferAlerts`] (alerts raised
 //! by transfer screening, stored with their audit entry, and the analysts'
 //! decisions on them, four eyes on true matches), [`MonitorSnapshots`] (the
-//! typology monitor's latest state, so its windows outlive a restart). SQLite
+//! typology monitor's latest state, so its windows outlive a restart),
+//! [`ImportJobs`] (a list import, its audit entry and the customer rescreen it
+//! owes, committed together and resumed after a crash). SQLite
 //! ([`SqliteStore`]) is the embedded default and implements them all.
 //!
 //! Every import is one transaction: a failure or a kill leaves the previous
@@ -36,12 +38,14 @@ mod canonical;
 pub mod checkpoint;
 pub mod customers;
 pub mod decisions;
+pub mod import_jobs;
 pub mod keys;
 pub mod rows;
 mod sqlite;
 mod sqlite_audit;
 mod sqlite_customers;
 mod sqlite_decisions;
+mod sqlite_import_jobs;
 mod sqlite_keys;
 mod sqlite_monitor;
 mod sqlite_transfers;
@@ -53,6 +57,7 @@ pub use audit::{
 pub use canonical::{canonical_json, sha256_hex};
 pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
+pub use import_jobs::{ImportJobs, PendingImport};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use rows::RowProblem;
 pub use sqlite::SqliteStore;

@@ -156,6 +156,17 @@ const MIGRATIONS: &[&str] = &[
     // anchored by one `rows_anchored` entry written with this migration
     // (see `ROWS_ANCHORED_MIGRATION`). No schema change.
     "-- rows anchored in the audit chain",
+    // 10: import jobs: a list version, its `list_imported` audit entry and this
+    // row are written in one transaction; the row is finished when the
+    // customer rescreen it owes is done, so an interrupted import resumes.
+    "CREATE TABLE IF NOT EXISTS list_import_jobs (
+        version_id INTEGER PRIMARY KEY REFERENCES list_versions(id),
+        previous_id INTEGER,
+        caller TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+     );
+     CREATE INDEX IF NOT EXISTS list_import_jobs_pending ON list_import_jobs(finished_at, version_id);",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.
@@ -385,7 +396,7 @@ fn version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<VersionInfo> {
     })
 }
 
-fn version_by_id(connection: &Connection, id: i64) -> Result<Option<VersionInfo>> {
+pub(crate) fn version_by_id(connection: &Connection, id: i64) -> Result<Option<VersionInfo>> {
     Ok(connection
         .query_row(
             &format!("SELECT {VERSION_COLUMNS} FROM list_versions WHERE id = ?1"),
@@ -425,64 +436,83 @@ fn load_entities(connection: &Connection, version: &VersionInfo) -> Result<Parse
     })
 }
 
+/// The stored version holding exactly this content, if any.
+pub(crate) fn stored_content(
+    connection: &Connection,
+    request: &ImportRequest<'_>,
+) -> Result<Option<VersionInfo>> {
+    let existing: Option<i64> = connection
+        .query_row(
+            "SELECT id FROM list_versions WHERE source = ?1 AND content_hash = ?2",
+            params![request.list.source, request.content_hash],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) => Ok(Some(
+            version_by_id(connection, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Writes a new version row and its entities inside the caller's transaction.
+pub(crate) fn insert_version(
+    tx: &rusqlite::Transaction<'_>,
+    request: &ImportRequest<'_>,
+) -> Result<VersionInfo> {
+    let list = request.list;
+    let counts = list.counts();
+    tx.execute(
+        "INSERT INTO list_versions (source, publisher_version, content_hash, imported_at, origin,
+            persons, organizations, vessels, aircraft, names, warnings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            list.source,
+            list.version,
+            request.content_hash,
+            now(),
+            request.origin,
+            counts.persons as i64,
+            counts.organizations as i64,
+            counts.vessels as i64,
+            counts.aircraft as i64,
+            counts.names as i64,
+            serde_json::to_string(&list.warnings).unwrap_or_else(|_| "[]".into()),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO list_entities (version_id, position, source_id, entity) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (position, entity) in list.entities.iter().enumerate() {
+            let json = serde_json::to_string(entity).map_err(|e| Error::Corrupt {
+                what: entity.id.clone(),
+                message: e.to_string(),
+            })?;
+            insert.execute(params![
+                id,
+                position as i64,
+                entity.designation.source_id,
+                json
+            ])?;
+        }
+    }
+    version_by_id(tx, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))
+}
+
 impl Store for SqliteStore {
     fn import(&self, request: &ImportRequest<'_>) -> Result<ImportOutcome> {
         let mut connection = self.conn();
-        let list = request.list;
-        let existing: Option<i64> = connection
-            .query_row(
-                "SELECT id FROM list_versions WHERE source = ?1 AND content_hash = ?2",
-                params![list.source, request.content_hash],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            let version =
-                version_by_id(&connection, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?;
+        if let Some(version) = stored_content(&connection, request)? {
             return Ok(ImportOutcome {
                 version,
                 created: false,
             });
         }
-        let counts = list.counts();
         let tx = connection.transaction()?;
-        tx.execute(
-            "INSERT INTO list_versions (source, publisher_version, content_hash, imported_at, origin,
-                persons, organizations, vessels, aircraft, names, warnings)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                list.source,
-                list.version,
-                request.content_hash,
-                now(),
-                request.origin,
-                counts.persons as i64,
-                counts.organizations as i64,
-                counts.vessels as i64,
-                counts.aircraft as i64,
-                counts.names as i64,
-                serde_json::to_string(&list.warnings).unwrap_or_else(|_| "[]".into()),
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO list_entities (version_id, position, source_id, entity) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (position, entity) in list.entities.iter().enumerate() {
-                let json = serde_json::to_string(entity).map_err(|e| Error::Corrupt {
-                    what: entity.id.clone(),
-                    message: e.to_string(),
-                })?;
-                insert.execute(params![
-                    id,
-                    position as i64,
-                    entity.designation.source_id,
-                    json
-                ])?;
-            }
-        }
-        let version = version_by_id(&tx, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?;
+        let version = insert_version(&tx, request)?;
         tx.commit()?;
         Ok(ImportOutcome {
             version,

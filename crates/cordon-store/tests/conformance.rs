@@ -1391,4 +1391,153 @@ fn verifying_a_long_chain_holds_up_neither_reads_nor_writes() {
     );
     // The snapshot saw the chain as it was when verification began.
     assert!(report.head_seq.unwrap() <= 300_002);
+/// The contract every backend must pass, written once over the traits: a
+/// second backend adds one `#[test]` calling [`backend_contract`] with a
+/// fresh store. (The tests above that edit the SQLite file behind the
+/// store's back, or run migrations, stay SQLite's own.)
+mod generic {
+    use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
+    use cordon_store::{
+        AuditLog, Customer, Customers, Error, ImportJobs, ImportRequest, NewAuditEntry,
+        SqliteStore, Store,
+    };
+    use serde_json::json;
+
+    /// Every trait a full backend implements.
+    pub trait Backend: Store + AuditLog + Customers + ImportJobs {}
+    impl<S: Store + AuditLog + Customers + ImportJobs + ?Sized> Backend for S {}
+
+    fn list(version: &str, ids: &[&str]) -> ParsedList {
+        let mut list = ParsedList {
+            source: "un".into(),
+            version: Some(version.into()),
+            ..ParsedList::default()
+        };
+        for id in ids {
+            let mut entity = Entity::new("un", id, Schema::Person);
+            entity
+                .names
+                .push(Name::new(format!("PERSON {id}"), NameKind::Primary));
+            list.entities.push(entity);
+        }
+        list
+    }
+
+    fn announced(kind: &str) -> NewAuditEntry {
+        NewAuditEntry {
+            kind: kind.into(),
+            caller: "test".into(),
+            payload: json!({"added": 2}),
+        }
+    }
+
+    fn list_versions(store: &impl Backend) {
+        let first = list("2025-04-19", &["A", "B"]);
+        let request = |list, hash| ImportRequest {
+            list,
+            content_hash: hash,
+            origin: "test",
+        };
+        let v1 = store.import(&request(&first, "h1")).unwrap();
+        assert!(v1.created);
+        assert!(!store.import(&request(&first, "h1")).unwrap().created);
+        let second = list("2026-02-27", &["A", "C", "D"]);
+        let v2 = store.import(&request(&second, "h2")).unwrap();
+        assert_eq!(store.load(v2.version.id).unwrap().entities.len(), 3);
+        assert_eq!(store.find("un@2025-04-19").unwrap().id, v1.version.id);
+        assert_eq!(store.versions().unwrap().len(), 2);
+        assert!(matches!(store.find("eu"), Err(Error::NotFound(_))));
+    }
+
+    fn import_jobs(store: &impl Backend) {
+        let first = list("2025-04-19", &["A", "B"]);
+        let request = ImportRequest {
+            list: &first,
+            content_hash: "j1",
+            origin: "test",
+        };
+        let outcome = store
+            .import_with_job(&request, None, &announced("list_imported"))
+            .unwrap();
+        assert!(outcome.created);
+        // The version, its audit entry (naming it) and the job came together.
+        let entries = store.audit_entries(0, 10).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].kind, "list_imported");
+        assert_eq!(entries[0].payload["version"], outcome.version.label());
+        assert_eq!(entries[0].payload["added"], 2);
+        let pending = store.pending_imports().unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].version.id, outcome.version.id);
+        assert_eq!(pending[0].caller, "test");
+        // The same content again writes nothing: no second entry, no second job.
+        let again = store
+            .import_with_job(&request, None, &announced("list_imported"))
+            .unwrap();
+        assert!(!again.created);
+        assert_eq!(store.audit_entries(0, 10).unwrap().len(), 1);
+        // Finishing appends its entry once; a second finish is refused.
+        let done = store
+            .finish_import(outcome.version.id, &announced("customers_rescreened"))
+            .unwrap();
+        assert_eq!(done.kind, "customers_rescreened");
+        assert!(store.pending_imports().unwrap().is_empty());
+        assert!(matches!(
+            store.finish_import(outcome.version.id, &announced("customers_rescreened")),
+            Err(Error::NotFound(_))
+        ));
+        assert!(store.verify_audit().unwrap().is_intact());
+    }
+
+    fn customers(store: &impl Backend) {
+        let customer = Customer {
+            id: "c1".into(),
+            name: "Jane Roe".into(),
+            dob: None,
+            country: None,
+            schema: None,
+            identifiers: Vec::new(),
+        };
+        let outcome = store
+            .upsert_customers(std::slice::from_ref(&customer))
+            .unwrap();
+        assert_eq!((outcome.inserted, outcome.updated), (1, 0));
+        let outcome = store.upsert_customers(&[customer]).unwrap();
+        assert_eq!((outcome.inserted, outcome.updated), (0, 1));
+        assert_eq!(store.customers().unwrap().len(), 1);
+    }
+
+    /// The whole generic contract, each part on a fresh store.
+    pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
+        list_versions(&fresh());
+        import_jobs(&fresh());
+        customers(&fresh());
+    }
+
+    #[test]
+    fn sqlite_passes_the_backend_contract() {
+        backend_contract(|| SqliteStore::open_in_memory().unwrap());
+    }
+
+    #[test]
+    fn a_failed_job_row_leaves_no_version_and_no_audit_entry() {
+        let fs = super::file_store();
+        super::tamper(
+            &fs.path,
+            "CREATE TRIGGER no_jobs BEFORE INSERT ON list_import_jobs BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        );
+        let list = list("2025-04-19", &["A"]);
+        let request = ImportRequest {
+            list: &list,
+            content_hash: "k1",
+            origin: "test",
+        };
+        assert!(fs
+            .store
+            .import_with_job(&request, None, &announced("list_imported"))
+            .is_err());
+        assert!(fs.store.versions().unwrap().is_empty());
+        assert!(fs.store.audit_entries(0, 10).unwrap().is_empty());
+        assert!(fs.store.pending_imports().unwrap().is_empty());
+    }
 }

@@ -100,7 +100,7 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
         AuditCommand::Checkpoint { key, out } => checkpoint(&store, &key, &out),
         AuditCommand::Show { after, limit } => {
             for entry in store.audit_entries(after, limit)? {
-                println!("{}", serde_json::to_string(&entry)?);
+                outln!("{}", serde_json::to_string(&entry)?);
             }
             Ok(())
         }
@@ -165,7 +165,7 @@ fn verify(
         _ => None,
     };
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "intact": report.is_intact() && against.is_none(), "checked": report.checked,
@@ -176,9 +176,9 @@ fn verify(
             }))?
         );
     } else {
-        println!("checked {} audit entries", report.checked);
+        outln!("checked {} audit entries", report.checked);
         if let (Some(seq), Some(hash)) = (report.head_seq, &report.head_hash) {
-            println!("head: entry {seq}, hash {hash}");
+            outln!("head: entry {seq}, hash {hash}");
         }
     }
     if let Some(broken) = &report.broken {
@@ -195,13 +195,13 @@ fn verify(
     }
     if !json {
         match checkpoint {
-            Some(c) => println!(
+            Some(c) => outln!(
                 "the audit chain is intact and matches checkpoint {} (entry {}, key {})",
                 c.path.display(),
                 c.checkpoint.head_seq,
                 c.checkpoint.key_id
             ),
-            None => println!("the audit chain is intact"),
+            None => outln!("the audit chain is intact"),
         }
     }
     Ok(())
@@ -302,17 +302,17 @@ fn purge(store: &cordon_store::SqliteStore, days: u32, json: bool) -> Result<()>
     let cutoff = cordon_store::timestamp(cutoff);
     let outcome = store.purge_audit(&cutoff, &cli_caller())?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"cutoff": cutoff, "purge": outcome}))?
         );
     } else if let Some(checkpoint) = &outcome.checkpoint {
-        println!(
+        outln!(
             "purged {} entries written before {cutoff}; checkpoint entry {} keeps the chain verifiable",
             outcome.purged, checkpoint.seq
         );
     } else {
-        println!("no entry is older than {cutoff}; nothing purged");
+        outln!("no entry is older than {cutoff}; nothing purged");
     }
     Ok(())
 }

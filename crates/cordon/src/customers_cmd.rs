@@ -4,6 +4,9 @@
 
 use anyhow::Result;
 use clap::Subcommand;
+use cordon_engine::register::import_customers;
+use cordon_engine::Indexed;
+use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::Schema;
 use cordon_store::{Customer, Customers};
 use serde_json::json;
@@ -45,29 +48,55 @@ pub fn run(command: CustomersCommand, data_dir: &Path) -> Result<()> {
             limit,
             json,
         } => show_alerts(data_dir, status.as_deref(), limit, json),
-        CustomersCommand::Import { file, json } => {
-            let customers = read_customers(&file)?;
-            let store = crate::lists_cmd::open_store(data_dir)?;
-            let outcome = store
-                .upsert_customers(&customers)
-                .map_err(|e| InputError::new(format!("{}: {e}", file.display())))?;
-            if json {
-                println!(
-                    "{}",
-                    json!({"inserted": outcome.inserted, "updated": outcome.updated})
-                );
-            } else {
-                println!(
-                    "imported {} customers from {} ({} new, {} updated)",
-                    customers.len(),
-                    file.display(),
-                    outcome.inserted,
-                    outcome.updated
-                );
-            }
-            Ok(())
-        }
+        CustomersCommand::Import { file, json } => import(&file, json, data_dir),
     }
+}
+
+/// Stores the customers (all or nothing), then screens each against the
+/// current lists at once: a listed customer raises an alert now, not at the
+/// next list change.
+fn import(file: &Path, json: bool, data_dir: &Path) -> Result<()> {
+    let customers = read_customers(file)?;
+    let store = crate::lists_cmd::open_store_settled(data_dir)?;
+    let lists = Indexed::current(&store)?;
+    let imported = import_customers(
+        &store,
+        &customers,
+        &lists,
+        DEFAULT_THRESHOLD,
+        &crate::local_caller(),
+    )
+    .map_err(|e| match e {
+        cordon_engine::Error::Store(cordon_store::Error::Invalid(m)) => {
+            anyhow::Error::new(InputError::new(format!("{}: {m}", file.display())))
+        }
+        other => anyhow::Error::new(other),
+    })?;
+    let (upserted, screening) = (imported.upserted, imported.screening);
+    if json {
+        outln!(
+            "{}",
+            json!({"inserted": upserted.inserted, "updated": upserted.updated})
+        );
+    } else {
+        outln!(
+            "imported {} customers from {} ({} new, {} updated)",
+            customers.len(),
+            file.display(),
+            upserted.inserted,
+            upserted.updated
+        );
+    }
+    if screening.screened > 0 {
+        eprintln!(
+            "screened {} customers against {}: {} new alerts, {} suppressed by standing decisions",
+            screening.screened,
+            lists.labels.join(", "),
+            screening.alerts.len(),
+            screening.suppressed
+        );
+    }
+    Ok(())
 }
 
 fn read_customers(path: &Path) -> Result<Vec<Customer>> {
@@ -147,9 +176,9 @@ fn show_alerts(data_dir: &Path, status: Option<&str>, limit: usize, json: bool) 
     let alerts = store.alerts(status, limit)?;
     for alert in &alerts {
         if json {
-            println!("{}", serde_json::to_string(alert)?);
+            outln!("{}", serde_json::to_string(alert)?);
         } else {
-            println!(
+            outln!(
                 "#{} {} customer {} ~ {} score {:.3} ({})",
                 alert.id,
                 alert.status,
@@ -161,7 +190,7 @@ fn show_alerts(data_dir: &Path, status: Option<&str>, limit: usize, json: bool) 
         }
     }
     if !json && alerts.is_empty() {
-        println!("no alerts");
+        outln!("no alerts");
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ pub fn command(args: EvalArgs) -> Result<()> {
     let mut stdout = std::io::stdout();
     let report = crate::eval::run(&args.data, &mut stdout)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     }
     Ok(())
 }

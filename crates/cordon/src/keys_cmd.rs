@@ -42,25 +42,30 @@ pub fn run(command: KeysCommand, data_dir: &Path) -> Result<()> {
             let key = store
                 .create_key(role, person.as_deref(), &cli_caller())
                 .map_err(|e| InputError::new(format!("--person: {e}")))?;
-            println!(
+            outln!(
                 "created {} key {} for {}",
-                key.info.role, key.info.id, key.info.person
+                key.info.role,
+                key.info.id,
+                key.info.person
             );
-            println!("the secret below is shown once; Cordon keeps only its SHA-256");
-            println!("{}", key.secret);
+            outln!("the secret below is shown once; Cordon keeps only its SHA-256");
+            outln!("{}", key.secret);
         }
         KeysCommand::List { json } => {
             for key in store.keys()? {
                 if json {
-                    println!("{}", serde_json::to_string(&key)?);
+                    outln!("{}", serde_json::to_string(&key)?);
                 } else {
                     let state = key
                         .revoked_at
                         .as_deref()
                         .map_or("active".to_string(), |at| format!("revoked {at}"));
-                    println!(
+                    outln!(
                         "{}  {:<10}  {}  created {}  {state}",
-                        key.id, key.role, key.person, key.created_at
+                        key.id,
+                        key.role,
+                        key.person,
+                        key.created_at
                     );
                 }
             }
@@ -69,7 +74,7 @@ pub fn run(command: KeysCommand, data_dir: &Path) -> Result<()> {
             store
                 .revoke_key(&id, &cli_caller())
                 .map_err(|e| InputError::new(e.to_string()))?;
-            println!("revoked {id}");
+            outln!("revoked {id}");
         }
     }
     Ok(())

@@ -2,8 +2,11 @@
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use cordon_engine::indexed::find_version;
+use cordon_engine::lists::{import_list, Imported, NewVersion};
 use cordon_lists::ParsedList;
-use cordon_store::{ImportRequest, SqliteStore, Store};
+use cordon_match::DEFAULT_THRESHOLD;
+use cordon_store::{SqliteStore, Store};
 use serde_json::json;
 use std::path::Path;
 
@@ -81,7 +84,7 @@ fn summary_json(loaded: &LoadedList) -> serde_json::Value {
         "vessels": counts.vessels,
         "aircraft": counts.aircraft,
         "names": counts.names,
-        "content_hash": loaded.content_hash,
+        "content_hash": loaded.content_hash.as_str(),
         "warnings": loaded.list.warnings,
     })
 }
@@ -91,10 +94,10 @@ fn inspect(paths: &[String], json: bool) -> Result<()> {
         let loaded = sources::load(path)?;
         print_warnings(&loaded.origin, &loaded.list);
         if json {
-            println!("{}", summary_json(&loaded));
+            outln!("{}", summary_json(&loaded));
         } else {
             let c = loaded.list.counts();
-            println!(
+            outln!(
                 "{}: {} list, version {}: {} persons, {} organizations, {} vessels, {} aircraft, {} names ({} warnings)",
                 loaded.origin,
                 loaded.list.source,
@@ -117,40 +120,47 @@ pub fn open_store(data_dir: &Path) -> Result<SqliteStore> {
         .with_context(|| format!("opening the data directory {}", data_dir.display()))
 }
 
+/// Opens the store for a command that writes, first finishing any list
+/// import a crash interrupted.
+pub fn open_store_settled(data_dir: &Path) -> Result<SqliteStore> {
+    let store = open_store(data_dir)?;
+    resume_imports(&store)?;
+    Ok(store)
+}
+
 fn import(paths: &[String], json: bool, data_dir: &Path) -> Result<()> {
     // Read everything first: a bad file imports nothing.
     let loaded = paths
         .iter()
         .map(|p| sources::load(p))
         .collect::<Result<Vec<_>>>()?;
-    let store = open_store(data_dir)?;
+    let store = open_store_settled(data_dir)?;
+    let caller = crate::local_caller();
     for list in &loaded {
         print_warnings(&list.origin, &list.list);
-        let previous = store.find(&list.list.source).ok();
-        let outcome = store.import(&ImportRequest {
+        let new = NewVersion {
             list: &list.list,
-            content_hash: &list.content_hash,
+            hash: &list.content_hash,
             origin: &list.origin,
-        })?;
-        if outcome.created {
-            rescreen_after_import(&store, previous.as_ref(), &list.list, &outcome.version)?;
-        }
+        };
+        let imported = import_list(&store, new, DEFAULT_THRESHOLD, &caller)?;
+        report_rescreen(&imported);
         if json {
-            println!(
+            outln!(
                 "{}",
-                json!({"created": outcome.created, "version": outcome.version})
+                json!({"created": imported.created, "version": imported.version})
             );
-        } else if outcome.created {
-            println!(
+        } else if imported.created {
+            outln!(
                 "imported {} ({} entities, {} names)",
-                outcome.version.label(),
+                imported.version.label(),
                 list.list.entities.len(),
-                outcome.version.counts.names
+                imported.version.counts.names
             );
         } else {
-            println!(
+            outln!(
                 "unchanged: {} already holds this content",
-                outcome.version.label()
+                imported.version.label()
             );
         }
     }
@@ -162,20 +172,20 @@ fn show(json: bool, data_dir: &Path) -> Result<()> {
     let versions = store.versions()?;
     let statuses = store.update_statuses()?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"versions": versions, "updates": statuses}))?
         );
         return Ok(());
     }
     if versions.is_empty() {
-        println!(
+        outln!(
             "no lists imported in {} (commands fall back to the demo list)",
             data_dir.display()
         );
     }
     for v in &versions {
-        println!(
+        outln!(
             "{:<28} imported {}  {} persons, {} organizations, {} vessels, {} aircraft  sha256 {}  from {}",
             v.label(),
             v.imported_at,
@@ -189,15 +199,16 @@ fn show(json: bool, data_dir: &Path) -> Result<()> {
     }
     for status in &statuses {
         match &status.last_error {
-            Some(error) => println!(
+            Some(error) => outln!(
                 "{}: STALE: last update attempt {} failed ({error}); last success {}",
                 status.source,
                 status.last_attempt,
                 status.last_success.as_deref().unwrap_or("never")
             ),
-            None => println!(
+            None => outln!(
                 "{}: up to date as of {}",
-                status.source, status.last_attempt
+                status.source,
+                status.last_attempt
             ),
         }
     }
@@ -211,7 +222,7 @@ fn diff_side(spec: &str, data_dir: &Path) -> Result<ParsedList> {
         return Ok(sources::load(spec)?.list);
     }
     let store = open_store(data_dir)?;
-    let version = store.find(spec).map_err(|_| {
+    let version = find_version(&store, spec).map_err(|_| {
         InputError::new(format!(
             "{spec}: neither a file nor a stored version (use SOURCE, SOURCE@VERSION or #ID; see `cordon lists show`)"
         ))
@@ -230,10 +241,10 @@ fn diff(old: &str, new: &str, json: bool, data_dir: &Path) -> Result<()> {
     }
     let diff = cordon_lists::diff(&old_list, &new_list);
     if json {
-        println!("{}", serde_json::to_string_pretty(&diff)?);
+        outln!("{}", serde_json::to_string_pretty(&diff)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "{} {} -> {}: {} added, {} removed, {} changed, {} unchanged",
         diff.source,
         diff.from.as_deref().unwrap_or("?"),
@@ -244,52 +255,45 @@ fn diff(old: &str, new: &str, json: bool, data_dir: &Path) -> Result<()> {
         diff.unchanged
     );
     for e in &diff.added {
-        println!("+ {} {} ({})", e.source_id, e.name, e.schema);
+        outln!("+ {} {} ({})", e.source_id, e.name, e.schema);
     }
     for e in &diff.removed {
-        println!("- {} {} ({})", e.source_id, e.name, e.schema);
+        outln!("- {} {} ({})", e.source_id, e.name, e.schema);
     }
     for e in &diff.changed {
         let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
-        println!("~ {} {}: {}", e.source_id, e.name, fields.join(", "));
+        outln!("~ {} {}: {}", e.source_id, e.name, fields.join(", "));
     }
     Ok(())
 }
 
-/// "Freeze without delay": after a new version is stored, screens every
-/// customer in the register against the designations it added or changed
-/// (all of them for a first import) and raises alerts.
-pub fn rescreen_after_import(
-    store: &SqliteStore,
-    previous: Option<&cordon_store::VersionInfo>,
-    list: &ParsedList,
-    version: &cordon_store::VersionInfo,
-) -> Result<()> {
-    let old = match previous {
-        Some(previous) => store.load(previous.id)?,
-        None => ParsedList {
-            source: list.source.clone(),
-            ..ParsedList::default()
-        },
+/// Tells on stderr what the customer rescreen of a new version did.
+pub fn report_rescreen(imported: &Imported) {
+    let (Some(diff), Some(rescreen)) = (&imported.diff, &imported.rescreen) else {
+        return;
     };
-    let diff = cordon_lists::diff(&old, list);
-    let rescreen = cordon_server::rescreen_customers(
-        store,
-        list,
-        &diff,
-        &version.label(),
-        cordon_match::DEFAULT_THRESHOLD,
-        "cli:lists-import",
-    )?;
     if rescreen.screened > 0 {
         eprintln!(
             "rescreened {} customers against {} added and {} changed designations of {}: {} new alerts, {} suppressed by standing decisions",
             rescreen.screened,
             diff.added.len(),
             diff.changed.len(),
-            version.label(),
+            imported.version.label(),
             rescreen.alerts.len(),
             rescreen.suppressed
+        );
+    }
+}
+
+/// Finishes list imports a crash interrupted (their customer rescreen), so
+/// that every command that writes starts from a settled store.
+pub fn resume_imports(store: &SqliteStore) -> Result<()> {
+    for resumed in cordon_engine::lists::resume_imports(store, DEFAULT_THRESHOLD)? {
+        eprintln!(
+            "finished the interrupted import of {}: rescreened {} customers, {} new alerts",
+            resumed.version.label(),
+            resumed.rescreen.screened,
+            resumed.rescreen.alerts.len()
         );
     }
     Ok(())

@@ -1,6 +1,22 @@
 //! `cordon`: screen people, organisations and transfers against
 //! terrorist-financing designations. This binary is glue: it parses the
-//! command line, loads lists and the store, and calls the library crates.
+//! command line, loads lists and the store, and calls the engine
+//! (`cordon-engine`) for every use case.
+//!
+//! Exit codes: 0 ok (also when the reader of standard output went away: a
+//! closed pipe ends the output quietly, as `head` expects), 1 ran and found
+//! the problem asked about, 2 bad input or usage, 3 internal fault (the
+//! store, the disk, a bug).
+
+/// `println!` that returns an error instead of panicking when standard
+/// output is closed (`cordon lists diff A B --json | head -c 1`): the caller
+/// propagates it with `?` and `main` ends quietly.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
 
 mod audit_cmd;
 mod customers_cmd;
@@ -56,6 +72,43 @@ impl std::fmt::Display for Finding {
 }
 
 impl std::error::Error for Finding {}
+
+/// Who runs a command, as the audit log records it: the command line has no
+/// key, so the entry says plainly that the use was local and unauthenticated,
+/// naming the account only as the environment reports it.
+pub fn local_caller() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("local:{user} (unauthenticated command line)")
+}
+
+/// The exit code of a failed command (see the crate documentation).
+fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<Finding>().is_some() {
+        return 1;
+    }
+    let bad_input = error.chain().any(|cause| {
+        cause.downcast_ref::<InputError>().is_some()
+            || cause
+                .downcast_ref::<cordon_engine::Error>()
+                .is_some_and(cordon_engine::Error::is_bad_input)
+    });
+    if bad_input {
+        2
+    } else {
+        3
+    }
+}
+
+/// Whether the error is standard output closed under us (a pipe whose reader left).
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
 
 #[derive(Parser)]
 #[command(
@@ -147,14 +200,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            let code = if error.downcast_ref::<Finding>().is_some() {
-                1
-            } else {
-                2
-            };
             eprintln!("error: {error:#}");
-            ExitCode::from(code)
+            ExitCode::from(exit_code(&error))
         }
     }
 }

@@ -1,13 +1,17 @@
 //! `cordon screen`, `cordon compare` and `cordon batch`.
 
 use anyhow::{Context, Result};
+use cordon_engine::query::Field;
+use cordon_engine::screening::{engine_label, screen_and_audit, ScreenRequest, ScreeningLists};
+use cordon_engine::QueryInput;
 use cordon_lists::ParsedList;
 use cordon_match::{Index, Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
-use cordon_model::{country, dates, Schema};
-use cordon_store::audit::{screening_payload, PreparedAuditEntry, ScreeningPayloads};
-use cordon_store::{AuditLog, NewAuditEntry, SqliteStore, Store};
+use cordon_model::Schema;
+use cordon_store::audit::{PreparedAuditEntry, ScreeningPayloads};
+use cordon_store::{AuditLog, SqliteStore};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -117,7 +121,7 @@ pub fn screening_lists(
     }
     if data_dir.join("cordon.db").exists() {
         let store = crate::lists_cmd::open_store(data_dir)?;
-        let latest = store.latest_lists()?;
+        let latest = cordon_engine::indexed::current_lists(&store)?;
         if !latest.is_empty() {
             let labels = latest.iter().map(|(v, _)| v.label()).collect();
             return Ok((latest.into_iter().map(|(_, l)| l).collect(), labels));
@@ -131,45 +135,18 @@ pub fn screening_lists(
     Ok((vec![sources::demo()?], vec!["demo@built-in".into()]))
 }
 
-/// Who ran a command-line screening, as the audit log records it.
-fn cli_caller() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
-}
-
-/// What every audit entry of one command's screenings shares: who ran it,
-/// the engine and threshold, and the list versions (worked out once).
-struct ScreeningAudit<'a> {
+/// What every audit entry of a batch shares: who ran it, the engine and
+/// threshold, and the list versions (worked out once).
+struct ScreeningAudit {
     caller: String,
-    engine: String,
-    lists: &'a [String],
     payloads: ScreeningPayloads,
 }
 
-impl<'a> ScreeningAudit<'a> {
-    fn new(lists: &'a [String], threshold: f64) -> ScreeningAudit<'a> {
-        let engine = format!("{}; threshold={threshold}", cordon_server::ENGINE);
+impl ScreeningAudit {
+    fn new(lists: &[String], threshold: f64) -> ScreeningAudit {
         ScreeningAudit {
-            caller: cli_caller(),
-            payloads: ScreeningPayloads::new(lists, &engine),
-            engine,
-            lists,
-        }
-    }
-
-    /// The audit entry of one screening: the request's hash, the lists, the
-    /// engine and threshold, and every returned entity with its score.
-    fn entry(&self, request: &Value, matches: &[Match]) -> NewAuditEntry {
-        let results: Vec<(String, f64)> = matches
-            .iter()
-            .map(|m| (m.entity_id.clone(), m.score))
-            .collect();
-        NewAuditEntry {
-            kind: "screening".into(),
-            caller: self.caller.clone(),
-            payload: screening_payload(request, self.lists, &self.engine, &results),
+            caller: crate::local_caller(),
+            payloads: ScreeningPayloads::new(lists, &engine_label(threshold)),
         }
     }
 
@@ -178,15 +155,6 @@ impl<'a> ScreeningAudit<'a> {
         let results = matches.iter().map(|m| (m.entity_id.as_str(), m.score));
         self.payloads.entry(&self.caller, request, results)
     }
-}
-
-/// Appends screening entries to the data directory's hash-chained audit log.
-fn record_audit(data_dir: &Path, entries: &[NewAuditEntry]) -> Result<()> {
-    let store = crate::lists_cmd::open_store(data_dir)?;
-    store
-        .append_audits(entries)
-        .context("writing the audit log")?;
-    Ok(())
 }
 
 fn build_index(lists: Vec<ParsedList>) -> Index {
@@ -202,12 +170,6 @@ fn parse_schema(text: &str) -> Result<Schema> {
     })
 }
 
-fn parse_country(text: &str) -> Result<String> {
-    country::to_code(text).map(str::to_string).ok_or_else(|| {
-        InputError::new(format!("--country {text}: not a country name or ISO code")).into()
-    })
-}
-
 fn check_threshold(threshold: Option<f64>) -> Result<f64> {
     let t = threshold.unwrap_or(DEFAULT_THRESHOLD);
     if !(0.0..=1.0).contains(&t) {
@@ -216,45 +178,53 @@ fn check_threshold(threshold: Option<f64>) -> Result<f64> {
     Ok(t)
 }
 
+/// The query of `cordon screen`, through the engine's one validation; a
+/// bad field is named as its option (`--dob`).
+fn screen_query(args: &ScreenArgs) -> Result<Query> {
+    let input = QueryInput {
+        name: &args.name,
+        dob: args.dob.as_deref(),
+        country: args.country.as_deref(),
+        schema: args.schema.as_deref(),
+        identifiers: &args.identifiers,
+    };
+    input.validate().map_err(|e| {
+        let option = match e.field {
+            Field::Name => "NAME".to_string(),
+            field => format!("--{}", field.as_str()),
+        };
+        InputError::new(format!("{option}: {}", e.reason)).into()
+    })
+}
+
 /// Runs `cordon screen`.
 pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
-    if args.name.trim().is_empty() {
-        return Err(InputError::new("the name to screen is empty").into());
-    }
-    if !cordon_names::has_name_content(&args.name) {
-        return Err(InputError::new(format!(
-            "NAME {:?}: no letter or digit (only punctuation, control or invisible characters)",
-            args.name
-        ))
-        .into());
-    }
-    let mut query = Query::name(&args.name);
-    if let Some(dob) = &args.dob {
-        query.birth_date = Some(dates::parse_loose(dob).ok_or_else(|| {
-            InputError::new(format!(
-                "--dob {dob}: not a date (try 1969, 1969-07-16, 16.07.1969)"
-            ))
-        })?);
-    }
-    if let Some(c) = &args.country {
-        query.country = Some(parse_country(c)?);
-    }
-    if let Some(s) = &args.schema {
-        query.schema = Some(parse_schema(s)?);
-    }
-    query.identifiers = args.identifiers.clone();
+    let query = screen_query(&args)?;
     let options = ScreenOptions {
         threshold: check_threshold(args.threshold)?,
         limit: args.limit,
     };
     let (lists, labels) = screening_lists(&args.lists, data_dir)?;
     let index = build_index(lists);
-    let matches = index.screen(&query, &options);
     let request = json!({"name": args.name, "dob": query.birth_date, "country": query.country,
                          "type": query.schema, "identifiers": query.identifiers});
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    let hashes = HashMap::new();
+    let lists = ScreeningLists {
+        index: &index,
+        labels: &labels,
+        hashes: &hashes,
+    };
+    let screen_request = ScreenRequest {
+        query: &query,
+        options,
+        party_key: None,
+        request: &request,
+    };
     // Nothing is shown that is not recorded.
-    let audit = ScreeningAudit::new(&labels, options.threshold);
-    record_audit(data_dir, &[audit.entry(&request, &matches)])?;
+    let (screened, _) = screen_and_audit(&store, lists, &screen_request, &crate::local_caller())
+        .context("writing the audit log")?;
+    let matches = screened.matches;
     if args.json {
         let out = json!({
             "query": request,
@@ -262,25 +232,31 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
             "threshold": options.threshold,
             "matches": matches,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    println!("screened {:?} against {}", args.name, labels.join(", "));
+    outln!("screened {:?} against {}", args.name, labels.join(", "));
     if matches.is_empty() {
-        println!("no match at or above {:.2}", options.threshold);
+        outln!("no match at or above {:.2}", options.threshold);
     }
     for m in &matches {
-        print_match(m);
+        print_match(m)?;
     }
     Ok(())
 }
 
-fn print_match(m: &Match) {
-    println!(
+fn print_match(m: &Match) -> Result<()> {
+    outln!(
         "{:.3}  {}:{}  {}  (matched {:?}, {})",
-        m.score, m.source, m.source_id, m.name, m.matched_name, m.schema
+        m.score,
+        m.source,
+        m.source_id,
+        m.name,
+        m.matched_name,
+        m.schema
     );
-    println!("       {}", m.explanation.summary);
+    outln!("       {}", m.explanation.summary);
+    Ok(())
 }
 
 /// Runs `cordon compare`.
@@ -297,14 +273,14 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     if args.json {
         let value = json!({"name1": a, "name2": b, "score": score,
                            "match": score >= DEFAULT_THRESHOLD, "explanation": comparison.explanation});
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         let verdict = if score >= DEFAULT_THRESHOLD {
             "match"
         } else {
             "no match"
         };
-        println!("{score:.3} ({verdict} at the default threshold {DEFAULT_THRESHOLD:.2})");
+        outln!("{score:.3} ({verdict} at the default threshold {DEFAULT_THRESHOLD:.2})");
     }
     Ok(())
 }
@@ -470,30 +446,24 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
     Ok(rows)
 }
 
-/// Builds the query of a row; unreadable optional fields are dropped with a warning.
-fn row_query(row: &RowFields, line: usize, warnings: &mut Vec<String>) -> Query {
-    let mut query = Query::name(&row.name);
-    if let Some(dob) = &row.dob {
-        match dates::parse_loose(dob) {
-            Some(date) => query.birth_date = Some(date),
-            None => warnings.push(format!("line {line}: dob {dob:?} is not a date; ignored")),
-        }
+/// Builds the query of a row through the engine's validation; unreadable
+/// optional fields are dropped with a warning, a name with no letters or
+/// digits makes the row an error.
+fn row_query(row: &RowFields, line: usize, warnings: &mut Vec<String>) -> Result<Query, String> {
+    let input = QueryInput {
+        name: &row.name,
+        dob: row.dob.as_deref(),
+        country: row.country.as_deref(),
+        schema: row.schema.as_deref(),
+        identifiers: &[],
+    };
+    let (query, dropped) = input
+        .validate_lenient()
+        .map_err(|e| format!("line {line}: {e}"))?;
+    for e in dropped {
+        warnings.push(format!("line {line}: {e}; ignored"));
     }
-    if let Some(c) = &row.country {
-        match country::to_code(c) {
-            Some(code) => query.country = Some(code.to_string()),
-            None => warnings.push(format!(
-                "line {line}: country {c:?} not recognised; ignored"
-            )),
-        }
-    }
-    if let Some(s) = &row.schema {
-        match Schema::parse(s) {
-            Some(schema) => query.schema = Some(schema),
-            None => warnings.push(format!("line {line}: type {s:?} not recognised; ignored")),
-        }
-    }
-    query
+    Ok(query)
 }
 
 /// Rows screened per step. While one step is screened in parallel, the
@@ -520,14 +490,16 @@ fn screen_row(
     let mut warnings = Vec::new();
     let (value, audit) = match &row.fields {
         Err(error) => (json!({"id": row.id, "error": error}), None),
-        Ok(fields) => {
-            let query = row_query(fields, row.line, &mut warnings);
-            let matches = index.screen(&query, options);
-            let request = json!({"id": row.id, "name": query.name, "dob": query.birth_date,
+        Ok(fields) => match row_query(fields, row.line, &mut warnings) {
+            Err(error) => (json!({"id": row.id, "error": error}), None),
+            Ok(query) => {
+                let matches = index.screen(&query, options);
+                let request = json!({"id": row.id, "name": query.name, "dob": query.birth_date,
                                  "country": query.country, "type": query.schema});
-            let entry = audit.prepared(&request, &matches);
-            (json!({"id": row.id, "matches": matches}), Some(entry))
-        }
+                let entry = audit.prepared(&request, &matches);
+                (json!({"id": row.id, "matches": matches}), Some(entry))
+            }
+        },
     };
     ScreenedRow {
         line: value.to_string(),

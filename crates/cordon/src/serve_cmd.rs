@@ -60,11 +60,11 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
             .await
             .map_err(|e| InputError::new(format!("--listen {}: {e}", args.listen)))?;
         let address = listener.local_addr()?;
-        println!("cordon listening on http://{address}");
+        outln!("cordon listening on http://{address}");
         std::io::stdout().flush()?;
         // Liveness answers at once; readiness once the lists are indexed.
         let loader = state.clone();
-        tokio::task::spawn_blocking(move || match loader.load_lists() {
+        tokio::task::spawn_blocking(move || match resume_then_load(&loader) {
             Ok(0) => eprintln!("warning: no list is imported: every screening will find nothing. Run `cordon lists import`."),
             Ok(n) => eprintln!("indexed {n} entities; ready"),
             Err(e) => eprintln!("error: indexing the stored lists failed: {e}"),
@@ -73,6 +73,23 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
             .await
             .context("serving HTTP")
     })
+}
+
+/// Finishes list imports a crash interrupted (their customer rescreen),
+/// then indexes the current lists.
+fn resume_then_load(state: &AppState) -> Result<usize> {
+    let threshold = state.config().threshold;
+    for resumed in cordon_engine::lists::resume_imports(state.store(), threshold)? {
+        eprintln!(
+            "finished the interrupted import of {}: rescreened {} customers, {} new alerts",
+            resumed.version.label(),
+            resumed.rescreen.screened,
+            resumed.rescreen.alerts.len()
+        );
+    }
+    state
+        .load_lists()
+        .map_err(|e| anyhow::anyhow!("{}", e.body()))
 }
 
 async fn shutdown_signal() {

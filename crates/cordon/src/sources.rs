@@ -2,8 +2,8 @@
 //! a file or an OFAC CSV folder), and the embedded demo list.
 
 use anyhow::{bail, Context, Result};
+use cordon_engine::ContentHash;
 use cordon_lists::{Format, ParsedList};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 use crate::InputError;
@@ -18,8 +18,8 @@ const MAX_LIST_BYTES: u64 = 2 << 30;
 pub struct LoadedList {
     /// The parsed list.
     pub list: ParsedList,
-    /// SHA-256 of the source bytes.
-    pub content_hash: String,
+    /// The content hash (SHA-256 of the file; of the `sha256sum` manifest for an OFAC folder).
+    pub content_hash: ContentHash,
     /// The path it came from.
     pub origin: String,
     /// The format it was read as.
@@ -131,7 +131,7 @@ pub fn load(spec: &str) -> Result<LoadedList> {
         .map_err(|e| InputError::new(format!("{} ({format}): {e}", path.display())))?;
     Ok(LoadedList {
         list,
-        content_hash: sha256_hex(&[&bytes]),
+        content_hash: ContentHash::of_bytes(&bytes),
         origin: path.display().to_string(),
         format,
     })
@@ -155,27 +155,29 @@ fn load_ofac_set(files: OfacFiles, origin: &Path) -> Result<LoadedList> {
     let list =
         cordon_lists::ofac::read_csv_set(&sdn, add.as_deref(), alt.as_deref(), comments.as_deref())
             .map_err(|e| InputError::new(format!("{} (ofac-csv): {e}", origin.display())))?;
-    let parts: Vec<&[u8]> = [Some(&sdn), add.as_ref(), alt.as_ref(), comments.as_ref()]
-        .into_iter()
-        .map(|p| p.map_or(&[][..], |v| v.as_slice()))
-        .collect();
+    let named = |path: &Path, bytes: &[u8]| -> (String, Vec<u8>) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        (name, bytes.to_vec())
+    };
+    let mut parts = vec![named(&files.sdn, &sdn)];
+    for (path, bytes) in [
+        (&files.add, &add),
+        (&files.alt, &alt),
+        (&files.comments, &comments),
+    ] {
+        if let (Some(path), Some(bytes)) = (path, bytes) {
+            parts.push(named(path, bytes));
+        }
+    }
     Ok(LoadedList {
         list,
-        content_hash: sha256_hex(&parts),
+        content_hash: ContentHash::of_files(parts.iter().map(|(n, b)| (n.as_str(), b.as_slice()))),
         origin: origin.display().to_string(),
         format: Format::OfacCsv,
     })
-}
-
-/// SHA-256 over several byte strings, each prefixed by its length so that
-/// moving bytes between files changes the hash.
-pub fn sha256_hex(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hex::encode(hasher.finalize())
 }
 
 /// The demo list, parsed.

@@ -1,12 +1,15 @@
 //! `cordon transfers screen`: payment messages through parsing, FATF R16 checks, name and
-//! free-text screening and the typology rules, one JSON line per transaction.
+//! free-text screening and the typology rules, one JSON line per transaction,
+//! each transaction audited with its alerts (as `POST /v1/transfers` does).
 
 use anyhow::{Context, Result};
+use cordon_engine::transfer_audit::{TransferBatch, TransferContext};
+use cordon_engine::{TransferReport, TransferScreener};
 use cordon_match::textscan::TextScanner;
 use cordon_match::{Index, DEFAULT_THRESHOLD};
 use cordon_monitor::{Monitor, RulePack};
 use cordon_payments::MessageError;
-use cordon_server::transfers::{TransferReport, TransferScreener};
+use cordon_store::RecordedTransfer;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -62,17 +65,38 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
     let scanner = TextScanner::build(&entities);
     let index = Index::build(entities);
     let screener = TransferScreener::new(&index, &scanner, threshold);
+    let pack_version = pack.version.clone();
     let mut monitor = Monitor::new(pack);
+    let store = crate::lists_cmd::open_store(data_dir)?;
+    let caller = crate::local_caller();
+    let context = TransferContext {
+        lists: &labels,
+        threshold,
+        pack_version: &pack_version,
+        caller: &caller,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if !args.json {
         writeln!(out, "screening against {}", labels.join(", "))?;
     }
     for (origin, bytes) in &inputs {
-        for result in cordon_payments::parse(bytes) {
+        // Names, texts and R16 in parallel; the rules in arrival order; every
+        // transaction audited (with its alerts) before anything is shown.
+        let mut batch = TransferBatch::check(&screener, bytes);
+        let alerts = batch
+            .transfers()
+            .iter()
+            .map(|t| monitor.observe(t))
+            .collect();
+        let recorded = batch
+            .record(&store, alerts, &context)
+            .context("writing the audit log")?;
+        let mut recorded = recorded.iter();
+        for result in &batch.checked {
             let line = match result {
-                Ok(transfer) => transaction_line(origin, &screener.screen(&transfer, &mut monitor)),
-                Err(error) => error_line(origin, &error),
+                Ok(report) => transaction_line(origin, report, recorded.next()),
+                Err(error) => error_line(origin, error),
             };
             if args.json {
                 writeln!(out, "{}", serde_json::to_string(&line)?)?;
@@ -129,14 +153,26 @@ fn error_line(origin: &str, error: &MessageError) -> Value {
     })
 }
 
-/// The report with the file it came from (the keys as before the screening
-/// core moved to `cordon_server::transfers`).
-fn transaction_line(origin: &str, report: &TransferReport) -> Value {
+/// The report with the file it came from, its audit entry and the ids of
+/// the alerts stored for it.
+fn transaction_line(
+    origin: &str,
+    report: &TransferReport,
+    recorded: Option<&RecordedTransfer>,
+) -> Value {
     let mut line = json!({ "file": origin });
     if let (Value::Object(map), Ok(Value::Object(fields))) =
         (&mut line, serde_json::to_value(report))
     {
         map.extend(fields);
+        if let Some(recorded) = recorded {
+            map.insert(
+                "audit".into(),
+                json!({"seq": recorded.audit.seq, "entry_hash": recorded.audit.entry_hash}),
+            );
+            let ids: Vec<i64> = recorded.alerts.iter().map(|a| a.id).collect();
+            map.insert("alert_ids".into(), json!(ids));
+        }
     }
     line
 }

@@ -3,13 +3,16 @@
 //! version; the list is then reported as stale.
 
 use anyhow::{anyhow, bail, Result};
+use cordon_engine::lists::{import_list, NewVersion};
+use cordon_engine::ContentHash;
 use cordon_lists::Format;
-use cordon_store::{ImportRequest, Store};
+use cordon_match::DEFAULT_THRESHOLD;
+use cordon_store::Store;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::{sources, Finding, InputError};
+use crate::{Finding, InputError};
 
 /// The largest download accepted (the biggest official list is far smaller).
 const MAX_DOWNLOAD_BYTES: u64 = 512 << 20;
@@ -85,7 +88,7 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
         .connect_timeout(Duration::from_secs(20))
         .user_agent(concat!("cordon/", env!("CARGO_PKG_VERSION")))
         .build()?;
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::lists_cmd::open_store_settled(data_dir)?;
     let mut failed = Vec::new();
     for official in wanted {
         let url = overrides
@@ -95,7 +98,7 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
         match update_one(&client, &store, official, url) {
             Ok(message) => {
                 store.record_update(official.source, None)?;
-                println!("{}: {message}", official.source);
+                outln!("{}: {message}", official.source);
             }
             Err(error) => {
                 let message = format!("{error:#}");
@@ -166,26 +169,39 @@ fn update_one(
         (cordon_lists::read_bytes(format, &body)?, vec![body])
     };
     verify(store, official, &list)?;
-    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-    let hash = sources::sha256_hex(&refs);
-    let previous = store.find(official.source).ok();
-    let outcome = store.import(&ImportRequest {
+    let hash = content_hash(&parts);
+    let new = NewVersion {
         list: &list,
-        content_hash: &hash,
+        hash: &hash,
         origin: url,
-    })?;
-    if outcome.created {
-        crate::lists_cmd::rescreen_after_import(store, previous.as_ref(), &list, &outcome.version)?;
-    }
-    Ok(if outcome.created {
+    };
+    let imported = import_list(store, new, DEFAULT_THRESHOLD, &crate::local_caller())?;
+    crate::lists_cmd::report_rescreen(&imported);
+    Ok(if imported.created {
         format!(
             "imported {} ({} entities)",
-            outcome.version.label(),
+            imported.version.label(),
             list.entities.len()
         )
     } else {
-        format!("unchanged ({})", outcome.version.label())
+        format!("unchanged ({})", imported.version.label())
     })
+}
+
+/// The content hash of a download: of the file, or of the OFAC CSV set's
+/// manifest under the files' names in lowercase (see [`ContentHash`]), as a
+/// folder on disk gets.
+fn content_hash(parts: &[Vec<u8>]) -> ContentHash {
+    if let [single] = parts {
+        return ContentHash::of_bytes(single);
+    }
+    let names = OFAC_FILES.iter().map(|name| name.to_lowercase());
+    let named: Vec<(String, &[u8])> = names
+        .zip(parts)
+        .filter(|(_, bytes)| !bytes.is_empty())
+        .map(|(name, bytes)| (name, bytes.as_slice()))
+        .collect();
+    ContentHash::of_files(named.iter().map(|(n, b)| (n.as_str(), *b)))
 }
 
 /// Refuses a download that parsed but cannot be the real list: empty, of the
@@ -205,7 +221,7 @@ fn verify(
     if list.entities.is_empty() {
         bail!("the file holds no entities");
     }
-    if let Ok(previous) = store.find(official.source) {
+    if let Ok(previous) = cordon_engine::indexed::find_version(store, official.source) {
         let before = previous.counts.persons
             + previous.counts.organizations
             + previous.counts.vessels

@@ -1,6 +1,7 @@
 //! End-to-end stories: the real `cordon` binary on the real shared data.
 
 mod audit;
+mod integrity;
 mod lists;
 mod screening;
 mod service;

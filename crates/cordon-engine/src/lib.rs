@@ -1,0 +1,103 @@
+//! Cordon's use cases, written once over the [`cordon_store`] traits (generic,
+//! so any backend that implements them serves) and used by both doors: the
+//! HTTP service (`cordon-server`) and the command line (`cordon`).
+//!
+//! - [`lists`]: import a list version — one [`ContentHash`], an older version
+//!   refused, a diff against the current one, the version, its
+//!   `list_imported` audit entry and a pending rescreen job in one
+//!   transaction, the customer rescreen, and [`lists::resume_imports`] for an
+//!   import a crash interrupted.
+//! - [`query`]: the one validation of a screening query ([`QueryInput`]).
+//! - [`screening`]: screen one party, apply standing decisions, audit.
+//! - [`register`]: the customer register kept screened (rescreen on a new
+//!   version, screening on insert and update).
+//! - [`transfers`] and [`transfer_audit`]: payment messages screened (R16,
+//!   names, free texts, typology rules) and recorded.
+//!
+//! Everything here is synchronous; callers choose their threads.
+//!
+//! ```
+//! use cordon_engine::lists::{import_list, NewVersion};
+//! use cordon_engine::{ContentHash, Indexed, QueryInput};
+//! use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
+//! use cordon_store::SqliteStore;
+//!
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! let mut list = ParsedList { source: "un".into(), version: Some("2026-02-27".into()), ..Default::default() };
+//! let mut entity = Entity::new("un", "QDi.290", Schema::Person);
+//! entity.names.push(Name::new("Doku Khamatovich Umarov", NameKind::Primary));
+//! list.entities.push(entity);
+//! let bytes = b"<the file as published>";
+//! let hash = ContentHash::of_bytes(bytes);
+//! let imported = import_list(&store, NewVersion { list: &list, hash: &hash, origin: "un.xml" }, 0.7, "local:demo").unwrap();
+//! assert!(imported.created);
+//!
+//! // An older version of the same list is refused.
+//! let older = ParsedList { version: Some("2025-04-19".into()), ..list.clone() };
+//! let old_hash = ContentHash::of_bytes(b"<older file>");
+//! assert!(import_list(&store, NewVersion { list: &older, hash: &old_hash, origin: "old.xml" }, 0.7, "local:demo").is_err());
+//!
+//! let lists = Indexed::current(&store).unwrap();
+//! let query = QueryInput { name: "Umarov Doku", ..Default::default() }.validate().unwrap();
+//! let matches = lists.index.screen(&query, &cordon_match::ScreenOptions { threshold: 0.7, limit: 10 });
+//! assert_eq!(matches[0].entity_id, "un:QDi.290");
+//! ```
+
+pub mod hash;
+pub mod indexed;
+pub mod lists;
+pub mod query;
+pub mod register;
+pub mod screening;
+pub mod transfer_audit;
+pub mod transfers;
+
+pub use hash::ContentHash;
+pub use indexed::Indexed;
+pub use query::{FieldError, QueryInput};
+pub use register::{customer_query, Rescreen};
+pub use transfers::{NameHit, TransferReport, TransferScreener};
+
+/// Everything a use case can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed, or refused the request (not found, conflict...).
+    #[error(transparent)]
+    Store(#[from] cordon_store::Error),
+    /// A query field cannot be read; the message names it.
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    /// A list file cannot be read.
+    #[error("{origin}: {message}")]
+    ListFile {
+        /// Where it came from (path, URL or `upload`).
+        origin: String,
+        /// Why, with the place in the file.
+        message: String,
+    },
+    /// A list version older than the current one was offered.
+    #[error("{offered} is older than the current version {current}: an older version never replaces a newer one")]
+    OlderVersion {
+        /// The version offered (`un@2025-04-19 (path)`).
+        offered: String,
+        /// The current version's label.
+        current: String,
+    },
+}
+
+impl Error {
+    /// Whether the caller's input is at fault (a bad field, an unreadable
+    /// list, an older version), as opposed to the store or the machine.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            Error::Field(_) | Error::ListFile { .. } | Error::OlderVersion { .. } => true,
+            Error::Store(e) => matches!(
+                e,
+                cordon_store::Error::Invalid(_)
+                    | cordon_store::Error::NotFound(_)
+                    | cordon_store::Error::Forbidden(_)
+                    | cordon_store::Error::Conflict(_)
+            ),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Screening a body of payment messages and recording it: names, texts and
+//! R16 checked in parallel, the typology rules in arrival order, then one
+//! `transfer_screening` audit entry per transaction with its alerts, in one
+//! store transaction. `POST /v1/transfers` and `cordon transfers screen`
+//! both go through [`TransferBatch`].
+
+use crate::screening::engine_label;
+use crate::transfers::{TransferReport, TransferScreener};
+use crate::Error;
+use cordon_model::transfer::Transfer;
+use cordon_monitor::Alert;
+use cordon_payments::{MessageError, Severity};
+use cordon_store::{
+    NewAuditEntry, NewTransferAlert, RecordedTransfer, ScreenedTransfer, TransferAlerts,
+};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+/// The messages of one body, checked (names, texts, R16) but not yet
+/// through the typology rules nor recorded.
+pub struct TransferBatch {
+    /// Every transaction read, or why a message could not be read.
+    pub parsed: Vec<Result<Transfer, MessageError>>,
+    /// The report of each readable transaction, in the same order.
+    pub checked: Vec<Result<TransferReport, MessageError>>,
+    request_hash: String,
+}
+
+/// What every audit entry of one body shares.
+pub struct TransferContext<'a> {
+    /// Labels of the list versions screened against.
+    pub lists: &'a [String],
+    /// The name-screening threshold.
+    pub threshold: f64,
+    /// The typology rules pack version.
+    pub pack_version: &'a str,
+    /// Who asked.
+    pub caller: &'a str,
+}
+
+impl TransferBatch {
+    /// Parses a body and checks every transaction in parallel.
+    pub fn check(screener: &TransferScreener<'_>, body: &[u8]) -> TransferBatch {
+        let parsed = cordon_payments::parse(body);
+        let checked = parsed
+            .par_iter()
+            .map(|result| {
+                result
+                    .as_ref()
+                    .map(|t| screener.check(t))
+                    .map_err(Clone::clone)
+            })
+            .collect();
+        TransferBatch {
+            parsed,
+            checked,
+            request_hash: cordon_store::sha256_hex(body),
+        }
+    }
+
+    /// The readable transactions, in arrival order: what the typology rules observe.
+    pub fn transfers(&self) -> Vec<Transfer> {
+        self.parsed
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .cloned()
+            .collect()
+    }
+
+    /// Attaches the rules' alerts (one list per readable transaction, in
+    /// order) and records every report with its audit entry and alerts.
+    pub fn record<S: TransferAlerts + ?Sized>(
+        &mut self,
+        store: &S,
+        rule_alerts: Vec<Vec<Alert>>,
+        context: &TransferContext<'_>,
+    ) -> Result<Vec<RecordedTransfer>, Error> {
+        let engine = engine_label(context.threshold);
+        let mut alerts = rule_alerts.into_iter();
+        let mut screened = Vec::new();
+        let pairs = self.parsed.iter().zip(self.checked.iter_mut());
+        for (index, (transfer, report)) in pairs.enumerate() {
+            if let (Ok(transfer), Ok(report)) = (transfer, report) {
+                report.alerts = alerts.next().unwrap_or_default();
+                screened.push(screened_transfer(
+                    &self.request_hash,
+                    index,
+                    transfer,
+                    report,
+                    &engine,
+                    context,
+                ));
+            }
+        }
+        Ok(store.record_transfers(&screened)?)
+    }
+}
+
+/// The audit entry and alerts of one transaction.
+fn screened_transfer(
+    request_hash: &str,
+    index: usize,
+    transfer: &Transfer,
+    report: &TransferReport,
+    engine: &str,
+    context: &TransferContext<'_>,
+) -> ScreenedTransfer {
+    let payload = json!({
+        "request_hash": request_hash,
+        "index": index,
+        "transfer_id": report.id,
+        "message_type": transfer.message_type,
+        "lists": context.lists,
+        "engine": engine,
+        "rules_pack": context.pack_version,
+        "hits": report.hit_entity_ids(),
+        "alerts": report.alerts.iter().map(|a| a.rule_id.as_str()).collect::<Vec<_>>(),
+        "r16_errors": report.r16.iter().filter(|f| f.severity == Severity::Error).map(|f| f.rule).collect::<Vec<_>>(),
+    });
+    ScreenedTransfer {
+        audit: NewAuditEntry {
+            kind: "transfer_screening".into(),
+            caller: context.caller.to_string(),
+            payload,
+        },
+        list_versions: context.lists.to_vec(),
+        alerts: transfer_alerts(report),
+    }
+}
+
+/// R16 errors, sanction hits and rule alerts of a report, as alerts to store.
+pub fn transfer_alerts(report: &TransferReport) -> Vec<NewTransferAlert> {
+    let alert = |kind: &str, rule: &str, message: String, details: Value| NewTransferAlert {
+        transfer_id: report.id.clone(),
+        kind: kind.into(),
+        rule: rule.into(),
+        message,
+        details,
+    };
+    let mut alerts: Vec<NewTransferAlert> = report
+        .r16
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            alert(
+                "r16",
+                f.rule,
+                format!("{}: {}", f.path, f.message),
+                json!(f),
+            )
+        })
+        .collect();
+    for hit in &report.hits {
+        for m in &hit.matches {
+            let message = format!(
+                "{} {:?} matches {} ({:.2})",
+                hit.role,
+                hit.name.as_deref().unwrap_or(""),
+                m.name,
+                m.score
+            );
+            let details = json!({"role": hit.role, "name": hit.name, "match": m});
+            alerts.push(alert("sanctions", &m.entity_id, message, details));
+        }
+        for found in &hit.text_hits {
+            let message = format!("{} names {} ({})", hit.role, found.name, found.span);
+            let details = json!({"role": hit.role, "text": hit.text, "text_hit": found});
+            alerts.push(alert("sanctions", &found.entity_id, message, details));
+        }
+    }
+    for a in &report.alerts {
+        let message = format!("{}: {}", a.title, a.explanation);
+        alerts.push(alert("typology", &a.rule_id, message, json!(a)));
+    }
+    alerts
+}
