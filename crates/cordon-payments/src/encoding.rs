@@ -2,8 +2,8 @@
 //! says ISO-8859-1 (or windows-1252, Latin-1) are transcoded to UTF-8 first, with a note for
 //! each transfer; any other declared encoding is refused with a message that names it.
 //!
-//! After transcoding, byte offsets in errors refer to the UTF-8 text; line numbers are those
-//! of the original file (line breaks are kept one for one).
+//! Errors found in the transcoded text are mapped back ([`original_offset`]): their byte
+//! offsets and line numbers are those of the original file.
 
 use std::borrow::Cow;
 
@@ -66,9 +66,7 @@ fn utf16(
             }
         }
     }
-    let note = format!(
-        "input decoded from {name} (byte-order mark); byte offsets refer to the UTF-8 text"
-    );
+    let note = format!("input decoded from {name} (byte-order mark)");
     Ok((Cow::Owned(text.into_bytes()), Some(note)))
 }
 
@@ -85,9 +83,7 @@ fn latin1<'a>(bytes: &'a [u8], label: &str) -> Decoded<'a> {
         return (Cow::Borrowed(bytes), Some(note));
     }
     let text: String = bytes.iter().map(|&b| windows_1252(b)).collect();
-    let note = format!(
-        "input decoded from {label} as its XML declaration says; byte offsets refer to the UTF-8 text"
-    );
+    let note = format!("input decoded from {label} as its XML declaration says");
     (Cow::Owned(text.into_bytes()), Some(note))
 }
 
@@ -106,6 +102,20 @@ fn windows_1252(b: u8) -> char {
             .unwrap_or(char::REPLACEMENT_CHARACTER),
         _ => char::from(b),
     }
+}
+
+/// The offset in `original` of byte `offset` of `decoded`, its transcoding by [`decode`]: two
+/// bytes per UTF-16 code unit after the byte-order mark, one byte per windows-1252 character.
+pub(crate) fn original_offset(original: &[u8], decoded: &[u8], offset: usize) -> usize {
+    let utf16 = original.starts_with(&[0xFF, 0xFE]) || original.starts_with(&[0xFE, 0xFF]);
+    let prefix =
+        String::from_utf8_lossy(decoded.get(..offset.min(decoded.len())).unwrap_or_default());
+    let mapped = if utf16 {
+        2 + prefix.chars().map(|c| 2 * c.len_utf16()).sum::<usize>()
+    } else {
+        prefix.chars().count()
+    };
+    mapped.min(original.len())
 }
 
 /// The `encoding="..."` of an XML declaration at the start of `bytes` (after a UTF-8 BOM and
@@ -142,6 +152,11 @@ mod tests {
             let (decoded, note) = decode(&bytes).unwrap();
             assert_eq!(&decoded[..], text.as_bytes());
             assert!(note.unwrap().contains(name));
+            // "</a>" starts after the BOM and 7 characters.
+            assert_eq!(
+                original_offset(&bytes, &decoded, text.find("</a>").unwrap()),
+                16
+            );
         }
         let err = decode(&[0xFF, 0xFE, 0x3C]).unwrap_err();
         assert!(err.1.contains("odd number"), "{}", err.1);
@@ -158,6 +173,11 @@ mod tests {
             "<?xml version='1.0' encoding='ISO-8859-1'?><Nm>José €</Nm>"
         );
         assert!(note.unwrap().contains("ISO-8859-1"));
+        let close = std::str::from_utf8(&decoded)
+            .unwrap()
+            .find("</Nm>")
+            .unwrap();
+        assert_eq!(original_offset(bytes, &decoded, close), bytes.len() - 5);
         let utf8 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Nm>José</Nm>";
         let (decoded, note) = decode(utf8.as_bytes()).unwrap();
         assert_eq!(&decoded[..], utf8.as_bytes());

@@ -50,6 +50,7 @@ pub use cordon_model::transfer::Transfer;
 pub use iso20022::parse_iso20022;
 pub use mt::parse_mt;
 pub use r16::{check_r16, Finding, Placement, R16Config, Severity};
+use std::borrow::Cow;
 
 /// Where in the input a message (or the faulty part of it) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -129,6 +130,12 @@ pub fn parse(bytes: &[u8]) -> ParseResults {
         }
     };
     let mut results = parse_decoded(&text);
+    if let Cow::Owned(decoded) = &text {
+        for error in results.iter_mut().filter_map(|r| r.as_mut().err()) {
+            error.position.offset =
+                encoding::original_offset(bytes, decoded, error.position.offset);
+        }
+    }
     if let Some(note) = note {
         for transfer in results.iter_mut().flatten() {
             transfer.warnings.insert(0, note.clone());

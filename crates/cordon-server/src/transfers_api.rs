@@ -74,15 +74,17 @@ fn screen_body(
     body: &[u8],
     caller: &str,
 ) -> Result<String, ApiError> {
-    let threshold = state.config().threshold;
-    let screener = TransferScreener::new(&snapshot.index, &snapshot.scanner, threshold);
-    // Names, texts and R16 in parallel; the rules below one at a time.
-    let mut batch = TransferBatch::check(&screener, body);
-    if batch.parsed.is_empty() {
+    // An empty body is a bad request; any other input gets one line per result (parse
+    // answers an input without a transaction with an error line of its own).
+    if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::InvalidRequest(
             "request body: no payment message found".into(),
         ));
     }
+    let threshold = state.config().threshold;
+    let screener = TransferScreener::new(&snapshot.index, &snapshot.scanner, threshold);
+    // Names, texts and R16 in parallel; the rules below one at a time.
+    let mut batch = TransferBatch::check(&screener, body);
     state.metrics().count_screenings(batch.checked.len() as u64);
     let transfers = batch.transfers();
     let recorded = state.with_rules(|rules| {
