@@ -45,6 +45,7 @@ pub use lists::{rescreen_customers, Rescreen};
 pub use metrics::Metrics;
 pub use state::{
     customer_query, AppState, MonitorGuard, ServerConfig, Snapshot, ENGINE, PROBE_TIMEOUT,
+    WORKERS_PER_CORE,
 };
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 
