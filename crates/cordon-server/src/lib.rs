@@ -45,6 +45,7 @@ pub use error::{ApiError, ErrorSpec, ERROR_TABLE};
 pub use metrics::Metrics;
 pub use state::{
     AppState, MonitorGuard, ServerConfig, ServerStore, Snapshot, ENGINE, PROBE_TIMEOUT,
+    WORKERS_PER_CORE,
 };
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 
