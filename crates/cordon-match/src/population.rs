@@ -918,7 +918,7 @@ const CULTURES: &[Culture] = &[
 ];
 
 /// Generates `count` customers of a bank in Central Asia and its neighbours,
-/// in the proportions of [`CULTURES`], written in the scripts people type them in,
+/// in the proportions of the cultures below, written in the scripts people type them in,
 /// each with a birth date (1940-2006) and nationality.
 pub fn regional_population(tables: &NameTables, count: usize, seed: u64) -> Vec<Customer> {
     let mut rng = XorShift::new(seed);
