@@ -1,5 +1,6 @@
 //! End-to-end stories: the real `cordon` binary on the real shared data.
 
+mod evasion;
 mod lists;
 mod screening;
 mod service;
