@@ -663,11 +663,13 @@ impl Index {
         let (Some(&ia), Some(&ib)) = (self.vocab.ids.get(a), self.vocab.ids.get(b)) else {
             return false;
         };
-        let rb = self.postings.row(ib);
-        self.postings
-            .row(ia)
-            .iter()
-            .any(|r| rb.binary_search(r).is_ok())
+        let (ra, rb) = (self.postings.row(ia), self.postings.row(ib));
+        let (short, long) = if ra.len() <= rb.len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        short.iter().any(|r| long.binary_search(r).is_ok())
     }
 
     /// [`Index::screen`] of the whole name only.

@@ -198,7 +198,7 @@ pub fn cases(entities: &[Entity], per_trick: usize, seed: u64) -> Vec<Case> {
     out
 }
 
-/// [`cases`] with the default number of names per trick ([`NAMES_PER_TRICK`]).
+/// [`cases`] with the default number of names per trick (40).
 pub fn default_cases(entities: &[Entity], seed: u64) -> Vec<Case> {
     cases(entities, NAMES_PER_TRICK, seed)
 }

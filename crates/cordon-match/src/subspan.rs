@@ -9,14 +9,21 @@
 //! - its first and last words occur together in one listed name;
 //! - one of its name words is rare in the lists (rarity-weighted evidence at least
 //!   [`MIN_RARE_WEIGHT`]), so that common given names ("Mohammed Ali"), legal forms
-//!   or company words alone never make such a hit.
+//!   or company words alone never make such a hit;
+//! - for a person, its name words together weigh at least [`MIN_PERSON_EVIDENCE`]
+//!   and each is the listed word (spelt alike, transliterated or an equivalent
+//!   form, not a phonetic or edited likeness): a stranger's three-word name often
+//!   holds a listed person's two common words ("Mimnermo Khalid Saifullah") or
+//!   something like them ("chang yun" / "Yun Cheng"), while a company's name rarely
+//!   holds a listed organisation's distinctive word by chance.
 //!
 //! A run that then scores is kept only when it covers the listed name it matched
 //! (both coverages at least [`MIN_COVERAGE`]), its score multiplied by
 //! [`SPAN_FACTOR`]; the explanation names the run and the words left out.
 
 use crate::explain::{round_score, summarize, Adjustment};
-use crate::{Index, Match, Query, ScreenOptions};
+use crate::{Index, Match, Query, Rule, ScreenOptions};
+use cordon_model::Schema;
 use cordon_names::TokenKind;
 
 /// Fewest words of a party name for a run inside it to be looked for.
@@ -29,6 +36,10 @@ const MAX_RUNS: usize = 8;
 /// weighs 0.35 (in every listed entity) to 1.0 (in one); 0.75 is a word of at most
 /// about 30 of UN + OFAC's 10,000 entities, "mohammed" and "ali" weigh about 0.5.
 const MIN_RARE_WEIGHT: f32 = 0.75;
+/// Least rarity-weighted evidence of all name words of a run matching a person:
+/// two fairly rare words ("amru absi", "tohir yuldashev"), not a rare word and a
+/// common one ("khalid saifullah": 0.55 + 0.8).
+const MIN_PERSON_EVIDENCE: f32 = 1.5;
 /// Least coverage, of the run by the listed name and of the listed name by the
 /// run: the listed name must be there whole, not half of it.
 const MIN_COVERAGE: f64 = 0.8;
@@ -36,19 +47,23 @@ const MIN_COVERAGE: f64 = 0.8;
 /// may make it another party, which the reviewer must judge.
 const SPAN_FACTOR: f64 = 0.95;
 
-/// One word of the query: as written (normalised) and its primary romanisation.
+/// One word of the query: as written (normalised), its primary romanisation, and
+/// its evidence weight and kind in the lists (`None` when no list name holds it).
 struct Word {
     normal: String,
     roman: String,
+    listed: Option<(f32, TokenKind)>,
 }
 
 /// Matches of listed names found as runs of words inside the query's name, best
 /// first; empty when the name is too short or no run qualifies.
 pub(crate) fn screen_runs(index: &Index, query: &Query, options: &ScreenOptions) -> Vec<Match> {
-    let words = query_words(&query.name);
-    if words.len() < MIN_QUERY_WORDS || words.len() > MAX_QUERY_WORDS {
+    let normal = cordon_names::normalize(&query.name);
+    let count = normal.split(' ').filter(|w| !w.is_empty()).count();
+    if !(MIN_QUERY_WORDS..=MAX_QUERY_WORDS).contains(&count) {
         return Vec::new();
     }
+    let words = query_words(index, &normal);
     runs_of(index, query, options, &words)
 }
 
@@ -69,11 +84,16 @@ fn runs_of(index: &Index, query: &Query, options: &ScreenOptions, words: &[Word]
             let Some(run) = words.get(start..start + len) else {
                 continue;
             };
-            if !could_be_listed(index, run) {
+            let Some(evidence) = could_be_listed(index, run) else {
                 continue;
-            }
+            };
             tried += 1;
-            found.extend(screen_run(index, query, options, words, start, len));
+            let span = Span {
+                start,
+                len,
+                evidence,
+            };
+            found.extend(screen_run(index, query, options, words, &span));
         }
         if !found.is_empty() {
             found.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -90,43 +110,63 @@ fn runs_of(index: &Index, query: &Query, options: &ScreenOptions, words: &[Word]
     Vec::new()
 }
 
-fn query_words(name: &str) -> Vec<Word> {
-    cordon_names::normalize(name)
+/// The words of a normalised name with their romanisation and what the lists say of it.
+fn query_words(index: &Index, normal: &str) -> Vec<Word> {
+    normal
         .split(' ')
         .filter(|w| !w.is_empty())
-        .map(|w| Word {
-            normal: w.to_string(),
-            roman: cordon_names::romanize(w)
+        .map(|w| {
+            let roman = cordon_names::romanize(w)
                 .into_iter()
                 .next()
-                .unwrap_or_default(),
+                .unwrap_or_default();
+            Word {
+                normal: w.to_string(),
+                listed: index.listed_weight(&roman),
+                roman,
+            }
         })
         .collect()
 }
 
-/// True when the run's ends are found together in a listed name and one of its name
-/// words is rare.
-fn could_be_listed(index: &Index, run: &[Word]) -> bool {
-    let (Some(first), Some(last)) = (run.first(), run.last()) else {
-        return false;
-    };
-    if !index.some_record_holds_both(&first.roman, &last.roman) {
-        return false;
+/// The evidence of the run's name words (the sum of their rarity-weighted weights)
+/// when one of them is rare and the run's ends are found together in a listed name;
+/// `None` otherwise. The cheap tests first: most runs fail them.
+fn could_be_listed(index: &Index, run: &[Word]) -> Option<f32> {
+    let (first, last) = (run.first()?, run.last()?);
+    if first.listed.is_none() || last.listed.is_none() {
+        return None;
     }
-    run.iter()
-        .filter_map(|w| index.listed_weight(&w.roman))
-        .any(|(weight, kind)| kind == TokenKind::Name && weight >= MIN_RARE_WEIGHT)
+    let names = || {
+        run.iter()
+            .filter_map(|w| w.listed)
+            .filter(|(_, kind)| *kind == TokenKind::Name)
+            .map(|(weight, _)| weight)
+    };
+    if !names().any(|w| w >= MIN_RARE_WEIGHT) {
+        return None;
+    }
+    index
+        .some_record_holds_both(&first.roman, &last.roman)
+        .then(|| names().sum())
 }
 
 /// The run screened as a name of its own, with the query's other facts.
+/// A run of words of the query, and the evidence of its name words.
+struct Span {
+    start: usize,
+    len: usize,
+    evidence: f32,
+}
+
 fn screen_run(
     index: &Index,
     query: &Query,
     options: &ScreenOptions,
     words: &[Word],
-    start: usize,
-    len: usize,
+    span: &Span,
 ) -> Vec<Match> {
+    let Span { start, len, .. } = *span;
     let text: Vec<&str> = words
         .iter()
         .skip(start)
@@ -154,10 +194,25 @@ fn screen_run(
         .filter(|m| {
             m.explanation.name.query_coverage >= MIN_COVERAGE
                 && m.explanation.name.list_coverage >= MIN_COVERAGE
+                && (m.schema != Schema::Person
+                    || (span.evidence >= MIN_PERSON_EVIDENCE && spelt_alike(m)))
         })
         .map(|m| found_inside(m, &text, start, len, words.len(), &left_out))
         .filter(|m| m.score >= options.threshold)
         .collect()
+}
+
+/// True when every word of the run is the listed word, spelt alike or in another
+/// script or an equivalent form: a person's name found inside a longer one must be
+/// there as listed, since a phonetic or edited likeness ("chang yun" for "Yun Cheng")
+/// inside a stranger's longer name is most often a coincidence.
+fn spelt_alike(m: &Match) -> bool {
+    m.explanation.name.alignment.iter().all(|a| {
+        matches!(
+            a.rule,
+            Rule::Exact | Rule::Transliteration | Rule::Equivalence
+        )
+    })
 }
 
 /// The match of a run, rescored and explained as found inside the longer name.

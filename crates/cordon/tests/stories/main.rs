@@ -2,6 +2,7 @@
 
 mod audit;
 mod integrity;
+mod evasion;
 mod lists;
 mod screening;
 mod service;

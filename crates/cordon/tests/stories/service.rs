@@ -166,6 +166,19 @@ fn screening_service_story() {
     );
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["matches"][0]["source_id"], "QDi.290");
+    // A name of invisible characters and punctuation is no name: 400 naming the field.
+    let (status, refused) = http.json(
+        "POST",
+        "/v1/screen",
+        &screener,
+        json!({"name": "\u{200B}.\u{202E}"}),
+    );
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["code"], "invalid_request", "{refused}");
+    assert!(
+        refused.to_string().contains("name: has no letter or digit"),
+        "{refused}"
+    );
     let entity_id = body["matches"][0]["entity_id"]
         .as_str()
         .unwrap()
