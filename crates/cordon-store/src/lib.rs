@@ -190,6 +190,12 @@ impl UpdateStatus {
 
 /// Storage of list versions. Implementations must make [`Store::import`] atomic.
 pub trait Store {
+    /// Checks that the store can be read and written within `timeout`, for
+    /// readiness probes. A backend with nothing to wait on answers at once.
+    fn probe(&self, timeout: std::time::Duration) -> Result<()> {
+        let _ = timeout;
+        Ok(())
+    }
     /// Stores a list version atomically (or recognises it as already stored).
     fn import(&self, request: &ImportRequest<'_>) -> Result<ImportOutcome>;
     /// All stored versions, oldest first.

@@ -503,6 +503,10 @@ pub(crate) fn insert_version(
 }
 
 impl Store for SqliteStore {
+    fn probe(&self, timeout: Duration) -> Result<()> {
+        SqliteStore::probe(self, timeout)
+    }
+
     fn import(&self, request: &ImportRequest<'_>) -> Result<ImportOutcome> {
         let mut connection = self.conn();
         if let Some(version) = stored_content(&connection, request)? {

@@ -1391,6 +1391,8 @@ fn verifying_a_long_chain_holds_up_neither_reads_nor_writes() {
     );
     // The snapshot saw the chain as it was when verification began.
     assert!(report.head_seq.unwrap() <= 300_002);
+}
+
 /// The contract every backend must pass, written once over the traits: a
 /// second backend adds one `#[test]` calling [`backend_contract`] with a
 /// fresh store. (The tests above that edit the SQLite file behind the

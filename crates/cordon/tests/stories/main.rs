@@ -1,8 +1,8 @@
 //! End-to-end stories: the real `cordon` binary on the real shared data.
 
 mod audit;
-mod integrity;
 mod evasion;
+mod integrity;
 mod lists;
 mod screening;
 mod service;
