@@ -87,7 +87,9 @@ fn check_name(name: &str) -> Result<(), FieldError> {
         return Err(error(format!("longer than {MAX_NAME_BYTES} bytes")));
     }
     if !has_name_content(name) {
-        return Err(error(format!("{name:?} has no letters or digits")));
+        return Err(error(
+            "has no letter or digit (only punctuation, control or invisible characters)".into(),
+        ));
     }
     Ok(())
 }
