@@ -258,15 +258,38 @@ fn collapse_doubles(text: &str) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut prev: Option<char> = None;
+    let mut word = String::new();
     for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            push_collapsed(&word, &mut out);
+            word.clear();
+            out.push(c);
+        }
+    }
+    push_collapsed(&word, &mut out);
+    out
+}
+
+/// Pushes `word` with its doubled letters collapsed, unless it is one letter
+/// repeated (`GGGGGG`, filler in a payment field): collapsed to a lone letter it
+/// would read as an initial and match any listed name with that initial.
+fn push_collapsed(word: &str, out: &mut String) {
+    let mut letters = word.chars().map(lower);
+    let first = letters.next();
+    if letters.all(|c| Some(c) == first) {
+        out.push_str(word);
+        return;
+    }
+    let mut prev: Option<char> = None;
+    for c in word.chars() {
         let same = prev.is_some_and(|p| c.is_alphabetic() && lower(p) == lower(c));
         if !same {
             out.push(c);
         }
         prev = Some(c);
     }
-    out
 }
 
 /// Doubled letters of a word, a letter three times or more counting twice.
