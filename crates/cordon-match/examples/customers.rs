@@ -40,6 +40,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let seed = args.first().and_then(|s| s.parse().ok()).unwrap_or(2026);
     let show: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(15);
+    // `detail` as a third argument: each name-only alert shown with its token pairs.
+    let detail = args.get(2).is_some_and(|a| a == "detail");
     let index = Index::build(lists());
     let text = |p: &str| String::from_utf8(read(p)).unwrap_or_default();
     let rigour = eval::parse_rigour_groups(&text("names/persons_rigour-1.8.2.txt"));
@@ -80,6 +82,9 @@ fn main() {
                     "      {} [{}] -> {} ({:.3}; {})",
                     a.query, a.group, a.matched, a.score, a.cause
                 );
+                if detail && setting == Setting::NameOnly {
+                    print_pairs(&index, &a.query);
+                }
             }
         }
     }
@@ -89,4 +94,51 @@ fn main() {
     for (g, n, a) in &r.groups {
         println!("    {g:24} {n:6} {a:5}");
     }
+}
+
+/// The token pairs of the best match of a name screened alone as a person: query
+/// token, list token, rule, similarity and commonness; then the factors applied.
+fn print_pairs(index: &Index, name: &str) {
+    let query = cordon_match::Query {
+        schema: Some(cordon_model::Schema::Person),
+        ..cordon_match::Query::name(name)
+    };
+    let Some(m) = index
+        .screen(&query, &cordon_match::ScreenOptions::default())
+        .into_iter()
+        .next()
+    else {
+        return;
+    };
+    let n = &m.explanation.name;
+    let pairs: Vec<String> = n
+        .alignment
+        .iter()
+        .map(|a| {
+            format!(
+                "{}={} {:?} {:.2}{}",
+                a.query,
+                a.list,
+                a.rule,
+                a.similarity,
+                a.commonness
+                    .as_deref()
+                    .map_or(String::new(), |c| format!(" [{c}]"))
+            )
+        })
+        .collect();
+    let factors: Vec<String> = n
+        .adjustments
+        .iter()
+        .map(|f| format!("{} x{:.2}", f.reason, f.factor))
+        .collect();
+    println!(
+        "          '{}' / '{}' cov {:.2}/{:.2}: {} | {}",
+        n.query,
+        n.list_name,
+        n.query_coverage,
+        n.list_coverage,
+        pairs.join(", "),
+        factors.join("; ")
+    );
 }

@@ -3,7 +3,7 @@
 //! Latin names, a held-out false-alert set (another seed, 20,000 names) and
 //! ad-hoc pairs (`diag compare "a" "b"`).
 //!
-//! `cargo run --release -p cordon-match --example diag -- [misses|central|alerts|compare A B]`
+//! `cargo run --release -p cordon-match --example diag -- [misses|central|alerts|compare A B|screen NAME...|explain NAME...]`
 
 use cordon_match::{compare, eval, Index, DEFAULT_THRESHOLD};
 use cordon_model::{Entity, NameKind, NameQuality, Schema};
@@ -52,6 +52,24 @@ fn main() {
         Some("misses") => misses(),
         Some("central") => central(),
         Some("alerts") => alerts(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4242)),
+        Some("explain") => {
+            // The full explanation of every alert of each name (name only).
+            let mut all = un();
+            all.extend(ofac());
+            let index = Index::build(all);
+            for q in &args[1..] {
+                for m in index.screen(
+                    &cordon_match::Query::name(q),
+                    &cordon_match::ScreenOptions::default(),
+                ) {
+                    println!("{q} -> {} {} {:.3}", m.entity_id, m.matched_name, m.score);
+                    println!(
+                        "{}",
+                        serde_json::to_string(&m.explanation.name).unwrap_or_default()
+                    );
+                }
+            }
+        }
         Some("screen") => {
             let mut all = un();
             all.extend(ofac());

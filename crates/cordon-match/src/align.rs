@@ -63,6 +63,16 @@ fn lone_fuzzy_query(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
     !exact && !guessed && span_distinctive(c, p.c_start, p.c_len) == 1
 }
 
+/// True when every pair that involves a name is an initial against a full name
+/// ("Bank A" / "AMROGGANG Development Bank"): one letter of about 26 is no
+/// evidence of a name, so such a match weighs as generic words alone.
+fn only_initials_name(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
+    let mut named = pairs.iter().filter(|p| {
+        span_distinctive(q, p.q_start, p.q_len) + span_distinctive(c, p.c_start, p.c_len) > 0
+    });
+    named.clone().next().is_some() && named.all(|p| p.rule == Rule::Initial)
+}
+
 /// Mean similarity of the corresponding distinctive tokens below which a
 /// name made only of near spellings (mala edjilson / maya edison) is
 /// discounted: two loose resemblances are common between unrelated names.
@@ -133,7 +143,7 @@ fn numbers_conflict(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> bool {
 /// do not. Information comes from [`crate::commonness`]; a pair counts the more
 /// common of its two sides (a common name stretched to a rare spelling agrees as
 /// often as the common name).
-const PARTIAL_NEEDED_BITS: f32 = 24.0;
+pub(crate) const PARTIAL_NEEDED_BITS: f32 = 24.0;
 /// Exponent of the shortfall: `(bits / needed)^k`.
 const PARTIAL_EXP: f32 = 2.0;
 /// The least factor: a partial match of common names stays visible when the
@@ -167,6 +177,7 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
         .iter()
         .enumerate()
         .any(|(i, t)| t.distinctive && i < 64 && covered & (1u64 << i) == 0);
+
     let named = pairs
         .iter()
         .filter(|p| span_distinctive(c, p.c_start, p.c_len) > 0)
@@ -898,6 +909,11 @@ fn score_pairs(
             "only generic words, legal forms or particles correspond",
             GENERIC_ONLY_FACTOR,
         ));
+    } else if only_initials_name(&pairs, q, c) {
+        factors.push((
+            "only an initial stands for a name; the rest are generic words",
+            GENERIC_ONLY_FACTOR,
+        ));
     } else if distinctive_pairs == 1 && distinct_q.max(distinct_c) >= 2 {
         factors.push((
             "a single distinctive token corresponds",
@@ -1098,6 +1114,15 @@ mod tests {
         assert!(score("evil", "evil corp") * 0.93 > 0.75);
         assert!(score("hamas", "hamas ltd") * 0.93 > 0.75);
         assert!(score("tela", "tala") * 0.93 > 0.75);
+    }
+
+    #[test]
+    fn a_lone_letter_is_no_evidence_of_a_name() {
+        // A real pacs.008 agent "Bank A" matched a listed bank through the letter.
+        assert!(score("bank a", "amroggang development bank") * 0.93 < 0.5);
+        assert!(score("a", "amroggang") * 0.93 < 0.5);
+        // An initial beside a corresponding name still counts.
+        assert!(score("j smith", "john smith") * 0.93 > 0.75);
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn runs_of(index: &Index, query: &Query, options: &ScreenOptions, words: &[Word]
                 start,
                 len,
                 evidence,
+                bits: name_bits(index, run),
             };
             found.extend(screen_run(index, query, options, words, &span));
         }
@@ -151,14 +152,28 @@ fn could_be_listed(index: &Index, run: &[Word]) -> Option<f32> {
         .then(|| names().sum())
 }
 
-/// The run screened as a name of its own, with the query's other facts.
+/// Information of the name words of a run (words the lists hold as names).
+fn name_bits(index: &Index, run: &[Word]) -> f32 {
+    run.iter()
+        .filter(|w| w.listed.is_some_and(|(_, kind)| kind == TokenKind::Name))
+        .map(|w| index.token_bits(&w.roman))
+        .sum()
+}
+
 /// A run of words of the query, and the evidence of its name words.
 struct Span {
     start: usize,
     len: usize,
     evidence: f32,
+    /// Information of the run's name words agreeing by chance (population
+    /// commonness): a person's name found inside a longer one is a partial match,
+    /// so its words must carry what a partial match needs
+    /// ([`crate::align::PARTIAL_NEEDED_BITS`]); "John Lee" inside "Erik John Lee"
+    /// does not.
+    bits: f32,
 }
 
+/// The run screened as a name of its own, with the query's other facts.
 fn screen_run(
     index: &Index,
     query: &Query,
@@ -195,7 +210,9 @@ fn screen_run(
             m.explanation.name.query_coverage >= MIN_COVERAGE
                 && m.explanation.name.list_coverage >= MIN_COVERAGE
                 && (m.schema != Schema::Person
-                    || (span.evidence >= MIN_PERSON_EVIDENCE && spelt_alike(m)))
+                    || (span.evidence >= MIN_PERSON_EVIDENCE
+                        && span.bits >= crate::align::PARTIAL_NEEDED_BITS
+                        && spelt_alike(m)))
         })
         .map(|m| found_inside(m, &text, start, len, words.len(), &left_out))
         .filter(|m| m.score >= options.threshold)

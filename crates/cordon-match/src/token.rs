@@ -188,7 +188,7 @@ pub(crate) fn phonetic_hash(text: &str) -> u64 {
 /// when it has fewer than two consonants. The lowest bit tells three or more.
 pub(crate) fn skeleton_hash(text: &str) -> u64 {
     let skel = loose_skeleton(text);
-    let consonants = skel.chars().count();
+    let consonants = skel.chars().filter(|&c| c != NISBA_MARK).count();
     if consonants < 2 || text.len() < 3 {
         return 0;
     }
@@ -200,11 +200,28 @@ pub(crate) fn skeleton_hash(text: &str) -> u64 {
     }
 }
 
+/// Marks a skeleton whose token ends in a long -i (a written ya, not a guessed
+/// vowel): the nisba that makes a family name of a given name (Karim / Karimi,
+/// Jafar / Jafari, Hossein / Hosseini) keeps the two apart.
+const NISBA_MARK: char = 'Y';
+
+/// True when a token ends in a long -i as Arabic and Persian names are romanised
+/// (`-i`, `-y`, `-ee`): the ya is written in Arabic script, so it is part of
+/// the name, unlike the short vowels.
+fn ends_in_long_i(text: &str) -> bool {
+    text.ends_with(['i', 'y'])
+        || text.ends_with("ee")
+        || text.ends_with("ie")
+        // Slavic and Turkic spellings of the same ending (Sergej, Andrej, Nikolaj).
+        || ["aj", "ej", "ij", "oj"].iter().any(|e| text.ends_with(e))
+}
+
 /// The consonant skeleton with the ambiguities of Arabic romanisation folded:
 /// a final -a/-ah (ta marbuta) dropped, ch = sh (French Alouche), q = k = g
-/// (Qadir, Kadir, Ghedeir), p = b.
+/// (Qadir, Kadir, Ghedeir), p = b; a final long -i kept as [`NISBA_MARK`].
 fn loose_skeleton(text: &str) -> String {
-    let trimmed = text.trim_end_matches(['a', 'e', 'i', 'o', 'u']);
+    let nisba = ends_in_long_i(text);
+    let trimmed = text.trim_end_matches(['a', 'e', 'i', 'o', 'u', 'y']);
     let trimmed = trimmed
         .strip_suffix('h')
         .filter(|t| t.ends_with(['a', 'e']))
@@ -221,7 +238,28 @@ fn loose_skeleton(text: &str) -> String {
             out.push(c);
         }
     }
+    if nisba {
+        out.push(NISBA_MARK);
+    }
     out
+}
+
+/// True when one token ends in a long -i and the other, a known name (the
+/// commonness table holds it), does not: `karim` / `karimi`, `reza` / `rezaei`,
+/// `muhammad` / `mohammadi`, `hossein` / `hosseini`. In Arabic and Persian names the
+/// ending (the nisba) makes another name, a family name from a given name, not a
+/// spelling of the same one, so neither sound, spelling nor skeleton makes them
+/// correspond; forms the equivalence table lists as one name still do. A token the
+/// table does not hold may be a typo of a listed name (`zawahir`), and keeps its
+/// near spellings.
+fn is_nisba_pair(a: &str, b: &str) -> bool {
+    const MIN_STEM: usize = 3;
+    let given = match (ends_in_long_i(a), ends_in_long_i(b)) {
+        (true, false) => b,
+        (false, true) => a,
+        _ => return false,
+    };
+    given.len() >= MIN_STEM && crate::commonness::per_million(given).is_some()
 }
 
 /// Similarity of tokens that share a consonant skeleton when one side was
@@ -232,6 +270,9 @@ const SHORT_SKELETON_SIM: f32 = 0.83;
 
 /// Similarity of two tokens and the rule behind it, or `None` below [`MIN_TOKEN_SIM`].
 pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
+    if is_nisba_pair(a.text, b.text) {
+        return shares_group(a.groups, b.groups).then_some((EQUIVALENCE_SIM, Rule::Equivalence));
+    }
     let plain = plain_sim(a, b);
     if !(a.vowelless || b.vowelless) || a.skel == 0 || a.skel != b.skel {
         return plain;
@@ -516,6 +557,38 @@ mod tests {
         let (q, l) = (arabic("astankazi"), OwnedToken::new("stanekzai"));
         assert!(token_sim(&q.view(), &l.view()).is_some());
         assert!(sim("astankazi", "stanekzai").is_none());
+    }
+
+    #[test]
+    fn a_nisba_is_another_name() {
+        let arabic = |t: &str| {
+            let mut o = OwnedToken::new(t);
+            o.vowelless = true;
+            o
+        };
+        for (given, family) in [
+            ("karim", "karimi"),
+            ("jafar", "jafari"),
+            ("hossein", "hosseini"),
+            ("reza", "rezaei"),
+            ("muhammad", "mohammadi"),
+        ] {
+            assert!(sim(given, family).is_none(), "{given} {family}");
+            let (q, l) = (arabic(family), OwnedToken::new(given));
+            assert!(
+                token_sim(&q.view(), &l.view()).is_none(),
+                "{family} {given}"
+            );
+        }
+        // The long -i is kept in the skeleton, so a vowelless spelling of the
+        // family name does not meet the given name either.
+        assert_ne!(skeleton_hash("krymy"), skeleton_hash("karim"));
+        assert_eq!(skeleton_hash("krymy"), skeleton_hash("karimi"));
+        // Spellings of one name that end alike still meet, and so does a typo of a
+        // name the commonness table does not know.
+        assert!(sim("hashimi", "hashemi").is_some());
+        assert!(sim("zawahir", "zawahiri").is_some());
+        assert_eq!(skeleton_hash("fatimah"), skeleton_hash("fatima"));
     }
 
     #[test]
