@@ -39,6 +39,22 @@ impl ContentHash {
         ContentHash::of_bytes(manifest.as_bytes())
     }
 
+    /// The hash of one file read as a stream (the same value as
+    /// [`ContentHash::of_bytes`] over its whole content), for lists too large
+    /// to hold in memory next to their parsed form.
+    pub fn of_reader(mut reader: impl std::io::Read) -> std::io::Result<ContentHash> {
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let read = reader.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(buffer.get(..read).unwrap_or(&[]));
+        }
+        Ok(ContentHash(hex::encode(hasher.finalize())))
+    }
+
     /// The hex text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -54,6 +70,15 @@ impl fmt::Display for ContentHash {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_hashes_as_its_bytes() {
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        assert_eq!(
+            ContentHash::of_reader(bytes.as_slice()).unwrap(),
+            ContentHash::of_bytes(&bytes)
+        );
+    }
 
     #[test]
     fn one_file_hashes_as_sha256sum_prints_it() {

@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use cordon_lists::{detect, ofac, read_bytes, ParsedList};
+use cordon_lists::{detect, ofac, read_bytes, read_from, streams, ParsedList};
+use std::io::Read;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -50,6 +51,17 @@ fn read_path(path: &Path) -> Result<ParsedList, Box<dyn std::error::Error>> {
             alt.as_deref(),
             comments.as_deref(),
         )?);
+    }
+    // The large XML formats are read as the CLI reads them: streamed, never whole in memory.
+    let mut head = Vec::new();
+    std::fs::File::open(path)?
+        .take(8192)
+        .read_to_end(&mut head)?;
+    if let Ok(format) = detect(&head) {
+        if streams(format) {
+            let reader = std::io::BufReader::with_capacity(64 * 1024, std::fs::File::open(path)?);
+            return Ok(read_from(format, reader)?);
+        }
     }
     let bytes = std::fs::read(path)?;
     let format = detect(&bytes)?;

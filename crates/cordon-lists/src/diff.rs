@@ -160,7 +160,7 @@ fn compare_maps(
     for key in keys {
         let a = old.get(key).unwrap_or(&Value::Null);
         let b = new.get(key).unwrap_or(&Value::Null);
-        if a == b {
+        if a == b || same_set(key, a, b) {
             continue;
         }
         if key == "designation" {
@@ -175,6 +175,36 @@ fn compare_maps(
             new: b.clone(),
         });
     }
+}
+
+/// Fields whose order carries no meaning: publishers reorder identifiers,
+/// nationalities or programmes between versions without changing anything.
+/// `names` is not one of them: the first name is the primary one.
+const SET_LIKE_FIELDS: [&str; 7] = [
+    "identifiers",
+    "nationalities",
+    "countries",
+    "addresses",
+    "birth_dates",
+    "birth_places",
+    "programmes",
+];
+
+/// Whether `a` and `b` are the same set of values in a set-like field.
+fn same_set(key: &str, a: &Value, b: &Value) -> bool {
+    if !SET_LIKE_FIELDS.contains(&key) {
+        return false;
+    }
+    let (Value::Array(a), Value::Array(b)) = (a, b) else {
+        return false;
+    };
+    sorted_texts(a) == sorted_texts(b)
+}
+
+fn sorted_texts(values: &[Value]) -> Vec<String> {
+    let mut texts: Vec<String> = values.iter().map(Value::to_string).collect();
+    texts.sort_unstable();
+    texts
 }
 
 #[cfg(test)]
@@ -197,6 +227,39 @@ mod tests {
         let d = diff(&list(vec![e.clone()]), &list(vec![e]));
         assert!(d.is_empty());
         assert_eq!(d.unchanged, 1);
+    }
+
+    #[test]
+    fn reordered_identifiers_and_programmes_are_no_change() {
+        use cordon_model::{Identifier, IdentifierKind};
+        let document = |number: &str| Identifier {
+            kind: IdentifierKind::Passport,
+            number: number.into(),
+            country: None,
+            note: None,
+        };
+        let mut a = Entity::new("ofac", "1", Schema::Person);
+        a.identifiers = vec![document("A1"), document("B2")];
+        a.designation.programmes = vec!["SDGT".into(), "IRGC".into()];
+        let mut b = a.clone();
+        b.identifiers.reverse();
+        b.designation.programmes.reverse();
+        let d = diff(&list(vec![a.clone()]), &list(vec![b]));
+        assert!(d.is_empty(), "{d:?}");
+        // A real change in a set-like field is still reported.
+        let mut c = a.clone();
+        c.identifiers[1].number = "C3".into();
+        let d = diff(&list(vec![a.clone()]), &list(vec![c]));
+        assert_eq!(d.changed[0].fields[0].field, "identifiers");
+        // The order of names is meaningful (primary first).
+        let mut e = a.clone();
+        e.names = vec![
+            Name::new("X", NameKind::Primary),
+            Name::new("Y", NameKind::Alias),
+        ];
+        let mut f = e.clone();
+        f.names.reverse();
+        assert_eq!(diff(&list(vec![e]), &list(vec![f])).changed.len(), 1);
     }
 
     #[test]

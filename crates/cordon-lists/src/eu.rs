@@ -52,51 +52,87 @@ struct Layout {
     address_city: Option<usize>,
     address_country: Option<usize>,
     birth_date: Option<usize>,
+    birth_year: Option<usize>,
     birth_place: Option<usize>,
     birth_country: Option<usize>,
     id_number: Option<usize>,
+    id_type: Option<usize>,
+    id_description: Option<usize>,
     id_country: Option<usize>,
     citizenship: Option<usize>,
     eu_ref: Option<usize>,
 }
 
 impl Layout {
+    /// Columns are looked up by their 2018 names (`Naal_wholename`) and by
+    /// the names of the current CSV 1.1 (`NameAlias_WholeName`), whichever
+    /// the file has.
     fn new(header: &Columns) -> Result<Layout> {
-        let [entity_id, subject_type] = header.require(["Entity_logical_id", "Subject_type"], 1)?;
-        let at = |name: &str| header.index(name);
+        let at = |names: &[&str]| names.iter().find_map(|name| header.index(name));
+        let required = |names: &[&str]| {
+            at(names).ok_or_else(|| Error::Line {
+                line: 1,
+                message: format!("the header has no `{}` column", names.join("` or `")),
+            })
+        };
         Ok(Layout {
-            date_file: header.index_starting("Date_file"),
-            entity_id,
-            subject_type,
-            publication_date: at("Leba_publication_date"),
-            programme: at("Programme"),
-            remark: at("Entity_remark"),
-            name_id: at("Naal_logical_id"),
-            last: at("Naal_lastname"),
-            first: at("Naal_firstname"),
-            middle: at("Naal_middlename"),
-            whole: at("Naal_wholename"),
-            gender: at("Naal_gender"),
-            title: at("Naal_title"),
-            function: at("Naal_function"),
-            language: at("Naal_language"),
+            date_file: header
+                .index_starting("Date_file")
+                .or_else(|| at(&["fileGenerationDate"])),
+            entity_id: required(&["Entity_logical_id", "Entity_LogicalId"])?,
+            subject_type: required(&[
+                "Subject_type",
+                "Entity_SubjectType_ClassificationCode",
+                "Entity_SubjectType",
+            ])?,
+            publication_date: at(&["Leba_publication_date", "Entity_Regulation_PublicationDate"]),
+            programme: at(&["Programme", "Entity_Regulation_Programme"]),
+            remark: at(&["Entity_remark", "Entity_Remark"]),
+            name_id: at(&["Naal_logical_id", "NameAlias_LogicalId"]),
+            last: at(&["Naal_lastname", "NameAlias_LastName"]),
+            first: at(&["Naal_firstname", "NameAlias_FirstName"]),
+            middle: at(&["Naal_middlename", "NameAlias_MiddleName"]),
+            whole: at(&["Naal_wholename", "NameAlias_WholeName"]),
+            gender: at(&["Naal_gender", "NameAlias_Gender"]),
+            title: at(&["Naal_title", "NameAlias_Title"]),
+            function: at(&["Naal_function", "NameAlias_Function"]),
+            language: at(&["Naal_language", "NameAlias_NameLanguage"]),
             address: [
-                at("Addr_number"),
-                at("Addr_street"),
-                at("Addr_zipcode"),
-                at("Addr_city"),
-                at("Addr_country"),
-                at("Addr_other"),
+                at(&["Addr_number", "Address_PoBox"]),
+                at(&["Addr_street", "Address_Street"]),
+                at(&["Addr_zipcode", "Address_ZipCode"]),
+                at(&["Addr_city", "Address_City"]),
+                at(&["Addr_country", "Address_CountryDescription"]),
+                at(&["Addr_other", "Address_Place"]),
             ],
-            address_city: at("Addr_city"),
-            address_country: at("Addr_country"),
-            birth_date: at("Birt_date"),
-            birth_place: at("Birt_place"),
-            birth_country: at("Birt_country"),
-            id_number: at("Iden_number"),
-            id_country: at("Iden_country"),
-            citizenship: at("Citi_country"),
-            eu_ref: at("EU_ref_num"),
+            address_city: at(&["Addr_city", "Address_City"]),
+            address_country: at(&[
+                "Addr_country",
+                "Address_CountryIso2Code",
+                "Address_CountryDescription",
+            ]),
+            birth_date: at(&["Birt_date", "BirthDate_BirthDate"]),
+            birth_year: at(&["BirthDate_Year"]),
+            birth_place: at(&["Birt_place", "BirthDate_City", "BirthDate_Place"]),
+            birth_country: at(&[
+                "Birt_country",
+                "BirthDate_CountryDescription",
+                "BirthDate_CountryIso2Code",
+            ]),
+            id_number: at(&["Iden_number", "Identification_Number"]),
+            id_type: at(&["Identification_TypeCode"]),
+            id_description: at(&["Identification_TypeDescription"]),
+            id_country: at(&[
+                "Iden_country",
+                "Identification_CountryIso2Code",
+                "Identification_CountryDescription",
+            ]),
+            citizenship: at(&[
+                "Citi_country",
+                "Citizenship_CountryIso2Code",
+                "Citizenship_CountryDescription",
+            ]),
+            eu_ref: at(&["EU_ref_num", "Entity_EU_ReferenceNumber"]),
         })
     }
 }
@@ -221,9 +257,8 @@ fn add_csv_row(
             add_remark(entity, format!("Function: {function}"));
         }
     }
-    if let Some(date) =
-        non_empty(cell(at.birth_date)).and_then(|d| cordon_model::dates::parse_loose(&d))
-    {
+    let birth_date = non_empty(cell(at.birth_date)).or_else(|| non_empty(cell(at.birth_year)));
+    if let Some(date) = birth_date.and_then(|d| cordon_model::dates::parse_loose(&d)) {
         push_unique(&mut entity.birth_dates, date);
     }
     let birth_country = non_empty(cell(at.birth_country));
@@ -242,7 +277,14 @@ fn add_csv_row(
         );
     }
     if let Some(number) = non_empty(cell(at.id_number)) {
-        let mut document = csv_document(&number);
+        // CSV 1.1 gives the type in its own columns; the 2018 file inside the number.
+        let mut document = match non_empty(cell(at.id_type)) {
+            Some(code) => identifier(
+                document_kind(&code, cell(at.id_description)),
+                text::clean(&number),
+            ),
+            None => csv_document(&number),
+        };
         document.country = non_empty(cell(at.id_country)).and_then(|c| misses.code(&c));
         push_unique(&mut entity.identifiers, document);
     }
@@ -703,6 +745,42 @@ mod tests {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/eu_fsf_sample.xml"
     );
+
+    const CSV_1_1: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/lists/public/eu/eu_csv_1_1_HEADER_PROBE_constructed.csv"
+    );
+
+    #[test]
+    fn csv_1_1_column_names_read() {
+        let bytes = std::fs::read(CSV_1_1).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        // Counted on the raw text: one entity id over all data rows, one name per row.
+        let rows = text
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        assert_eq!(rows, 2);
+        assert_eq!(crate::detect(&bytes).unwrap(), crate::Format::EuCsv);
+        let list = read_csv(&bytes).unwrap();
+        assert_eq!(list.version.as_deref(), Some("2026-08-05"));
+        assert_eq!(list.entities.len(), 1);
+        let e = &list.entities[0];
+        assert_eq!((e.id.as_str(), e.schema), ("eu:6177", Schema::Person));
+        assert_eq!(e.names.len(), rows);
+        assert_eq!(e.caption(), "Ibrahim Hassan Tali Al-Asiri");
+        assert_eq!(e.names[0].parts.family.as_deref(), Some("Al-Asiri"));
+        assert_eq!(e.names[1].script.as_deref(), Some("Arab"));
+        assert_eq!(e.designation.programmes, ["TAQA"]);
+        assert_eq!(e.designation.listed_on.unwrap().to_string(), "2023-02-13");
+        assert!(e
+            .designation
+            .remarks
+            .as_deref()
+            .unwrap()
+            .contains("EU reference number: EU.3092.36"));
+    }
 
     #[test]
     fn csv_reads_93_entities() {

@@ -124,7 +124,7 @@ pub fn read_with_source(bytes: &[u8], source: &str) -> Result<ParsedList> {
     Ok(list)
 }
 
-fn schema_of(schema: &str) -> Option<Schema> {
+pub(crate) fn schema_of(schema: &str) -> Option<Schema> {
     match schema {
         "Person" => Some(Schema::Person),
         "Organization" | "Company" | "LegalEntity" | "PublicBody" => Some(Schema::Organization),

@@ -55,7 +55,29 @@ pub fn read_csv_set(
     if let Some(add) = add {
         reader.read_add(add)?;
     }
-    Ok(reader.finish())
+    let missing: Vec<&str> = [
+        (add.is_none(), "ADD.CSV (addresses)"),
+        (alt.is_none(), "ALT.CSV (aliases)"),
+        (
+            comments.is_none(),
+            "SDN_COMMENTS.CSV (remarks continued past the main file)",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(absent, file)| absent.then_some(file))
+    .collect();
+    let mut list = reader.finish();
+    // SDN_COMMENTS.CSV is young (older sets have none): alone it is no warning.
+    if add.is_none() || alt.is_none() {
+        list.warnings.insert(
+            0,
+            format!(
+                "the main OFAC CSV file was read without its companion file(s) {}: what they hold is missing from this list; put them next to it or import the folder",
+                missing.join(", ")
+            ),
+        );
+    }
+    Ok(list)
 }
 
 /// The whole set as it is read.
@@ -443,6 +465,24 @@ const ID_LABELS: &[(&str, Fact)] = &[
     ("BIK (RU)", Fact::Id(IdentifierKind::Other(String::new()))),
 ];
 
+/// The identifier kind of a document type OFAC names in its XML files
+/// (`Passport`, `Tax ID No.`, `Vessel Registration Identification`...): the
+/// same table as the remarks, an unknown type kept as `Other(type)`.
+pub(crate) fn document_kind(document_type: &str, number: &str) -> IdentifierKind {
+    let label = document_type.trim();
+    let known = ID_LABELS.iter().find_map(|(known, fact)| match fact {
+        Fact::Id(kind) if known.trim_end_matches([' ', '-', '#']).trim() == label => {
+            Some(kind.clone())
+        }
+        _ => None,
+    });
+    match known {
+        Some(kind) => kind_for(label, kind, number),
+        None if number.starts_with("IMO ") => IdentifierKind::Imo,
+        None => IdentifierKind::Other(label.to_string()),
+    }
+}
+
 /// Reads an identifier label: its fact and the rest of the item.
 fn classify(item: &str) -> Option<(&'static str, Fact, &str)> {
     let first = item.bytes().next()?;
@@ -576,7 +616,7 @@ fn apply_fact(
     }
 }
 
-fn gender(text: &str) -> Option<String> {
+pub(crate) fn gender(text: &str) -> Option<String> {
     match text.trim().to_ascii_lowercase().as_str() {
         "male" => Some("male".to_string()),
         "female" => Some("female".to_string()),
@@ -585,7 +625,7 @@ fn gender(text: &str) -> Option<String> {
 }
 
 /// `12 Mar 1965`, `circa 1960`, `1958 to 1960`, `01 Jan 1958 to 31 Dec 1960`, `Mar 1965`.
-fn birth_date(text: &str) -> Option<BirthDate> {
+pub(crate) fn birth_date(text: &str) -> Option<BirthDate> {
     let text = text.trim();
     if let Some((from, to)) = text.split_once(" to ") {
         let (from, to) = (dates::parse_single(from)?, dates::parse_single(to)?);
@@ -599,7 +639,7 @@ fn birth_date(text: &str) -> Option<BirthDate> {
 }
 
 /// `City, Province, Country`: the country is the last part when it is one.
-fn place(text: &str) -> Place {
+pub(crate) fn place(text: &str) -> Place {
     let text = text::clean(text);
     let last = text.rsplit(',').next().unwrap_or_default();
     Place {
@@ -973,6 +1013,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_lone_main_file_warns_that_its_companions_are_missing() {
+        let sdn = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/lists/public/ofac/ofac_sdn_csv_2024-05-03.csv"
+        ))
+        .unwrap();
+        let list = read_csv_set(&sdn, None, None, None).unwrap();
+        let warning = &list.warnings[0];
+        for file in ["ADD.CSV", "ALT.CSV", "SDN_COMMENTS.CSV"] {
+            assert!(warning.contains(file), "{warning}");
+        }
+        // Counted on the raw text: one entity per record line (the file ends with an EOF marker line).
+        let text = String::from_utf8_lossy(&sdn);
+        let records = text
+            .lines()
+            .filter(|l| {
+                l.split(',')
+                    .next()
+                    .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .count();
+        assert_eq!(list.entities.len(), records);
+    }
+
+    #[test]
     fn remarks_are_read() {
         let sdn = b"1,\"DOE, John\",\"individual\",\"SDGT\",\"Minister\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 12 Mar 1965; alt. DOB 1958 to 1960; DOB circa 1950; POB Tehran, Iran; citizen Iran; Passport A123 (Iran) issued 01 Jan 2000; National ID No. 55 (Iraq); Gender Male; a.k.a. 'JD'; Tax ID No. 77 (Atlantis); SWIFT/BIC ABCDEF; Vessel Registration Identification IMO 1234567.\"\r\n\x1a";
         let list = read_csv_set(sdn, None, None, None).unwrap();
@@ -1007,7 +1072,9 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("Title: Minister."));
-        assert_eq!(list.warnings.len(), 1, "{:?}", list.warnings);
+        // The lone main file, and the unknown country Atlantis.
+        assert_eq!(list.warnings.len(), 2, "{:?}", list.warnings);
+        assert!(list.warnings[1].contains("Atlantis"), "{:?}", list.warnings);
     }
 
     #[test]

@@ -282,7 +282,12 @@ fn push_name_with_kind(entity: &mut Entity, name: Name) {
     entity.push_name(name);
 }
 
-fn add_birth_place(entity: &mut Entity, town: &str, country: &str, misses: &mut CountryCodes) {
+pub(crate) fn add_birth_place(
+    entity: &mut Entity,
+    town: &str,
+    country: &str,
+    misses: &mut CountryCodes,
+) {
     let place = [town, country]
         .iter()
         .filter_map(|p| non_empty(p))
@@ -392,7 +397,7 @@ fn add_documents(entity: &mut Entity, kind: IdentifierKind, number: &str, detail
 /// A document from free text such as `Passport No: 592667 (Qatari passport
 /// issued on 3 May 2007).`: the number is the first token that looks like
 /// one; the whole text is kept as the note.
-fn document(kind: IdentifierKind, text: String) -> cordon_model::Identifier {
+pub(crate) fn document(kind: IdentifierKind, text: String) -> cordon_model::Identifier {
     match document_number(&text) {
         Some(number) if number != text => cordon_model::Identifier {
             note: Some(text),
@@ -424,7 +429,7 @@ fn document_number(text: &str) -> Option<String> {
 }
 
 /// A country from `Saudi Arabia`, `Afghan`, `Iraqi (since 2001)`, `Lebanon citizenship`.
-fn country_of(text: &str, misses: &mut CountryCodes) -> Option<String> {
+pub(crate) fn country_of(text: &str, misses: &mut CountryCodes) -> Option<String> {
     if let Some(code) = text::country_code(text) {
         return Some(code);
     }

@@ -312,13 +312,10 @@ fn country_evidence(country: &str, entity: &Entity) -> Option<Evidence> {
     ))
 }
 
-/// Identifier numbers compared on their letters and digits only, uppercase.
+/// Identifier numbers compared on their letters and digits only, uppercase,
+/// an `IMO` prefix dropped (one normaliser for the list and the query side).
 pub(crate) fn normalize_identifier(number: &str) -> String {
-    number
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
+    cordon_model::identifier::comparable(number)
 }
 
 fn identifier_evidence(numbers: &[String], entity: &Entity) -> Option<Evidence> {

@@ -750,6 +750,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("nigerien", "NE"),
     ("north korea", "KP"),
     ("north korean", "KP"),
+    // OFAC's inverted form ("North Macedonia, The Republic of").
+    ("north macedonia, republic of", "MK"),
+    ("north macedonia, the republic of", "MK"),
     ("north macedonian", "MK"),
     ("northern ireland", "GB"),
     ("norvège", "NO"),
@@ -1136,6 +1139,8 @@ mod tests {
             ("St. Vincent and the Grenadines", "VC"),
             ("St. Kitts & Nevis", "KN"),
             ("Macedonia, The Former Yugoslav Republic of", "MK"),
+            ("North Macedonia, The Republic of", "MK"),
+            ("Republic of North Macedonia", "MK"),
         ] {
             assert_eq!(to_code(text), Some(code), "{text}");
         }

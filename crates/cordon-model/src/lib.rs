@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub mod country;
 pub mod dates;
 pub mod fx;
+pub mod identifier;
 pub mod transfer;
 
 /// What kind of thing a designated entity is.

@@ -4,6 +4,7 @@
 use anyhow::{bail, Context, Result};
 use cordon_engine::ContentHash;
 use cordon_lists::{Format, ParsedList};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::InputError;
@@ -107,6 +108,9 @@ pub fn load(spec: &str) -> Result<LoadedList> {
         })?;
         return load_ofac_set(files, path);
     }
+    if let Some(format) = streamed_format(forced, path)? {
+        return load_streamed(format, path);
+    }
     let bytes = read_file(path)?;
     let format = match forced {
         Some(format) => format,
@@ -132,6 +136,46 @@ pub fn load(spec: &str) -> Result<LoadedList> {
     Ok(LoadedList {
         list,
         content_hash: ContentHash::of_bytes(&bytes),
+        origin: path.display().to_string(),
+        format,
+    })
+}
+
+/// The format of a file that is read as a stream (forced, or detected from
+/// its first 8 KiB), or `None` to read it whole.
+fn streamed_format(forced: Option<Format>, path: &Path) -> Result<Option<Format>> {
+    let format = match forced {
+        Some(format) => format,
+        None => {
+            let mut head = Vec::with_capacity(8192);
+            let file = std::fs::File::open(path)
+                .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
+            file.take(8192)
+                .read_to_end(&mut head)
+                .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
+            match cordon_lists::detect(&head) {
+                Ok(format) => format,
+                Err(_) => return Ok(None),
+            }
+        }
+    };
+    Ok(cordon_lists::streams(format).then_some(format))
+}
+
+/// Reads a large XML list one record at a time; the content hash is taken in
+/// a second pass over the file, so the file is never held in memory.
+fn load_streamed(format: Format, path: &Path) -> Result<LoadedList> {
+    let open = || {
+        std::fs::File::open(path).map_err(|e| InputError::new(format!("{}: {e}", path.display())))
+    };
+    let reader = std::io::BufReader::with_capacity(64 * 1024, open()?);
+    let list = cordon_lists::read_from(format, reader)
+        .map_err(|e| InputError::new(format!("{} ({format}): {e}", path.display())))?;
+    let content_hash = ContentHash::of_reader(open()?)
+        .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
+    Ok(LoadedList {
+        list,
+        content_hash,
         origin: path.display().to_string(),
         format,
     })

@@ -23,28 +23,59 @@ struct Official {
     format: Format,
     /// The file's address; for the OFAC set, the folder its files are in.
     url: &'static str,
+    /// Updated when no `--source` is given; the others on request.
+    default: bool,
 }
 
+/// The publishers' official addresses (checked 2026-12).
 const OFFICIAL: &[Official] = &[
     Official {
         source: "un",
         format: Format::UnXml,
         url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+        default: true,
     },
+    // OFAC Sanctions List Service exports; the legacy CSV set is still
+    // published there next to SDN_ADVANCED.XML and SDN_ENHANCED.XML.
     Official {
         source: "ofac",
         format: Format::OfacCsv,
         url: "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/",
+        default: true,
     },
     Official {
         source: "eu",
         format: Format::EuXml,
         url: "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
+        default: true,
     },
+    // The UK Sanctions List (FCDO) is the only UK list since 28 January 2026;
+    // OFSI's ConList.csv is retired and would go stale without saying so.
     Official {
         source: "uk",
-        format: Format::UkCsv,
-        url: "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+        format: Format::UkXml,
+        url: "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",
+        default: true,
+    },
+    Official {
+        source: "seco",
+        format: Format::SecoXml,
+        url: "https://www.sesam.search.admin.ch/sesam-search-web/pages/downloadXmlGesamtliste.xhtml?lang=en&action=downloadXmlGesamtlisteAction",
+        default: false,
+    },
+    Official {
+        source: "au_dfat",
+        format: Format::AuDfatXlsx,
+        url: "https://www.dfat.gov.au/sites/default/files/regulation8_consolidated.xlsx",
+        default: false,
+    },
+    // Japan MOF publishes its workbook under a new name each release (no fixed
+    // address): import it with `cordon lists import`.
+    Official {
+        source: "ca",
+        format: Format::CanadaXml,
+        url: "https://www.international.gc.ca/world-monde/assets/office_docs/international_relations-relations_internationales/sanctions/sema-lmes.xml",
+        default: false,
     },
 ];
 
@@ -54,7 +85,7 @@ const OFAC_FILES: [&str; 4] = ["SDN.CSV", "ADD.CSV", "ALT.CSV", "SDN_COMMENTS.CS
 /// Options of `cordon lists update`.
 #[derive(clap::Args)]
 pub struct UpdateArgs {
-    /// Lists to update (default: un, ofac, eu, uk).
+    /// Lists to update: un, ofac, eu, uk (the default), seco, au_dfat, ca.
     #[arg(long, value_delimiter = ',', value_name = "SOURCE")]
     pub source: Vec<String>,
     /// Use another address for a list, e.g. a national mirror: `--url un=https://mirror/consolidated.xml`
@@ -70,14 +101,16 @@ pub struct UpdateArgs {
 pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
     let overrides = parse_overrides(&args.url)?;
     let wanted: Vec<&Official> = if args.source.is_empty() {
-        OFFICIAL.iter().collect()
+        OFFICIAL.iter().filter(|o| o.default).collect()
     } else {
         args.source
             .iter()
             .map(|s| {
                 OFFICIAL.iter().find(|o| o.source == s).ok_or_else(|| {
+                    let known: Vec<&str> = OFFICIAL.iter().map(|o| o.source).collect();
                     anyhow!(InputError::new(format!(
-                        "--source {s}: unknown list (known: un, ofac, eu, uk)"
+                        "--source {s}: unknown list (known: {})",
+                        known.join(", ")
                     )))
                 })
             })
@@ -157,11 +190,20 @@ fn update_one(
                 Err(_) => files.push(Vec::new()),
             }
         }
+        if let Some(what) = files.first().and_then(|main| not_a_list(main)) {
+            bail!("{base}SDN.CSV answered with {what}, not the ofac-csv file");
+        }
         let opt = |i: usize| Some(files[i].as_slice()).filter(|b| !b.is_empty());
         let list = cordon_lists::ofac::read_csv_set(&files[0], opt(1), opt(2), opt(3))?;
         (list, files)
     } else {
         let body = download(client, url)?;
+        if let Some(what) = not_a_list(&body) {
+            bail!(
+                "{url} answered with {what}, not the {} file",
+                official.format
+            );
+        }
         let format = cordon_lists::detect(&body)?;
         if format != official.format {
             bail!("{url} served {format}, expected {}", official.format);
@@ -236,6 +278,24 @@ fn verify(
         }
     }
     Ok(())
+}
+
+/// What a response that is no list file is: publishers and their CDNs
+/// answer outages with an HTML page or a JSON error, sometimes with status
+/// 200. `None` when the body may be a list (the reader then decides).
+fn not_a_list(body: &[u8]) -> Option<&'static str> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.is_empty() {
+        return Some("an empty body");
+    }
+    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<html") {
+        return Some("an HTML page (an error or maintenance page?)");
+    }
+    if head.starts_with('{') || head.starts_with('[') {
+        return Some("a JSON document (an error response?)");
+    }
+    None
 }
 
 fn download(client: &reqwest::blocking::Client, url: &str) -> Result<Vec<u8>> {

@@ -247,6 +247,82 @@ fn serve(files: Vec<(String, Vec<u8>)>, requests: usize) -> (String, std::thread
     (base, handle)
 }
 
+/// One loopback response of any status, `requests` times.
+fn serve_status(
+    status: &'static str,
+    body: &'static str,
+    requests: usize,
+) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let header = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(header.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn update_uk_reads_the_fcdo_list_and_an_error_page_keeps_the_last_good_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let uk = std::fs::read(data(
+        "lists/public/uk/uk_sanctions_list_xml_2026-03-26_PREFIX4.xml",
+    ))
+    .unwrap();
+    let (base, server) = serve(vec![("/uk.xml".into(), uk)], 1);
+    let url = format!("uk={base}/uk.xml");
+    let out = ok(cordon(
+        dir.path(),
+        &["lists", "update", "--source", "uk", "--url", &url],
+    ));
+    assert!(out.contains("imported uk@2026-03-26"), "{out}");
+    server.join().unwrap();
+
+    // Outage pages, with a success status or not: each is a failure, never an import.
+    for (status, body, said) in [
+        (
+            "200 OK",
+            "<!DOCTYPE html><html><body>Service unavailable</body></html>",
+            "HTML page",
+        ),
+        ("200 OK", "{\"error\": \"quota exceeded\"}", "JSON document"),
+        (
+            "500 Internal Server Error",
+            "{\"error\": \"internal\"}",
+            "500",
+        ),
+    ] {
+        let (base, server) = serve_status(status, body, 1);
+        let url = format!("uk={base}/uk.xml");
+        let output = cordon(
+            dir.path(),
+            &["lists", "update", "--source", "uk", "--url", &url],
+        );
+        server.join().unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains("uk: STALE"), "{err}");
+        assert!(err.contains(said), "{err}");
+        assert!(err.contains("still serving uk@2026-03-26"), "{err}");
+    }
+    let shown: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 1);
+    assert!(shown["updates"][0]["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("500"));
+}
+
 #[test]
 fn update_downloads_verifies_imports_and_goes_stale_on_failure() {
     let dir = tempfile::tempdir().unwrap();
