@@ -39,11 +39,16 @@ mod engine;
 pub mod facts;
 pub mod generate;
 pub mod money;
+mod places;
 pub mod rules;
+pub mod score;
 pub mod snapshot;
 pub mod time;
 
-pub use engine::{Alert, Monitor, Stats, MAX_EVENTS_PER_PARTY};
+pub use engine::{Alert, Delivery, Monitor, Observation, Stats, MAX_EVENTS_PER_PARTY};
 pub use facts::Facts;
-pub use rules::{FanParams, Rule, RuleKind, RulePack, RulesError, DEFAULT_RULES};
+pub use rules::{
+    BorderArea, BorderAreas, FanParams, Rule, RuleKind, RulePack, RulesError,
+    DEFAULT_MAX_LATENESS_HOURS, DEFAULT_RULES,
+};
 pub use snapshot::{MonitorSnapshot, SnapshotError};
