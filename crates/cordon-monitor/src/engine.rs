@@ -213,6 +213,8 @@ pub(crate) struct Compiled {
     unit: Option<Amount>,
     /// The non-profit name words of an NPO rule.
     words: WordSet,
+    /// Whether a name holds one of `words`, remembered (see [`WordSet::matches_cached`]).
+    named: AHashMap<String, bool>,
     pub(crate) windows: Windows,
 }
 
@@ -308,6 +310,7 @@ impl Monitor {
                     RuleKind::NpoPayout { words, .. } => WordSet::new(words),
                     _ => WordSet::default(),
                 },
+                named: AHashMap::new(),
                 rule,
                 windows: Windows::default(),
             })
@@ -350,7 +353,7 @@ impl Monitor {
 
     /// Evaluates facts already read (see [`Facts::of`]; [`Facts::border`] is the caller's to
     /// fill).
-    pub fn observe_facts(&mut self, facts: Facts) -> Observation {
+    pub fn observe_facts(&mut self, mut facts: Facts) -> Observation {
         self.stats.observed += 1;
         let time = match facts.time {
             Some(t) => t,
@@ -368,11 +371,11 @@ impl Monitor {
         if facts.money.is_some() && facts.base.is_none() {
             self.stats.unconverted += 1;
         }
-        if let Some(key) = &facts.delivery_key {
-            self.seen.insert(key.clone(), time);
+        if let Some(key) = facts.delivery_key.take() {
             if let Some(added) = self.seen_added.as_mut() {
                 added.push(key.clone());
             }
+            self.seen.insert(key, time);
         }
         let late_by = self.watermark.map_or(0, |w| w - time).max(0);
         if late_by > 0 {
@@ -783,7 +786,7 @@ fn flows(
 
 /// Which side of the transfer each flow rule keeps.
 fn flow_test(
-    compiled: &Compiled,
+    compiled: &mut Compiled,
     ev: &Ev<'_>,
     base: i128,
     hasher: &ahash::RandomState,
@@ -793,7 +796,10 @@ fn flow_test(
     let small = compiled
         .limit
         .is_some_and(|max| base > 0 && base <= max.base);
-    match &compiled.rule.kind {
+    let Compiled {
+        rule, words, named, ..
+    } = compiled;
+    match &rule.kind {
         RuleKind::RapidPassThrough { .. } => FlowTest {
             // Pass-through counts every amount; only the direction matters.
             incoming: Some(0),
@@ -804,15 +810,15 @@ fn flow_test(
             outgoing: facts.is_cross_border() && to_risky_place(facts, countries),
         },
         RuleKind::NpoPayout { countries, .. } => {
-            let named = |name: &Option<String>| {
+            let mut is_npo = |name: &Option<String>| {
                 name.as_deref()
-                    .is_some_and(|n| compiled.words.find(n).is_some())
+                    .is_some_and(|n| words.matches_cached(n, named))
             };
             // Cheapest tests first: the name is normalised only for a cross-border payment.
             let pays_out = || to_risky_place(facts, countries) || to_individual(facts);
             FlowTest {
-                incoming: (small && named(&facts.creditor_name)).then(originator),
-                outgoing: facts.is_cross_border() && named(&facts.debtor_name) && pays_out(),
+                incoming: (small && is_npo(&facts.creditor_name)).then(originator),
+                outgoing: facts.is_cross_border() && is_npo(&facts.debtor_name) && pays_out(),
             }
         }
         _ => FlowTest {

@@ -3,7 +3,7 @@
 //! (`ŞANLIURFA` = `Sanliurfa`, `Vakfı` = `VAKFI`, `Фонд` = `фонд`).
 
 use crate::rules::BorderAreas;
-use ahash::AHashSet;
+use ahash::{AHashMap, AHashSet};
 use cordon_model::transfer::{bic_country, Agent, Party, PostalAddress, Transfer};
 use cordon_names::translit::clean_ascii;
 
@@ -139,23 +139,48 @@ impl WordSet {
 
     /// The first word of the set found in `name`, as normalised.
     pub(crate) fn find(&self, name: &str) -> Option<String> {
-        let forms = [cordon_names::normalize(name), clean_ascii(name)];
-        for form in &forms {
-            if let Some(word) = form.split(' ').find(|w| self.words.contains(*w)) {
-                return Some(word.to_string());
-            }
-            let padded = format!(" {form} ");
-            if let Some(phrase) = self
-                .phrases
-                .iter()
-                .find(|p| padded.contains(&format!(" {p} ")))
-            {
-                return Some(phrase.clone());
-            }
+        // For ASCII text both normalisations give the same form: one pass is enough.
+        let forms = if name.is_ascii() {
+            vec![clean_ascii(name)]
+        } else {
+            vec![cordon_names::normalize(name), clean_ascii(name)]
+        };
+        forms.iter().find_map(|form| self.find_in(form))
+    }
+
+    fn find_in(&self, form: &str) -> Option<String> {
+        if let Some(word) = form.split(' ').find(|w| self.words.contains(*w)) {
+            return Some(word.to_string());
         }
-        None
+        if self.phrases.is_empty() {
+            return None;
+        }
+        let padded = format!(" {form} ");
+        self.phrases
+            .iter()
+            .find(|p| padded.contains(&format!(" {p} ")))
+            .cloned()
+    }
+
+    /// Whether `name` holds a word of the set, remembered per name: account names repeat
+    /// from transfer to transfer, normalising them does not need to.
+    pub(crate) fn matches_cached(&self, name: &str, cache: &mut AHashMap<String, bool>) -> bool {
+        if let Some(known) = cache.get(name) {
+            return *known;
+        }
+        // Bounded: a stream of ever new names empties the memo rather than growing it
+        // (65,536 names of ~40 bytes are a few MB).
+        if cache.len() >= NAME_MEMO {
+            cache.clear();
+        }
+        let found = self.find(name).is_some();
+        cache.insert(name.to_string(), found);
+        found
     }
 }
+
+/// Most names whose verdict a rule remembers at once.
+const NAME_MEMO: usize = 65_536;
 
 /// True when the name reads as a legal entity's: it carries a legal form (`LLC`, `GmbH`...).
 pub(crate) fn has_legal_form(name: &str) -> bool {
