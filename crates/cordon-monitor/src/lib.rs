@@ -1,11 +1,14 @@
 //! Terrorist-financing typology rules over streams of transfers.
 //!
 //! A [`RulePack`] is a versioned TOML file of declarative rules (structuring, fan-in, fan-out,
-//! high-risk jurisdiction, rapid pass-through, round amounts), each tied to a FATF red flag.
-//! A [`Monitor`] evaluates them over transfers in the order given, per party, on the
-//! transfers' own transaction time (creation time, else settlement date; never the wall
-//! clock), so a replay of the same stream gives the same alerts. Windows are evicted by
-//! transaction time and capped per party, so memory stays bounded on long streams.
+//! high-risk jurisdiction, rapid pass-through, round amounts, areas bordering conflict zones,
+//! collection then forwarding, charity-named accounts paying out abroad), each tied to a FATF
+//! red flag. A [`Monitor`] evaluates them per party on the transfers' own transaction time
+//! (creation time, else settlement date; never the wall clock), so a replay of the same stream
+//! gives the same alerts. A late transfer is evaluated at its own time within the pack's
+//! lateness bound, and a repeated delivery is recognised and not counted again
+//! ([`Delivery`]). Windows are evicted by transaction time and capped per party, so memory
+//! stays bounded on long streams.
 //!
 //! Money is compared exactly: amounts become integer counts of 10^-12 units of a base currency
 //! through a static FX table ([`money`]).
