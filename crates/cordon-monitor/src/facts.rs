@@ -26,6 +26,19 @@ pub struct Facts {
     pub creditor_country: Option<String>,
     /// Every country found in the chain with where it was found.
     pub chain: Vec<(ChainRole, String)>,
+    /// What tells a repeated delivery of this transfer (see [`delivery_key`]).
+    pub delivery_key: Option<String>,
+    /// The originator's name as written.
+    pub debtor_name: Option<String>,
+    /// The beneficiary's name as written.
+    pub creditor_name: Option<String>,
+    /// True when the beneficiary carries an organisation identifier (BIC, LEI, other).
+    pub creditor_is_organisation: bool,
+    /// True when the beneficiary carries a private identifier (birth, national id...).
+    pub creditor_is_person: bool,
+    /// The border area the beneficiary or its bank is in, in words; set by the monitor when
+    /// its pack has `[border_areas]` ([`Facts::of`] leaves it empty).
+    pub border: Option<String>,
 }
 
 impl Facts {
@@ -64,7 +77,17 @@ impl Facts {
                 push_country(&mut chain, ChainRole::Intermediary, agent.country());
             }
         }
+        let creditor = customer.creditor.as_ref();
+        let creditor_ids = creditor.map(|p| &p.identifiers);
         Facts {
+            delivery_key: delivery_key(transfer),
+            debtor_name: customer.debtor.as_ref().and_then(|p| p.name.clone()),
+            creditor_name: creditor.and_then(|p| p.name.clone()),
+            creditor_is_organisation: creditor_ids
+                .is_some_and(|i| i.bic.is_some() || i.lei.is_some() || !i.organisation.is_empty()),
+            creditor_is_person: creditor_ids
+                .is_some_and(|i| i.birth.is_some() || !i.person.is_empty()),
+            border: None,
             id: transfer_id(transfer).unwrap_or_else(|| format!("#{position}")),
             time: transaction_time(transfer),
             money,
@@ -89,6 +112,38 @@ impl Facts {
     pub fn is_cross_border(&self) -> bool {
         matches!((&self.debtor_country, &self.creditor_country), (Some(a), Some(b)) if a != b)
     }
+}
+
+/// What tells a repeated delivery of one transfer: its UETR (a UUID, compared in lower
+/// case), else its message id, its transaction ids (end-to-end, transaction, instruction) and
+/// its amount together: a re-sent message repeats all of them, while two transactions of one
+/// multi-transaction message share only the message id. `None` when the message has no id at
+/// all (it cannot be told from another).
+pub fn delivery_key(transfer: &Transfer) -> Option<String> {
+    let usable = |id: &Option<String>| {
+        id.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && !is_placeholder(s))
+            .map(str::to_string)
+    };
+    if let Some(uetr) = usable(&transfer.uetr) {
+        return Some(format!("uetr:{}", uetr.to_ascii_lowercase()));
+    }
+    let ids = [
+        &transfer.message_id,
+        &transfer.end_to_end_id,
+        &transfer.transaction_id,
+        &transfer.instruction_id,
+    ]
+    .map(usable);
+    if ids.iter().all(Option::is_none) {
+        return None;
+    }
+    let amount = transfer.amount.map(|m| m.to_string()).unwrap_or_default();
+    let [message, end_to_end, transaction, instruction] = ids.map(Option::unwrap_or_default);
+    Some(format!(
+        "ids:{message}|{end_to_end}|{transaction}|{instruction}|{amount}"
+    ))
 }
 
 fn agent_country(agent: &Option<Agent>) -> Option<&str> {

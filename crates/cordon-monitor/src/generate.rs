@@ -33,16 +33,43 @@ pub enum Pattern {
     PassThrough,
     /// Repeated exact round amounts.
     RoundAmount,
+    /// A beneficiary in a town bordering a conflict zone.
+    Border,
+    /// Small donations from many originators, then most of them forwarded to a higher-risk area.
+    Collect,
+    /// A charity-named account collecting small sums and paying an individual abroad.
+    Npo,
 }
 
-const PATTERNS: [Pattern; 6] = [
+/// Every pattern, in the order they are injected.
+pub const PATTERNS: [Pattern; 9] = [
     Pattern::Structuring,
     Pattern::FanIn,
     Pattern::FanOut,
     Pattern::HighRisk,
     Pattern::PassThrough,
     Pattern::RoundAmount,
+    Pattern::Border,
+    Pattern::Collect,
+    Pattern::Npo,
 ];
+
+impl Pattern {
+    /// The rule of the default pack made for this pattern.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Pattern::Structuring => "TF-STRUCT-01",
+            Pattern::FanIn => "TF-FANIN-01",
+            Pattern::FanOut => "TF-FANOUT-01",
+            Pattern::HighRisk => "TF-HRJ-01",
+            Pattern::PassThrough => "TF-PASS-01",
+            Pattern::RoundAmount => "TF-ROUND-01",
+            Pattern::Border => "TF-BORDER-01",
+            Pattern::Collect => "TF-COLLECT-01",
+            Pattern::Npo => "TF-NPO-01",
+        }
+    }
+}
 
 /// One generated transfer and the pattern it belongs to, if injected.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +82,13 @@ pub struct Generated {
     pub instance: Option<u64>,
     /// True on the last transfer of an injected pattern: the pattern is complete.
     pub completes: bool,
+    /// True when the injection is a near miss: the pattern's shape falling just short of its
+    /// rule (one party too few, an amount too small, a share too low...).
+    pub near_miss: bool,
+    /// The rules of the default pack the injection should raise: its own rule when planted,
+    /// and any other rule its transfers meet by design (a forwarding to Syria is also a
+    /// high-risk jurisdiction); empty for background traffic.
+    pub expects: Vec<&'static str>,
 }
 
 const FIRST: &[&str] = &[
@@ -111,6 +145,26 @@ const CORRIDORS: &[(&str, &str, &str, &str)] = &[
     ("UZ", "NBFAUZ2X", "UZS", "Tashkent"),
     ("TR", "TGBATRIS", "TRY", "Istanbul"),
     ("AE", "EBILAEAD", "AED", "Dubai"),
+];
+/// Towns of the default pack's border areas, with a bank there.
+const BORDER_TOWNS: &[(&str, &str, &str)] = &[
+    ("TR", "TGBATRIS", "Kilis"),
+    ("TR", "TGBATRIS", "Şanlıurfa"),
+    ("TR", "TGBATRIS", "REYHANLI"),
+    ("TR", "TGBATRIS", "Gaziantep"),
+    ("JO", "ARABJOAX", "Mafraq"),
+    ("LB", "BLOMLBBX", "Baalbek"),
+];
+/// A town near conflict zones but on no list: near misses of the border rule.
+const NEAR_BORDER: (&str, &str, &str) = ("LB", "BLOMLBBX", "Beirut");
+/// Names of non-profits in the languages of the region.
+const NPO_NAMES: &[&str] = &[
+    "Mehr xayriya jamgʻarmasi",
+    "Umid Foundation",
+    "Yardım Eli Vakfı",
+    "Фонд помощи детям",
+    "Қайырымдылық қоры",
+    "جمعية الإحسان الخيرية",
 ];
 const HIGH_RISK: &[(&str, &str, &str)] = &[
     ("SY", "CBOSSYDA", "Damascus"),
@@ -283,13 +337,17 @@ impl Generator {
             pattern: None,
             instance: None,
             completes: false,
+            near_miss: false,
+            expects: Vec::new(),
         }
     }
 
-    /// A fresh party id outside the background pool, placed in `corridor`.
+    /// A fresh party id outside the background pool, placed in `corridor`. Each injection
+    /// draws from its own block of ten million ids ([`collector_donor`] shifts ids by up to
+    /// 1.5 million within it).
     fn fresh(&mut self, corridor: u64) -> u64 {
         let base = self.customers
-            + 1_000_000 * (1 + self.injections)
+            + 10_000_000 * (1 + self.injections)
             + self.below(10_000) * CORRIDORS.len() as u64;
         base - base % CORRIDORS.len() as u64 + corridor % CORRIDORS.len() as u64
     }
@@ -301,104 +359,290 @@ impl Generator {
         }
     }
 
-    /// Queues the transfers of one pattern at times after the clock.
-    fn inject(&mut self, pattern: Pattern) {
+    /// A person's name for a fresh party.
+    fn person(&mut self) -> String {
+        let first = self.pick(FIRST).copied().unwrap_or("A");
+        let last = self.pick(LAST).copied().unwrap_or("B");
+        format!(
+            "{first} {}. {last}",
+            char::from(b'A' + self.below(26) as u8)
+        )
+    }
+
+    /// Queues the transfers of one pattern (planted, or a near miss) at times after the clock.
+    fn inject(&mut self, pattern: Pattern, near_miss: bool) {
         let instance = self.injections;
         self.injections += 1;
-        let hour = 3600;
-        let mut planned: Vec<(i64, u64, u64, Money)> = Vec::new();
+        let mut plan = Plan::default();
+        if !near_miss {
+            plan.expects.push(pattern.rule());
+        }
         match pattern {
-            Pattern::Structuring => {
-                let debtor = self.fresh(7);
-                for k in 0..4 {
-                    let creditor = self.below(self.customers);
-                    let money = Self::usd(self.amount(9_050, 9_950));
-                    planned.push((k * 30 * hour, debtor, creditor, money));
-                }
-            }
+            Pattern::Structuring => self.structuring(&mut plan, near_miss),
             Pattern::FanIn => {
                 let creditor = self.fresh(14);
-                for k in 0..6u64 {
+                let originators = if near_miss { 4 } else { 6 };
+                for k in 0..originators {
                     let debtor = self.fresh(k % 7);
                     let money = Self::usd(self.amount(200, 3_000));
-                    planned.push((k as i64 * 20 * hour, debtor, creditor, money));
+                    plan.push(k as i64 * 20 * HOUR, debtor, creditor, money);
                 }
             }
             Pattern::FanOut => {
                 let debtor = self.fresh(3);
-                for k in 0..10 {
+                let beneficiaries = if near_miss { 7 } else { 10 };
+                for k in 0..beneficiaries {
                     let creditor = self.fresh(k);
                     let money = Self::usd(self.amount(600, 2_000));
-                    planned.push((k as i64 * 7 * hour, debtor, creditor, money));
+                    plan.push(k as i64 * 7 * HOUR, debtor, creditor, money);
                 }
             }
             Pattern::HighRisk => {
                 let (debtor, creditor) = (self.fresh(0), self.fresh(1));
-                planned.push((
-                    hour,
+                plan.push(
+                    HOUR,
                     debtor,
                     creditor,
                     Self::usd(self.amount(1_000, 20_000)),
-                ));
+                );
+                let place = if near_miss {
+                    NEAR_BORDER
+                } else {
+                    *self
+                        .pick(HIGH_RISK)
+                        .unwrap_or(&("SY", "CBOSSYDA", "Damascus"))
+                };
+                plan.last_mut(|p| p.place = Some(place));
             }
             Pattern::PassThrough => {
                 let (source, mule, sink) = (self.fresh(2), self.fresh(3), self.fresh(13));
                 let received = self.amount(15_000, 40_000);
-                let sent = Amount::from_parts(received.mantissa() * 93 / 100, received.scale());
-                let eur = |amount| Money {
-                    amount,
-                    currency: Currency::EUR,
-                };
-                planned.push((hour, source, mule, eur(received)));
-                planned.push((20 * hour, mule, sink, eur(sent)));
+                let share = if near_miss { 70 } else { 93 };
+                let sent = Amount::from_parts(received.mantissa() * share / 100, received.scale());
+                plan.push(HOUR, source, mule, eur(received));
+                plan.push(20 * HOUR, mule, sink, eur(sent));
             }
             Pattern::RoundAmount => {
                 let debtor = self.fresh(4);
                 for k in 0..3 {
                     let creditor = self.below(self.customers);
-                    let thousands = 6 + self.below(40) as i128;
-                    let money = Money {
-                        amount: Amount::from_parts(thousands * 1000, 0),
-                        currency: Currency::EUR,
-                    };
-                    planned.push((k * 72 * hour, debtor, creditor, money));
+                    // From 10,000 EUR up: never also a structuring amount.
+                    let thousands = 10 + self.below(36) as i128;
+                    // A near miss has an odd 250 on its last transfer.
+                    let odd = if near_miss && k == 2 { 250 } else { 0 };
+                    let amount = Amount::from_parts(thousands * 1000 + odd, 0);
+                    plan.push(k * 72 * HOUR, debtor, creditor, eur(amount));
                 }
             }
-        }
-        let last = planned.len().saturating_sub(1);
-        for (k, (offset, debtor, creditor, money)) in planned.into_iter().enumerate() {
-            let time = self.clock + 60 + offset;
-            let mut transfer = self.transfer(time, debtor, creditor, money);
-            if pattern == Pattern::HighRisk {
-                self.make_high_risk(&mut transfer);
+            Pattern::Border => {
+                let (debtor, creditor) = (self.fresh(3), self.fresh(13));
+                // A near miss is below the 1,000 USD minimum.
+                let money = if near_miss {
+                    Self::usd(self.amount(300, 950))
+                } else {
+                    Self::usd(self.amount(1_200, 20_000))
+                };
+                let town = *self
+                    .pick(BORDER_TOWNS)
+                    .unwrap_or(&("TR", "TGBATRIS", "Kilis"));
+                plan.push(HOUR, debtor, creditor, money);
+                plan.last_mut(|p| p.place = Some(town));
             }
+            Pattern::Collect => self.collect(&mut plan, near_miss),
+            Pattern::Npo => self.npo(&mut plan, near_miss),
+        }
+        self.queue(pattern, instance, near_miss, plan);
+    }
+
+    fn structuring(&mut self, plan: &mut Plan, near_miss: bool) {
+        let debtor = self.fresh(7);
+        for k in 0..4 {
+            let creditor = self.below(self.customers);
+            // A near miss has only two amounts just below 10,000 USD, the others below 9,000.
+            let money = if near_miss && k % 2 == 1 {
+                Self::usd(self.amount(8_000, 8_900))
+            } else {
+                Self::usd(self.amount(9_050, 9_950))
+            };
+            plan.push(k * 30 * HOUR, debtor, creditor, money);
+        }
+    }
+
+    /// Donations from the collector's own country (so no fan-in across borders), each at most
+    /// 500 USD (so nine of them stay below the pass-through minimum), 20 hours apart; then 80 %
+    /// of the sum to a border town or to Syria. A near miss has six donors.
+    fn collect(&mut self, plan: &mut Plan, near_miss: bool) {
+        let collector = self.fresh(3);
+        let donors = if near_miss { 6 } else { 9 };
+        let mut collected: i128 = 0;
+        for k in 0..donors {
+            let donor = self.fresh(3);
+            let amount = self.amount(30, 500);
+            collected += cents(&amount);
+            plan.push(
+                k * 20 * HOUR,
+                collector_donor(donor, k),
+                collector,
+                Self::usd(amount),
+            );
+        }
+        let forwarded = Amount::from_parts(collected * 80 / 100, 2);
+        let recipient = self.fresh(13);
+        plan.push(
+            donors * 20 * HOUR,
+            collector,
+            recipient,
+            Self::usd(forwarded),
+        );
+        let to_syria = self.below(2) == 0;
+        let place = if to_syria {
+            plan.expects.push("TF-HRJ-01");
+            ("SY", "CBOSSYDA", "Damascus")
+        } else {
+            if cents(&forwarded) >= 1_000 * 100 {
+                plan.expects.push("TF-BORDER-01");
+            }
+            ("TR", "TGBATRIS", "Gaziantep")
+        };
+        plan.last_mut(|p| p.place = Some(place));
+    }
+
+    /// Seven domestic donations of at most 400 USD to a charity-named account, then 60 % of the
+    /// sum paid to a person in Istanbul. A near miss has an ordinary company name.
+    fn npo(&mut self, plan: &mut Plan, near_miss: bool) {
+        let charity = self.fresh(12);
+        let name = if near_miss {
+            format!("Steppe Agro Trading {}", self.below(1000))
+        } else {
+            self.pick(NPO_NAMES)
+                .copied()
+                .unwrap_or("Umid Foundation")
+                .to_string()
+        };
+        let mut collected: i128 = 0;
+        for k in 0..7 {
+            let donor = self.fresh(12);
+            let amount = self.amount(20, 400);
+            collected += cents(&amount);
+            plan.push(
+                k * 20 * HOUR,
+                collector_donor(donor, k),
+                charity,
+                Self::usd(amount),
+            );
+            plan.last_mut(|p| p.creditor_name = Some(name.clone()));
+        }
+        let person = self.person();
+        let recipient = self.fresh(13);
+        let paid = Amount::from_parts(collected * 60 / 100, 2);
+        plan.push(7 * 20 * HOUR, charity, recipient, Self::usd(paid));
+        plan.last_mut(|p| {
+            p.debtor_name = Some(name.clone());
+            p.creditor_name = Some(person);
+        });
+    }
+
+    fn queue(&mut self, pattern: Pattern, instance: u64, near_miss: bool, plan: Plan) {
+        let last = plan.transfers.len().saturating_sub(1);
+        for (k, planned) in plan.transfers.into_iter().enumerate() {
+            let time = self.clock + 60 + planned.offset;
+            let mut transfer = self.transfer(time, planned.debtor, planned.creditor, planned.money);
+            if let Some(place) = planned.place {
+                place_creditor(&mut transfer, place);
+            }
+            rename(&mut transfer.debtor, planned.debtor_name);
+            rename(&mut transfer.creditor, planned.creditor_name);
             let item = Generated {
                 transfer,
                 pattern: Some(pattern),
                 instance: Some(instance),
                 completes: k == last,
+                near_miss,
+                expects: plan.expects.clone(),
             };
             let at = self.pending.partition_point(|(t, _)| *t <= time);
             self.pending.insert(at, (time, item));
         }
     }
+}
 
-    fn make_high_risk(&mut self, transfer: &mut Transfer) {
-        let (country, bic, town) = *self
-            .pick(HIGH_RISK)
-            .unwrap_or(&("SY", "CBOSSYDA", "Damascus"));
-        if let Some(creditor) = transfer.creditor.as_mut() {
-            creditor.address = Some(PostalAddress {
-                town_name: Some(town.into()),
-                country: Some(country.into()),
-                ..PostalAddress::default()
-            });
-        }
-        transfer.creditor_agent = Some(Agent {
-            bic: Some(bic.into()),
-            ..Agent::default()
+/// A donor id distinct for each of the `k` donations of one injection (the fresh ids of one
+/// injection may repeat).
+fn collector_donor(donor: u64, k: i64) -> u64 {
+    donor + 15 * 10_000 * (k as u64 + 1)
+}
+
+const HOUR: i64 = 3600;
+
+/// An amount of at most two decimals in hundredths (amounts drop trailing zeros: `395.8`).
+fn cents(amount: &Amount) -> i128 {
+    amount.mantissa_at_scale(2).unwrap_or(0)
+}
+
+fn eur(amount: Amount) -> Money {
+    Money {
+        amount,
+        currency: Currency::EUR,
+    }
+}
+
+/// The transfers of one injection and the rules it should raise.
+#[derive(Default)]
+struct Plan {
+    transfers: Vec<Planned>,
+    expects: Vec<&'static str>,
+}
+
+struct Planned {
+    offset: i64,
+    debtor: u64,
+    creditor: u64,
+    money: Money,
+    /// Country, bank BIC and town of the beneficiary, when not its own.
+    place: Option<(&'static str, &'static str, &'static str)>,
+    debtor_name: Option<String>,
+    creditor_name: Option<String>,
+}
+
+impl Plan {
+    fn push(&mut self, offset: i64, debtor: u64, creditor: u64, money: Money) {
+        self.transfers.push(Planned {
+            offset,
+            debtor,
+            creditor,
+            money,
+            place: None,
+            debtor_name: None,
+            creditor_name: None,
         });
     }
+
+    fn last_mut(&mut self, change: impl FnOnce(&mut Planned)) {
+        if let Some(last) = self.transfers.last_mut() {
+            change(last);
+        }
+    }
+}
+
+fn rename(party: &mut Option<Party>, name: Option<String>) {
+    if let (Some(party), Some(name)) = (party.as_mut(), name) {
+        party.name = Some(name);
+    }
+}
+
+/// Puts the beneficiary and its bank in `town`.
+fn place_creditor(transfer: &mut Transfer, (country, bic, town): (&str, &str, &str)) {
+    if let Some(creditor) = transfer.creditor.as_mut() {
+        creditor.address = Some(PostalAddress {
+            town_name: Some(town.into()),
+            country: Some(country.into()),
+            ..PostalAddress::default()
+        });
+    }
+    transfer.creditor_agent = Some(Agent {
+        bic: Some(bic.into()),
+        ..Agent::default()
+    });
 }
 
 impl Iterator for Generator {
@@ -410,13 +654,48 @@ impl Iterator for Generator {
         }
         self.clock += 1 + self.below(11) as i64;
         if self.below(400) == 0 {
+            // Planted and near miss in turn, each pattern in turn.
+            let near_miss = self.injections % 2 == 1;
             let pattern = PATTERNS
-                .get(self.injections as usize % PATTERNS.len())
+                .get((self.injections / 2) as usize % PATTERNS.len())
                 .copied();
             if let Some(p) = pattern {
-                self.inject(p);
+                self.inject(p, near_miss);
             }
         }
         Some(self.background())
     }
+}
+
+/// Delivers `items` as a real channel does: each transfer arrives up to `max_delay` seconds
+/// of transaction time after it was made (so transfers overtake each other by up to that
+/// much), and one in `repeat_every` arrives a second time, up to `max_delay` after its first
+/// delivery (at-least-once delivery, manual re-sends). Returns the deliveries in arrival order
+/// and the number of repeats; the same seed gives the same order.
+pub fn deliver_unreliably(
+    items: Vec<Generated>,
+    seed: u64,
+    max_delay: i64,
+    repeat_every: u64,
+) -> (Vec<Generated>, usize) {
+    let mut random = Generator::new(seed);
+    let span = max_delay.max(1).unsigned_abs();
+    let mut arrivals: Vec<(i64, usize, Generated)> = Vec::with_capacity(items.len());
+    let mut repeats = 0;
+    for (order, item) in items.into_iter().enumerate() {
+        let made = crate::time::transaction_time(&item.transfer).unwrap_or(0);
+        let arrival = made + random.below(span) as i64;
+        if repeat_every > 0 && random.below(repeat_every) == 0 {
+            let again = arrival + random.below(span) as i64;
+            arrivals.push((again, order, item.clone()));
+            repeats += 1;
+        }
+        arrivals.push((arrival, order, item));
+    }
+    // Stable: equal arrivals keep the order they were made in.
+    arrivals.sort_by_key(|(arrival, order, _)| (*arrival, *order));
+    (
+        arrivals.into_iter().map(|(_, _, item)| item).collect(),
+        repeats,
+    )
 }

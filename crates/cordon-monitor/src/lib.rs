@@ -1,11 +1,14 @@
 //! Terrorist-financing typology rules over streams of transfers.
 //!
 //! A [`RulePack`] is a versioned TOML file of declarative rules (structuring, fan-in, fan-out,
-//! high-risk jurisdiction, rapid pass-through, round amounts), each tied to a FATF red flag.
-//! A [`Monitor`] evaluates them over transfers in the order given, per party, on the
-//! transfers' own transaction time (creation time, else settlement date; never the wall
-//! clock), so a replay of the same stream gives the same alerts. Windows are evicted by
-//! transaction time and capped per party, so memory stays bounded on long streams.
+//! high-risk jurisdiction, rapid pass-through, round amounts, areas bordering conflict zones,
+//! collection then forwarding, charity-named accounts paying out abroad), each tied to a FATF
+//! red flag. A [`Monitor`] evaluates them per party on the transfers' own transaction time
+//! (creation time, else settlement date; never the wall clock), so a replay of the same stream
+//! gives the same alerts. A late transfer is evaluated at its own time within the pack's
+//! lateness bound, and a repeated delivery is recognised and not counted again
+//! ([`Delivery`]). Windows are evicted by transaction time and capped per party, so memory
+//! stays bounded on long streams.
 //!
 //! Money is compared exactly: amounts become integer counts of 10^-12 units of a base currency
 //! through a static FX table ([`money`]).
@@ -39,11 +42,16 @@ mod engine;
 pub mod facts;
 pub mod generate;
 pub mod money;
+mod places;
 pub mod rules;
+pub mod score;
 pub mod snapshot;
 pub mod time;
 
-pub use engine::{Alert, Monitor, Stats, MAX_EVENTS_PER_PARTY};
+pub use engine::{Alert, Delivery, Monitor, Observation, Stats, MAX_EVENTS_PER_PARTY};
 pub use facts::Facts;
-pub use rules::{FanParams, Rule, RuleKind, RulePack, RulesError, DEFAULT_RULES};
+pub use rules::{
+    BorderArea, BorderAreas, FanParams, Rule, RuleKind, RulePack, RulesError,
+    DEFAULT_MAX_LATENESS_HOURS, DEFAULT_RULES,
+};
 pub use snapshot::{MonitorSnapshot, SnapshotError};

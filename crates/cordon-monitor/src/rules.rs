@@ -26,7 +26,11 @@ use std::fmt;
 struct RawPack {
     version: toml::Spanned<String>,
     #[serde(default)]
+    max_lateness_hours: Option<toml::Spanned<u32>>,
+    #[serde(default)]
     fx: Option<toml::Spanned<RawFx>>,
+    #[serde(default)]
+    border_areas: Option<toml::Spanned<BorderAreas>>,
     #[serde(default, rename = "rule")]
     rules: Vec<toml::Spanned<RawRule>>,
 }
@@ -108,6 +112,34 @@ pub struct FanParams {
     pub currency: Option<String>,
 }
 
+/// The places bordering conflict zones that [`RuleKind::ConflictBorder`] looks for
+/// (`[border_areas]` in the file): a dated list each institution keeps from its own sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BorderAreas {
+    /// The date the list was last reviewed (`YYYY-MM-DD`); alerts quote it.
+    pub as_of: String,
+    /// Where the list comes from, in words.
+    #[serde(default)]
+    pub source: String,
+    /// The areas.
+    #[serde(default, rename = "area")]
+    pub areas: Vec<BorderArea>,
+}
+
+/// Towns and regions of one country that border a conflict zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BorderArea {
+    /// The country the places are in (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// The country in conflict across the border (ISO 3166-1 alpha-2).
+    pub borders: String,
+    /// Province, district and town names, as written locally or in English; matched on their
+    /// normalised ASCII form (`Şanlıurfa` = `Sanliurfa`).
+    pub places: Vec<String>,
+}
+
 /// The kind of a rule and its parameters (`kind` and `params` in the file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
@@ -181,6 +213,47 @@ pub enum RuleKind {
         #[serde(default)]
         side: Side,
     },
+    /// A beneficiary or its bank in a place of the pack's `[border_areas]`.
+    ConflictBorder {
+        /// Ignore transfers below this amount (in `currency`).
+        min_amount: String,
+        /// Currency of `min_amount`.
+        currency: String,
+    },
+    /// Small transfers from many originators collected into one account, then most of the sum
+    /// forwarded abroad to a higher-risk jurisdiction or a border area.
+    CollectForward {
+        /// Distinct originators of small incoming transfers needed.
+        min_originators: usize,
+        /// The largest incoming amount that still counts as small, donation-like (in `currency`).
+        max_amount: String,
+        /// Currency of `max_amount`.
+        currency: String,
+        /// Share of the collected sum forwarded, in percent (1-100).
+        min_percent: u8,
+        /// The window holding the collection and the forwarding, in days.
+        window_days: u32,
+        /// Higher-risk jurisdictions (ISO 3166-1 alpha-2) a forwarding may go to; a border area
+        /// of the pack counts too.
+        countries: Vec<String>,
+    },
+    /// An account named like a charity or foundation that receives many small transfers and
+    /// pays out to a higher-risk area or to an individual abroad.
+    NpoPayout {
+        /// Legal forms and words that mark a non-profit name, in the languages of the region;
+        /// matched as whole words after normalisation.
+        words: Vec<String>,
+        /// Distinct originators of small incoming transfers needed.
+        min_originators: usize,
+        /// The largest incoming amount that still counts as small (in `currency`).
+        max_amount: String,
+        /// Currency of `max_amount`.
+        currency: String,
+        /// The window, in days.
+        window_days: u32,
+        /// Higher-risk jurisdictions (ISO 3166-1 alpha-2); a border area of the pack counts too.
+        countries: Vec<String>,
+    },
 }
 
 fn ten() -> u8 {
@@ -205,6 +278,9 @@ impl RuleKind {
             RuleKind::HighRiskJurisdiction { .. } => "high_risk_jurisdiction",
             RuleKind::RapidPassThrough { .. } => "rapid_pass_through",
             RuleKind::RoundAmount { .. } => "round_amount",
+            RuleKind::ConflictBorder { .. } => "conflict_border",
+            RuleKind::CollectForward { .. } => "collect_forward",
+            RuleKind::NpoPayout { .. } => "npo_payout",
         }
     }
 }
@@ -238,7 +314,22 @@ pub struct RulePack {
     pub rules: Vec<Rule>,
     /// Exchange rates used to compare amounts in other currencies with thresholds.
     pub fx: FxTable,
+    /// How much older than the latest transaction time seen a transfer may be and still be
+    /// evaluated at its own time (`max_lateness_hours`, default
+    /// [`DEFAULT_MAX_LATENESS_HOURS`]).
+    pub max_lateness_hours: u32,
+    /// The places bordering conflict zones (`[border_areas]`), if the pack has them.
+    pub border_areas: Option<BorderAreas>,
 }
+
+/// The default lateness bound: 72 hours of transaction time. Messages come late from batch
+/// files, other channels and retries; a weekend's batch released on Monday morning is about
+/// 60 hours late, so 72 hours covers it with a margin. Each hour of bound keeps an hour more of
+/// every window in memory.
+pub const DEFAULT_MAX_LATENESS_HOURS: u32 = 72;
+
+/// The longest lateness bound accepted: a year, the longest window.
+const MAX_LATENESS_HOURS: u64 = 366 * 24;
 
 /// Why a rules file was refused: the line and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -286,6 +377,29 @@ impl RulePack {
             }
             None => FxTable::builtin(),
         };
+        let max_lateness_hours = match &raw.max_lateness_hours {
+            Some(hours) => {
+                let line = line_of(text, hours.span().start);
+                check_range(
+                    "max_lateness_hours",
+                    u64::from(*hours.get_ref()),
+                    0,
+                    MAX_LATENESS_HOURS,
+                )
+                .map_err(|message| RulesError { line, message })?;
+                *hours.get_ref()
+            }
+            None => DEFAULT_MAX_LATENESS_HOURS,
+        };
+        let border_areas = match raw.border_areas {
+            Some(areas) => {
+                let line = line_of(text, areas.span().start);
+                let areas = areas.into_inner();
+                check_border_areas(&areas).map_err(|message| RulesError { line, message })?;
+                Some(areas)
+            }
+            None => None,
+        };
         let mut rules: Vec<Rule> = Vec::new();
         for spanned in raw.rules {
             let line = line_of(text, spanned.span().start);
@@ -296,6 +410,12 @@ impl RulePack {
             }
             check_kind(&raw_rule.kind, &fx)
                 .map_err(|m| fail(format!("rule {}: {m}", raw_rule.id)))?;
+            if matches!(raw_rule.kind, RuleKind::ConflictBorder { .. }) && border_areas.is_none() {
+                return Err(fail(format!(
+                    "rule {}: a conflict_border rule needs a [border_areas] list in the pack",
+                    raw_rule.id
+                )));
+            }
             if raw_rule.enabled {
                 rules.push(Rule {
                     id: raw_rule.id,
@@ -312,6 +432,8 @@ impl RulePack {
             version: raw.version.into_inner(),
             rules,
             fx,
+            max_lateness_hours,
+            border_areas,
         })
     }
 }
@@ -354,9 +476,7 @@ fn check_kind(kind: &RuleKind, fx: &FxTable) -> Result<(), String> {
             if countries.is_empty() {
                 return Err("`countries` is empty".into());
             }
-            if let Some(bad) = countries.iter().find(|c| !is_country_code(c)) {
-                return Err(format!("{bad:?} is not an ISO 3166-1 alpha-2 code"));
-            }
+            check_countries(countries)?;
             check_optional_amount(min_amount, currency, fx)
         }
         RuleKind::RapidPassThrough {
@@ -385,7 +505,88 @@ fn check_kind(kind: &RuleKind, fx: &FxTable) -> Result<(), String> {
             check_window(*window_days)?;
             check_range("min_count", *min_count as u64, 1, 10_000)
         }
+        RuleKind::ConflictBorder {
+            min_amount,
+            currency,
+        } => Threshold::parse(min_amount, currency, fx).map(|_| ()),
+        RuleKind::CollectForward {
+            min_originators,
+            max_amount,
+            currency,
+            min_percent,
+            window_days,
+            countries,
+        } => {
+            check_range("min_originators", *min_originators as u64, 2, 10_000)?;
+            Threshold::parse(max_amount, currency, fx)?;
+            check_range("min_percent", u64::from(*min_percent), 1, 100)?;
+            check_window(*window_days)?;
+            check_countries(countries)
+        }
+        RuleKind::NpoPayout {
+            words,
+            min_originators,
+            max_amount,
+            currency,
+            window_days,
+            countries,
+        } => {
+            if words.is_empty() {
+                return Err("`words` is empty".into());
+            }
+            if let Some(bad) = words.iter().find(|w| cordon_names::normalize(w).is_empty()) {
+                return Err(format!("word {bad:?} has no letter or digit"));
+            }
+            check_range("min_originators", *min_originators as u64, 2, 10_000)?;
+            Threshold::parse(max_amount, currency, fx)?;
+            check_window(*window_days)?;
+            check_countries(countries)
+        }
     }
+}
+
+fn check_countries(countries: &[String]) -> Result<(), String> {
+    match countries.iter().find(|c| !is_country_code(c)) {
+        Some(bad) => Err(format!("{bad:?} is not an ISO 3166-1 alpha-2 code")),
+        None => Ok(()),
+    }
+}
+
+fn check_border_areas(areas: &BorderAreas) -> Result<(), String> {
+    if crate::time::parse_timestamp(&areas.as_of).is_none() || areas.as_of.trim().len() != 10 {
+        return Err(format!(
+            "border_areas: `as_of` {:?} is not a date YYYY-MM-DD",
+            areas.as_of
+        ));
+    }
+    if areas.areas.is_empty() {
+        return Err("border_areas: no [[border_areas.area]]".into());
+    }
+    for area in &areas.areas {
+        for code in [&area.country, &area.borders] {
+            if !is_country_code(code) {
+                return Err(format!(
+                    "border_areas: {code:?} is not an ISO 3166-1 alpha-2 code"
+                ));
+            }
+        }
+        if area.places.is_empty() {
+            return Err(format!(
+                "border_areas: the {} area has no places",
+                area.country
+            ));
+        }
+        if let Some(bad) = area
+            .places
+            .iter()
+            .find(|p| cordon_names::translit::clean_ascii(p).is_empty())
+        {
+            return Err(format!(
+                "border_areas: place {bad:?} has no letter or digit"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_optional_amount(
@@ -433,6 +634,9 @@ mod tests {
             "high_risk_jurisdiction",
             "rapid_pass_through",
             "round_amount",
+            "conflict_border",
+            "collect_forward",
+            "npo_payout",
         ] {
             assert!(kinds.contains(kind), "{kind} missing from the default pack");
         }

@@ -16,8 +16,13 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
-/// The snapshot layout this build writes and reads.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+/// The snapshot layout this build writes. Layout 2 added the delivery keys ([`SeenKey`]);
+/// a layout-1 snapshot is still read (with no keys: repeats of the transfers it saw are not
+/// recognised).
+pub const SNAPSHOT_FORMAT: u32 = 2;
+
+/// The oldest layout this build reads.
+const OLDEST_FORMAT: u32 = 1;
 
 /// The state of a [`Monitor`], serializable (JSON in the service's store).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +42,20 @@ pub struct MonitorSnapshot {
     pub stats: Stats,
     /// The windows of each rule, in pack order.
     pub rules: Vec<RuleWindows>,
+    /// The delivery keys of the transfers within the lateness bound, in key order, so that a
+    /// repeat after a restart is still recognised.
+    #[serde(default)]
+    pub seen: Vec<SeenKey>,
+}
+
+/// The delivery key of one observed transfer (see [`crate::facts::delivery_key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeenKey {
+    /// The key.
+    pub key: String,
+    /// The transfer's transaction time, seconds since the epoch.
+    pub time: i64,
 }
 
 /// The windows of one rule.
@@ -139,6 +158,7 @@ impl Monitor {
                     parties: party_windows(&c.windows.parties),
                 })
                 .collect(),
+            seen: seen_keys(&self.seen),
         }
     }
 
@@ -167,6 +187,7 @@ impl Monitor {
                 }
             }
         }
+        monitor.seen = snapshot.seen.into_iter().map(|s| (s.key, s.time)).collect();
         monitor.watermark = snapshot.watermark;
         monitor.last_sweep = snapshot.last_sweep;
         monitor.stats = Stats {
@@ -177,6 +198,189 @@ impl Monitor {
     }
 }
 
+/// What changed in a [`Monitor`] since its last [`Monitor::take_changes`]: the whole window of
+/// every party whose events changed (no events: the party left the window), the delivery keys
+/// added, the time of the last sweep (which drops old events of every party, so it is replayed
+/// rather than listed) and the counters. Appended to a journal after each batch of transfers,
+/// the changes make the saved state complete at the cost of what the batch touched, instead of
+/// a rewrite of every window; [`Monitor::apply_changes`] replays them over the last snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorChanges {
+    /// The [`pack_id`] of the pack the monitor ran.
+    pub pack_id: String,
+    /// The latest transaction time seen, if any.
+    pub watermark: Option<i64>,
+    /// Transaction time of the last sweep of old events.
+    pub last_sweep: i64,
+    /// The counters.
+    pub stats: Stats,
+    /// Per rule, in pack order, the windows of the parties touched.
+    pub rules: Vec<RuleWindows>,
+    /// The delivery keys added and still held.
+    pub seen: Vec<SeenKey>,
+}
+
+impl Monitor {
+    /// From now on, notes what changes, for [`Monitor::take_changes`]. Costs a copy of the
+    /// party key per touched window and per batch.
+    pub fn track_changes(&mut self) {
+        for compiled in &mut self.rules {
+            compiled.windows.dirty.get_or_insert_with(Default::default);
+        }
+        self.seen_added.get_or_insert_with(Vec::new);
+    }
+
+    /// What changed since the last call (or since [`Monitor::track_changes`]); empty lists
+    /// when changes are not tracked.
+    pub fn take_changes(&mut self) -> MonitorChanges {
+        let pack_id = self.pack_id();
+        let rules = self
+            .rules
+            .iter_mut()
+            .map(|compiled| {
+                let mut touched: Vec<String> = compiled
+                    .windows
+                    .dirty
+                    .as_mut()
+                    .map(|d| d.drain().collect())
+                    .unwrap_or_default();
+                touched.sort_unstable();
+                let parties = touched
+                    .into_iter()
+                    .map(|party| {
+                        let events = compiled
+                            .windows
+                            .parties
+                            .get(&party)
+                            .map(|q| q.iter().map(window_event).collect())
+                            .unwrap_or_default();
+                        PartyWindow { party, events }
+                    })
+                    .collect();
+                RuleWindows {
+                    rule_id: compiled.rule.id.clone(),
+                    rule_version: compiled.rule.version,
+                    parties,
+                }
+            })
+            .collect();
+        let added = self
+            .seen_added
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut seen: Vec<SeenKey> = added
+            .into_iter()
+            .filter_map(|key| {
+                let time = *self.seen.get(&key)?;
+                Some(SeenKey { key, time })
+            })
+            .collect();
+        seen.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        seen.dedup_by(|a, b| a.key == b.key);
+        MonitorChanges {
+            pack_id,
+            watermark: self.watermark,
+            last_sweep: self.last_sweep,
+            stats: self.stats,
+            rules,
+            seen,
+        }
+    }
+
+    /// Replays `changes` (taken by a monitor of the same pack, in order, after the snapshot
+    /// this monitor was restored from). Refused, leaving this monitor as it was, when they were
+    /// taken under another pack or a window in them is inconsistent.
+    pub fn apply_changes(&mut self, changes: MonitorChanges) -> Result<(), SnapshotError> {
+        let id = self.pack_id();
+        if changes.pack_id != id {
+            return refuse(format!(
+                "changes taken under rules [{}], the pack now has [{id}]",
+                changes.pack_id
+            ));
+        }
+        let saved = rules_id(
+            changes
+                .rules
+                .iter()
+                .map(|r| (r.rule_id.as_str(), r.rule_version)),
+        );
+        if saved != id {
+            return refuse(format!(
+                "changes hold windows for rules [{saved}], their pack id says [{id}]"
+            ));
+        }
+        let mut ids: AHashMap<String, Arc<str>> = AHashMap::new();
+        let mut replaced: Vec<Vec<(String, Option<VecDeque<Event>>)>> = Vec::new();
+        for rule in &changes.rules {
+            let mut windows = Vec::new();
+            for party in &rule.parties {
+                let events = if party.events.is_empty() {
+                    None
+                } else {
+                    Some(restore_events(&rule.rule_id, party, &mut ids)?)
+                };
+                windows.push((party.party.clone(), events));
+            }
+            replaced.push(windows);
+        }
+        if changes.last_sweep > self.last_sweep {
+            self.sweep_to(changes.last_sweep);
+        }
+        for (compiled, windows) in self.rules.iter_mut().zip(replaced) {
+            for (party, events) in windows {
+                let held = compiled
+                    .windows
+                    .parties
+                    .get(&party)
+                    .map_or(0, VecDeque::len);
+                compiled.windows.held -= held;
+                match events {
+                    Some(events) => {
+                        compiled.windows.held += events.len();
+                        compiled.windows.parties.insert(party, events);
+                    }
+                    None => {
+                        compiled.windows.parties.remove(&party);
+                    }
+                }
+            }
+        }
+        for key in changes.seen {
+            self.seen.insert(key.key, key.time);
+        }
+        self.watermark = changes.watermark;
+        self.last_sweep = changes.last_sweep;
+        self.stats = Stats {
+            events_held: self.rules.iter().map(|c| c.windows.held).sum(),
+            ..changes.stats
+        };
+        Ok(())
+    }
+}
+
+fn window_event(e: &Event) -> WindowEvent {
+    WindowEvent {
+        time: e.time,
+        transfer_id: e.id.to_string(),
+        base: e.base,
+        other: e.other,
+    }
+}
+
+fn seen_keys(seen: &AHashMap<String, i64>) -> Vec<SeenKey> {
+    let mut keys: Vec<SeenKey> = seen
+        .iter()
+        .map(|(key, time)| SeenKey {
+            key: key.clone(),
+            time: *time,
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    keys
+}
+
 fn party_windows(parties: &AHashMap<String, VecDeque<Event>>) -> Vec<PartyWindow> {
     let mut keys: Vec<&String> = parties.keys().collect();
     keys.sort_unstable();
@@ -185,24 +389,16 @@ fn party_windows(parties: &AHashMap<String, VecDeque<Event>>) -> Vec<PartyWindow
             let events = parties.get(key)?;
             Some(PartyWindow {
                 party: key.clone(),
-                events: events
-                    .iter()
-                    .map(|e| WindowEvent {
-                        time: e.time,
-                        transfer_id: e.id.to_string(),
-                        base: e.base,
-                        other: e.other,
-                    })
-                    .collect(),
+                events: events.iter().map(window_event).collect(),
             })
         })
         .collect()
 }
 
 fn check_pack(pack: &RulePack, snapshot: &MonitorSnapshot) -> Result<(), SnapshotError> {
-    if snapshot.format != SNAPSHOT_FORMAT {
+    if !(OLDEST_FORMAT..=SNAPSHOT_FORMAT).contains(&snapshot.format) {
         return refuse(format!(
-            "layout {} is not understood (this build reads {SNAPSHOT_FORMAT})",
+            "layout {} is not understood (this build reads {OLDEST_FORMAT} to {SNAPSHOT_FORMAT})",
             snapshot.format
         ));
     }
@@ -365,6 +561,58 @@ mod tests {
             .iter()
             .filter(|a| a.rule_id == "TF-STRUCT-01" && a.party == alert.party)
             .all(|a| a.time > alert.time));
+    }
+
+    #[test]
+    fn a_snapshot_and_the_changes_after_it_give_the_whole_state() {
+        let items = stream(11, 40_000);
+        let mut live = Monitor::new(default_pack());
+        observe_all(&mut live, &items[..5_000]);
+        let base = serde_json::to_string(&live.snapshot()).unwrap();
+        live.track_changes();
+        let mut journal: Vec<String> = Vec::new();
+        let mut journal_bytes = 0;
+        // Batches of 25 transfers, as a service's requests, each journalled.
+        for batch in items[5_000..].chunks(25) {
+            observe_all(&mut live, batch);
+            let changes = serde_json::to_string(&live.take_changes()).unwrap();
+            journal_bytes += changes.len();
+            journal.push(changes);
+        }
+        let mut replayed =
+            Monitor::restore(default_pack(), serde_json::from_str(&base).unwrap()).unwrap();
+        for changes in &journal {
+            replayed
+                .apply_changes(serde_json::from_str(changes).unwrap())
+                .unwrap();
+        }
+        let whole = live.snapshot();
+        assert_eq!(replayed.snapshot(), whole);
+        // Each batch writes what it touched, not every window.
+        let full = serde_json::to_string(&whole).unwrap().len();
+        assert!(
+            journal_bytes / journal.len() < full / 20,
+            "{} bytes per batch, {full} for a full save",
+            journal_bytes / journal.len()
+        );
+        // Both go on alike.
+        let more = stream(12, 2_000);
+        assert_eq!(
+            observe_all(&mut live, &more),
+            observe_all(&mut replayed, &more)
+        );
+    }
+
+    #[test]
+    fn changes_of_another_pack_are_refused() {
+        let mut live = Monitor::new(default_pack());
+        live.track_changes();
+        observe_all(&mut live, &stream(1, 500));
+        let changes = live.take_changes();
+        let text = DEFAULT_RULES.replacen("version = 1", "version = 2", 1);
+        let mut other = Monitor::new(RulePack::parse(&text).unwrap());
+        let message = other.apply_changes(changes).unwrap_err().to_string();
+        assert!(message.contains("TF-STRUCT-01@1"), "{message}");
     }
 
     #[test]

@@ -5,6 +5,9 @@ use cordon_model::transfer::Transfer;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
+/// Seconds in an hour.
+pub const HOUR: i64 = 3_600;
+
 /// The transfer's transaction time in seconds since 1970-01-01 UTC: the creation time when it
 /// reads as a date-time, else the settlement (or execution) date at midnight, else the
 /// underlying transfer's. `None` when the message carries no usable date.

@@ -1,7 +1,8 @@
 //! The default pack over generated streams: injected patterns are found, background traffic
 //! stays quiet, replays are identical and the state stays bounded.
 
-use cordon_monitor::generate::{Generator, Pattern};
+use cordon_monitor::generate::{deliver_unreliably, Generated, Generator, Pattern, PATTERNS};
+use cordon_monitor::score::{table, Scorer};
 use cordon_monitor::{Alert, Monitor, RulePack};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,7 +26,7 @@ fn run(seed: u64, count: usize) -> Run {
         if let (Some(p), Some(i)) = (generated.pattern, generated.instance) {
             let id = generated.transfer.uetr.clone().unwrap();
             run.injected.insert(id, (p, i));
-            if generated.completes {
+            if generated.completes && !generated.near_miss {
                 run.instances.insert(i, p);
             }
         }
@@ -36,21 +37,15 @@ fn run(seed: u64, count: usize) -> Run {
 }
 
 fn rule_for(pattern: Pattern) -> &'static str {
-    match pattern {
-        Pattern::Structuring => "TF-STRUCT-01",
-        Pattern::FanIn => "TF-FANIN-01",
-        Pattern::FanOut => "TF-FANOUT-01",
-        Pattern::HighRisk => "TF-HRJ-01",
-        Pattern::PassThrough => "TF-PASS-01",
-        Pattern::RoundAmount => "TF-ROUND-01",
-    }
+    pattern.rule()
 }
 
 #[test]
 fn every_injected_pattern_is_found_by_its_rule() {
     let run = run(42, 120_000);
+    // Planted patterns (near misses, every other injection, are not counted here).
     assert!(
-        run.instances.len() > 100,
+        run.instances.len() > 60,
         "{} injections",
         run.instances.len()
     );
@@ -70,14 +65,7 @@ fn every_injected_pattern_is_found_by_its_rule() {
         .filter(|(i, _)| !found.contains(i))
         .collect();
     assert!(missed.is_empty(), "missed {missed:?}");
-    for pattern in [
-        Pattern::Structuring,
-        Pattern::FanIn,
-        Pattern::FanOut,
-        Pattern::HighRisk,
-        Pattern::PassThrough,
-        Pattern::RoundAmount,
-    ] {
+    for pattern in PATTERNS {
         assert!(
             run.instances
                 .iter()
@@ -122,7 +110,9 @@ fn replay_gives_the_same_alerts_and_state_is_bounded() {
 
 #[test]
 fn windows_are_evicted_by_transaction_time() {
+    // No lateness allowed: windows hold exactly their length.
     let text = cordon_monitor::DEFAULT_RULES
+        .replace("max_lateness_hours = 72", "max_lateness_hours = 0")
         .replace("window_days = 14", "window_days = 1")
         .replace("window_days = 7", "window_days = 1")
         .replace("window_days = 3", "window_days = 1")
@@ -145,4 +135,63 @@ fn windows_are_evicted_by_transaction_time() {
     );
     assert_eq!(stats.observed, 100_000);
     assert_eq!(stats.undated, 0);
+}
+
+/// Precision and recall of every rule of the default pack over `items` observed in order.
+fn scores(items: &[Generated]) -> (Scorer, cordon_monitor::Stats) {
+    let pack = RulePack::default_pack().unwrap();
+    let mut scorer = Scorer::new(pack.rules.iter().map(|r| r.id.as_str()));
+    let mut monitor = Monitor::new(pack);
+    for generated in items {
+        scorer.transfer(generated);
+        for alert in monitor.observe(&generated.transfer) {
+            scorer.alert(&alert);
+        }
+    }
+    (scorer, monitor.stats())
+}
+
+#[test]
+fn every_rule_finds_its_planted_patterns_and_ignores_its_near_misses() {
+    let items: Vec<Generated> = Generator::new(2024).take(150_000).collect();
+    let (scorer, _) = scores(&items);
+    let scores = scorer.scores();
+    let report = table(&scores);
+    assert_eq!(scores.len(), PATTERNS.len(), "{report}");
+    for (rule, score) in &scores {
+        assert!(score.expected >= 5, "{rule}: too few planted\n{report}");
+        assert_eq!(score.found, score.expected, "{rule}\n{report}");
+        assert_eq!(score.on_near_misses, 0, "{rule}\n{report}");
+    }
+    // Random background traffic holds pass-through look-alikes (an account that receives a
+    // large amount and, by chance, sends most of it on within 3 days) and, rarely, five
+    // cross-border originators paying one beneficiary: counted, never more than a handful
+    // a rule except pass-through.
+    for (rule, score) in scores.iter().filter(|(rule, _)| *rule != "TF-PASS-01") {
+        assert!(score.elsewhere <= 5, "{rule}\n{report}");
+    }
+}
+
+#[test]
+fn late_and_repeated_deliveries_change_no_finding() {
+    let items: Vec<Generated> = Generator::new(2025).take(100_000).collect();
+    let (in_order, _) = scores(&items);
+    // Up to 36 hours late, one transfer in 50 delivered twice.
+    let (delivered, repeats) = deliver_unreliably(items, 5, 36 * 3600, 50);
+    let (unreliable, stats) = scores(&delivered);
+    assert!(repeats > 1_000, "{repeats}");
+    assert_eq!(stats.duplicates as usize, repeats);
+    assert!(stats.late > 10_000, "{stats:?}");
+    assert_eq!(stats.too_late, 0, "{stats:?}");
+    let (a, b) = (in_order.scores(), unreliable.scores());
+    for (rule, score) in &b {
+        assert_eq!(
+            score.found,
+            a[rule].found,
+            "{rule}\n{}\n{}",
+            table(&a),
+            table(&b)
+        );
+        assert_eq!(score.on_near_misses, 0, "{rule}\n{}", table(&b));
+    }
 }

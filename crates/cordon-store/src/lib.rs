@@ -61,7 +61,7 @@ pub use import_jobs::{ImportJobs, PendingImport};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use rows::RowProblem;
 pub use sqlite::SqliteStore;
-pub use sqlite_monitor::{MonitorSnapshots, StoredMonitorSnapshot};
+pub use sqlite_monitor::{MonitorSnapshots, StoredMonitorChanges, StoredMonitorSnapshot};
 pub use transfers::{
     NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, ScreenedTransfer, TransferAlert,
     TransferAlertDecision, TransferAlertHistory, TransferAlertStatus, TransferAlerts,

@@ -167,6 +167,16 @@ const MIGRATIONS: &[&str] = &[
         finished_at TEXT
      );
      CREATE INDEX IF NOT EXISTS list_import_jobs_pending ON list_import_jobs(finished_at, version_id);",
+    // 11: the typology monitor's journal: what each batch of transfers changed
+    // (the windows it touched, the delivery keys it added), appended after the
+    // batch, so a crash loses nothing acknowledged; a full snapshot save empties
+    // it in the same transaction (compaction).
+    "CREATE TABLE IF NOT EXISTS monitor_journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        pack_version TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+     );",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.

@@ -1046,6 +1046,40 @@ fn the_monitor_snapshot_is_replaced_and_outlives_a_reopen() {
 }
 
 #[test]
+fn the_monitor_journal_is_appended_in_order_and_emptied_by_a_snapshot_save() {
+    use cordon_store::MonitorSnapshots;
+    let fs = file_store();
+    assert!(fs.store.monitor_changes().unwrap().is_empty());
+    fs.store
+        .save_monitor_snapshot("2025.1", "{\"base\":1}")
+        .unwrap();
+    for batch in ["{\"batch\":1}", "{\"batch\":2}", "{\"batch\":3}"] {
+        fs.store.append_monitor_changes("2025.1", batch).unwrap();
+    }
+    assert!(matches!(
+        fs.store.append_monitor_changes("2025.1", " "),
+        Err(Error::Invalid(_))
+    ));
+    drop(fs.store);
+    // Appended entries outlive a crash (a reopen), oldest first.
+    let reopened = SqliteStore::open(&fs.path).unwrap();
+    let journal = reopened.monitor_changes().unwrap();
+    let texts: Vec<&str> = journal.iter().map(|c| c.changes.as_str()).collect();
+    assert_eq!(texts, ["{\"batch\":1}", "{\"batch\":2}", "{\"batch\":3}"]);
+    assert!(journal.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert_eq!(journal[0].pack_version, "2025.1");
+    // A full save holds everything: the journal is compacted away with it.
+    reopened
+        .save_monitor_snapshot("2025.1", "{\"base\":2}")
+        .unwrap();
+    assert!(reopened.monitor_changes().unwrap().is_empty());
+    assert_eq!(
+        reopened.monitor_snapshot().unwrap().unwrap().snapshot,
+        "{\"base\":2}"
+    );
+}
+
+#[test]
 fn migration_8_adds_the_monitor_snapshot_to_an_older_database() {
     use cordon_store::{MonitorSnapshots, TransferAlerts};
     let (fs, ids) = store_with_transfer_alerts();
