@@ -7,8 +7,11 @@
 //!   `list_imported` audit entry and a pending rescreen job in one
 //!   transaction, the customer rescreen, and [`lists::resume_imports`] for an
 //!   import a crash interrupted.
-//! - [`query`]: the one validation of a screening query ([`QueryInput`]).
+//! - [`query`]: the one validation of a screening query ([`QueryInput`]);
+//!   [`json`]: the one rule for JSON input (no key twice in an object).
 //! - [`screening`]: screen one party, apply standing decisions, audit.
+//! - [`batch`]: a file of parties screened row by row, every row audited,
+//!   the output in input order.
 //! - [`register`]: the customer register kept screened (rescreen on a new
 //!   version, screening on insert and update).
 //! - [`transfers`] and [`transfer_audit`]: payment messages screened (R16,
@@ -43,8 +46,10 @@
 //! assert_eq!(matches[0].entity_id, "un:QDi.290");
 //! ```
 
+pub mod batch;
 pub mod hash;
 pub mod indexed;
+pub mod json;
 pub mod lists;
 pub mod query;
 pub mod register;
@@ -75,6 +80,9 @@ pub enum Error {
         /// Why, with the place in the file.
         message: String,
     },
+    /// The output of a use case (a batch's lines) could not be written.
+    #[error("writing the output: {0}")]
+    Output(std::io::Error),
     /// A list version older than the current one was offered.
     #[error("{offered} is older than the current version {current}: an older version never replaces a newer one")]
     OlderVersion {
@@ -91,6 +99,7 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Field(_) | Error::ListFile { .. } | Error::OlderVersion { .. } => true,
+            Error::Output(_) => false,
             Error::Store(e) => matches!(
                 e,
                 cordon_store::Error::Invalid(_)

@@ -5,7 +5,7 @@
 //! both go through [`TransferBatch`].
 
 use crate::screening::engine_label;
-use crate::transfers::{TransferReport, TransferScreener};
+use crate::transfers::{NameHit, TransferReport, TransferScreener};
 use crate::Error;
 use cordon_model::transfer::Transfer;
 use cordon_monitor::Alert;
@@ -151,26 +151,45 @@ pub fn transfer_alerts(report: &TransferReport) -> Vec<NewTransferAlert> {
         })
         .collect();
     for hit in &report.hits {
-        for m in &hit.matches {
-            let message = format!(
-                "{} {:?} matches {} ({:.2})",
-                hit.role,
-                hit.name.as_deref().unwrap_or(""),
-                m.name,
-                m.score
-            );
-            let details = json!({"role": hit.role, "name": hit.name, "match": m});
-            alerts.push(alert("sanctions", &m.entity_id, message, details));
-        }
-        for found in &hit.text_hits {
-            let message = format!("{} names {} ({})", hit.role, found.name, found.span);
-            let details = json!({"role": hit.role, "text": hit.text, "text_hit": found});
-            alerts.push(alert("sanctions", &found.entity_id, message, details));
-        }
+        alerts.extend(
+            sanction_alerts(hit)
+                .into_iter()
+                .map(|(entity, message, details)| alert("sanctions", entity, message, details)),
+        );
     }
     for a in &report.alerts {
         let message = format!("{}: {}", a.title, a.explanation);
         alerts.push(alert("typology", &a.rule_id, message, json!(a)));
+    }
+    alerts
+}
+
+/// One alert per entity a name or text names: an entity that both the
+/// whole-name match and the text scanner found in a party's name is one
+/// alert whose details carry both explanations (`match` and `text_hit`).
+fn sanction_alerts(hit: &NameHit) -> Vec<(&str, String, Value)> {
+    let name = hit.name.as_deref().unwrap_or("");
+    let mut alerts = Vec::new();
+    for m in &hit.matches {
+        let found = hit.text_hits.iter().find(|t| t.entity_id == m.entity_id);
+        let mut message = format!("{} {name:?} matches {} ({:.2})", hit.role, m.name, m.score);
+        if let Some(found) = found {
+            message.push_str(&format!(", and names it in {:?}", found.screened));
+        }
+        let details = json!({"role": hit.role, "name": hit.name, "match": m, "text_hit": found});
+        alerts.push((m.entity_id.as_str(), message, details));
+    }
+    let text_only = hit
+        .text_hits
+        .iter()
+        .filter(|t| !hit.matches.iter().any(|m| m.entity_id == t.entity_id));
+    for found in text_only {
+        let message = format!("{} names {} ({})", hit.role, found.name, found.span);
+        let details = match &hit.name {
+            Some(name) => json!({"role": hit.role, "name": name, "text_hit": found}),
+            None => json!({"role": hit.role, "text": hit.text, "text_hit": found}),
+        };
+        alerts.push((found.entity_id.as_str(), message, details));
     }
     alerts
 }

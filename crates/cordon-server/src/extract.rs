@@ -97,78 +97,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
-/// Refuses a JSON text in which an object names a key twice: parsers
-/// disagree on which one counts (serde_json keeps the last), so a screening
-/// could check one name while a log or a proxy saw the other.
+/// Refuses a JSON text in which an object names a key twice (the engine's
+/// one rule, [`cordon_engine::json`]).
 pub fn reject_duplicate_keys(bytes: &[u8]) -> Result<(), ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde::Deserialize::deserialize(&mut deserializer) {
-        Ok(UniqueKeys) => Ok(()),
-        // Only duplicates are reported here; other faults are left to the
-        // typed parse, whose messages name the field.
-        Err(e) if e.to_string().starts_with(DUPLICATE) => {
-            Err(ApiError::InvalidRequest(format!("request body: {e}")))
-        }
-        Err(_) => Ok(()),
-    }
-}
-
-/// The start of the error message for a repeated key.
-const DUPLICATE: &str = "duplicate key";
-
-/// Any JSON value whose objects name each key once.
-struct UniqueKeys;
-
-impl<'de> serde::Deserialize<'de> for UniqueKeys {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<UniqueKeys, D::Error> {
-        deserializer.deserialize_any(UniqueKeysVisitor)
-    }
-}
-
-struct UniqueKeysVisitor;
-
-impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
-    type Value = UniqueKeys;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
-        while seq.next_element::<UniqueKeys>()?.is_some() {}
-        Ok(UniqueKeys)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
-        let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
-                return Err(serde::de::Error::custom(format!(
-                    "{DUPLICATE} {key:?}: a key may appear once per object"
-                )));
-            }
-            map.next_value::<UniqueKeys>()?;
-        }
-        Ok(UniqueKeys)
+    match cordon_engine::json::duplicate_key(bytes) {
+        Some(duplicate) => Err(ApiError::InvalidRequest(format!(
+            "request body: {duplicate}"
+        ))),
+        None => Ok(()),
     }
 }
 

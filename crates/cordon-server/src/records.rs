@@ -142,8 +142,8 @@ pub async fn customers(
     caller.require(Role::Admin)?;
     let mut parsed = Vec::new();
     for (line, text) in ndjson_lines(&body) {
-        let customer: Customer = serde_json::from_slice(text)
-            .map_err(|e| ApiError::InvalidRequest(format!("line {line}: {e}")))?;
+        let customer: Customer =
+            cordon_engine::json::parse_line(line, text).map_err(ApiError::InvalidRequest)?;
         parsed.push(customer);
     }
     if parsed.is_empty() {

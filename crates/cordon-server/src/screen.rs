@@ -190,8 +190,8 @@ fn batch_line(
     text: &[u8],
     caller: &str,
 ) -> (Value, Option<NewAuditEntry>) {
-    let parsed = serde_json::from_slice::<Value>(text)
-        .map_err(|e| ApiError::InvalidRequest(format!("line {line}: {e}")));
+    let parsed =
+        cordon_engine::json::parse_line::<Value>(line, text).map_err(ApiError::InvalidRequest);
     let result = parsed.and_then(|value| {
         let request: ScreenRequest = serde_json::from_value(value.clone())
             .map_err(|e| ApiError::InvalidRequest(format!("line {line}: {e}")))?;

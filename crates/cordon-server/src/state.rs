@@ -475,6 +475,7 @@ impl From<cordon_engine::Error> for ApiError {
             cordon_engine::Error::Field(_) | cordon_engine::Error::ListFile { .. } => {
                 ApiError::InvalidRequest(error.to_string())
             }
+            cordon_engine::Error::Output(_) => ApiError::Internal(error.to_string()),
         }
     }
 }

@@ -686,7 +686,7 @@ async fn duplicate_keys_are_refused_naming_the_key() {
 async fn a_declared_oversize_body_is_refused_before_it_is_read() {
     let api = api();
     // The body never comes: reading it would hang until the test's timeout.
-    let never = futures_util::stream::pending::<Result<bytes::Bytes, std::io::Error>>();
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
     let request = Request::builder()
         .method("POST")
         .uri("/v1/screen")
@@ -1692,4 +1692,115 @@ async fn a_structuring_pattern_straddling_a_restart_is_still_found() {
     assert!(structuring(&lines).is_empty(), "{lines:?}");
     let saved = state.store().monitor_snapshot().unwrap().unwrap();
     assert_eq!(saved.pack_version, "2099.1");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_lines_with_a_duplicate_key_are_refused_naming_the_line() {
+    let api = api();
+    let input = "{\"id\": 1, \"name\": \"Jane Roe\"}\n{\"id\": 2, \"name\": \"Jane Roe\", \"name\": \"Doku Umarov\"}\n";
+    let (status, bytes) = send(
+        &api.app,
+        "POST",
+        "/v1/screen/batch",
+        Some(&api.screener),
+        Body::from(input),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<Value> = String::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0]["matches"].is_array(), "{}", lines[0]);
+    assert_eq!(
+        (lines[1]["line"].clone(), code(&lines[1])),
+        (json!(2), "invalid_request")
+    );
+    let message = lines[1]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 2: duplicate key \"name\""),
+        "{message}"
+    );
+    // Customer uploads follow the same rule.
+    let customers = "{\"id\": \"c1\", \"name\": \"Jane Roe\", \"id\": \"c2\"}\n";
+    let (status, bytes) = send(
+        &api.app,
+        "POST",
+        "/v1/customers",
+        Some(&api.admin),
+        Body::from(customers),
+    )
+    .await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 1: duplicate key \"id\""),
+        "{message}"
+    );
+}
+
+/// The answer of `POST /v1/screen` as a client reads it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_screen_answer_keeps_its_shape() {
+    let api = api();
+    let (status, body) = api
+        .post(
+            "/v1/screen",
+            &api.screener,
+            json!({"id": "c-17", "name": "Doku Umarov", "dob": "1964", "country": "RU", "limit": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["matches"][0]["entity_id"], "un:QDi.290");
+    insta::assert_json_snapshot!("screen_answer", body, {
+        ".audit.entry_hash" => "[entry_hash]",
+    });
+}
+
+/// An MT103 to a listed person hidden in a longer beneficiary name, with an
+/// instructed amount in another currency (33B) and a stray `}` after the
+/// trailer (read and screened, reported as a warning).
+const PADDED_MT103: &str = "{1:F01CLYDGB2SAXXX0000000000}{2:O1030925260301BSCHESMMXXXX00000000002210200925N}{3:{121:0f1c4b2e-7d1a-4c3e-9f5a-2b6d8e0a1c34}}{4:
+:20:SNAPSHOT-1
+:23B:CRED
+:32A:260301USD1040,00
+:33B:EUR1000,00
+:50K:/GB29NWBK60161331926819
+JANE ROE
+HIGH STREET 1
+LONDON GB
+:52A:CLYDGB2S
+:57A:BSCHESMM
+:59:/ES9121000418450200051332
+DOKU UMAROV C/O GREEN RIVER TRADING
+LAS RAMBLAS 1 BARCELONA
+:70:INVOICE 22
+:71A:SHA
+-}}
+";
+
+/// The answer of `POST /v1/transfers` as a client reads it: the settled and
+/// the instructed amount, the reader's warnings, the name found inside the
+/// beneficiary's name, the audit entry and the stored alerts.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_transfers_answer_keeps_its_shape() {
+    let api = api();
+    let (status, lines) = post_transfers(
+        &api.app,
+        Some(&api.screener),
+        "text/plain",
+        PADDED_MT103.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line = &lines[0];
+    assert_eq!(line["summary"]["instructed_amount"], "1000");
+    assert!(!line["warnings"].as_array().unwrap().is_empty(), "{line}");
+    insta::assert_json_snapshot!("transfers_answer", line, {
+        ".audit.entry_hash" => "[entry_hash]",
+    });
 }

@@ -116,8 +116,8 @@ fn read_jsonl(reader: impl BufRead, path: &Path) -> Result<Vec<Customer>> {
         if line.trim().is_empty() {
             continue;
         }
-        let customer: Customer = serde_json::from_str(&line)
-            .map_err(|e| InputError::new(format!("{}: line {}: {e}", path.display(), index + 1)))?;
+        let customer: Customer = cordon_engine::json::parse_line(index + 1, line.as_bytes())
+            .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
         customers.push(customer);
     }
     Ok(customers)

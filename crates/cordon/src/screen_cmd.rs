@@ -1,20 +1,19 @@
 //! `cordon screen`, `cordon compare` and `cordon batch`.
 
 use anyhow::{Context, Result};
+use cordon_engine::batch::{BatchRow, BatchScreener, RowFields};
 use cordon_engine::query::Field;
-use cordon_engine::screening::{engine_label, screen_and_audit, ScreenRequest, ScreeningLists};
+use cordon_engine::screening::{screen_and_audit, ScreenRequest, ScreeningLists};
 use cordon_engine::QueryInput;
 use cordon_lists::ParsedList;
 use cordon_match::{Index, Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use cordon_model::Schema;
-use cordon_store::audit::{PreparedAuditEntry, ScreeningPayloads};
-use cordon_store::{AuditLog, SqliteStore};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::{sources, tabular, InputError};
 
@@ -133,28 +132,6 @@ pub fn screening_lists(
         data_dir.display()
     );
     Ok((vec![sources::demo()?], vec!["demo@built-in".into()]))
-}
-
-/// What every audit entry of a batch shares: who ran it, the engine and
-/// threshold, and the list versions (worked out once).
-struct ScreeningAudit {
-    caller: String,
-    payloads: ScreeningPayloads,
-}
-
-impl ScreeningAudit {
-    fn new(lists: &[String], threshold: f64) -> ScreeningAudit {
-        ScreeningAudit {
-            caller: crate::local_caller(),
-            payloads: ScreeningPayloads::new(lists, &engine_label(threshold)),
-        }
-    }
-
-    /// The same entry, prepared (its payload already canonical) for a batch.
-    fn prepared(&self, request: &Value, matches: &[Match]) -> PreparedAuditEntry {
-        let results = matches.iter().map(|m| (m.entity_id.as_str(), m.score));
-        self.payloads.entry(&self.caller, request, results)
-    }
 }
 
 fn build_index(lists: Vec<ParsedList>) -> Index {
@@ -333,71 +310,26 @@ fn pair_line(line: usize, name1: &str, name2: &str, schema: &str) -> Value {
            "match": comparison.score >= DEFAULT_THRESHOLD, "explanation": comparison.explanation})
 }
 
-/// One input row of a batch.
-struct BatchRow {
-    id: Value,
-    line: usize,
-    fields: Result<RowFields, String>,
-}
-
-#[derive(Default)]
-struct RowFields {
-    name: String,
-    dob: Option<String>,
-    country: Option<String>,
-    schema: Option<String>,
-}
-
 fn read_batch_input(path: &Path) -> Result<Vec<BatchRow>> {
     let reader = tabular::open(path)?;
     if tabular::is_json_lines(path) {
-        read_jsonl(reader)
+        read_jsonl(reader, path)
     } else {
         read_csv(reader, path)
     }
 }
 
-fn read_jsonl(reader: impl BufRead) -> Result<Vec<BatchRow>> {
+/// JSON lines: each non-blank line a row (the engine reads it, refusing
+/// duplicate keys); a line that cannot be read from the file stops the run.
+fn read_jsonl(reader: impl BufRead, path: &Path) -> Result<Vec<BatchRow>> {
     let mut rows = Vec::new();
     for (index, line) in reader.lines().enumerate() {
         let line_no = index + 1;
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
+        let line =
+            line.map_err(|e| InputError::new(format!("{}: line {line_no}: {e}", path.display())))?;
+        if !line.trim().is_empty() {
+            rows.push(BatchRow::from_json(line_no, line.as_bytes()));
         }
-        let row = match serde_json::from_str::<Value>(&line) {
-            Err(e) => BatchRow {
-                id: Value::Null,
-                line: line_no,
-                fields: Err(format!("line {line_no}: invalid JSON: {e}")),
-            },
-            Ok(value) => {
-                let text = |key: &str| match value.get(key) {
-                    Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
-                    Some(Value::Number(n)) => Some(n.to_string()),
-                    _ => None,
-                };
-                let id = value.get("id").cloned().unwrap_or(Value::Null);
-                let fields = match text("name") {
-                    None => Err(format!("line {line_no}: missing name")),
-                    Some(name) if !cordon_names::has_name_content(&name) => Err(format!(
-                        "line {line_no}: name {name:?} has no letter or digit"
-                    )),
-                    Some(name) => Ok(RowFields {
-                        name,
-                        dob: text("dob"),
-                        country: text("country"),
-                        schema: text("type").or_else(|| text("schema")),
-                    }),
-                };
-                BatchRow {
-                    id,
-                    line: line_no,
-                    fields,
-                }
-            }
-        };
-        rows.push(row);
     }
     Ok(rows)
 }
@@ -426,19 +358,13 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
             Ok(record) => {
                 let get = |col: Option<usize>| tabular::field(&record, col);
                 let id = get(id_col).map_or(Value::Null, Value::String);
-                let fields = match get(Some(name_col)) {
-                    None => Err(format!("line {line}: empty name")),
-                    Some(name) if !cordon_names::has_name_content(&name) => {
-                        Err(format!("line {line}: name {name:?} has no letter or digit"))
-                    }
-                    Some(name) => Ok(RowFields {
-                        name,
-                        dob: get(dob_col),
-                        country: get(country_col),
-                        schema: get(type_col),
-                    }),
-                };
-                BatchRow { id, line, fields }
+                let fields = get(Some(name_col)).map(|name| RowFields {
+                    name,
+                    dob: get(dob_col),
+                    country: get(country_col),
+                    schema: get(type_col),
+                });
+                BatchRow::new(id, line, fields)
             }
         };
         rows.push(row);
@@ -446,69 +372,8 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
     Ok(rows)
 }
 
-/// Builds the query of a row through the engine's validation; unreadable
-/// optional fields are dropped with a warning, a name with no letters or
-/// digits makes the row an error.
-fn row_query(row: &RowFields, line: usize, warnings: &mut Vec<String>) -> Result<Query, String> {
-    let input = QueryInput {
-        name: &row.name,
-        dob: row.dob.as_deref(),
-        country: row.country.as_deref(),
-        schema: row.schema.as_deref(),
-        identifiers: &[],
-    };
-    let (query, dropped) = input
-        .validate_lenient()
-        .map_err(|e| format!("line {line}: {e}"))?;
-    for e in dropped {
-        warnings.push(format!("line {line}: {e}; ignored"));
-    }
-    Ok(query)
-}
-
-/// Rows screened per step. While one step is screened in parallel, the
-/// previous one is chained into the audit log and written out on another
-/// thread, so the serial audit work no longer adds to the wall time.
-const BATCH_STEP: usize = 4096;
-
-/// One screened row: its output line, its warnings, and its audit entry
-/// (none for a row that could not be screened).
-struct ScreenedRow {
-    line: String,
-    warnings: Vec<String>,
-    audit: Option<PreparedAuditEntry>,
-}
-
-/// Screens one row and prepares everything the serial part needs: the
-/// output line and the audit entry with its payload already canonical.
-fn screen_row(
-    row: &BatchRow,
-    index: &Index,
-    options: &ScreenOptions,
-    audit: &ScreeningAudit,
-) -> ScreenedRow {
-    let mut warnings = Vec::new();
-    let (value, audit) = match &row.fields {
-        Err(error) => (json!({"id": row.id, "error": error}), None),
-        Ok(fields) => match row_query(fields, row.line, &mut warnings) {
-            Err(error) => (json!({"id": row.id, "error": error}), None),
-            Ok(query) => {
-                let matches = index.screen(&query, options);
-                let request = json!({"id": row.id, "name": query.name, "dob": query.birth_date,
-                                 "country": query.country, "type": query.schema});
-                let entry = audit.prepared(&request, &matches);
-                (json!({"id": row.id, "matches": matches}), Some(entry))
-            }
-        },
-    };
-    ScreenedRow {
-        line: value.to_string(),
-        warnings,
-        audit,
-    }
-}
-
-/// Runs `cordon batch`.
+/// Runs `cordon batch`: the engine's batch use case between the input file
+/// and an output file that appears whole or not at all.
 pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let threshold = check_threshold(args.threshold)?;
     let started = Instant::now();
@@ -517,129 +382,41 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     tracing::info!(rows = rows.len(), elapsed = ?started.elapsed(), "input and lists read");
     let index = build_index(lists);
     tracing::info!(elapsed = ?started.elapsed(), "index built");
-    let options = ScreenOptions {
-        threshold,
-        limit: 10,
-    };
-    let audit = ScreeningAudit::new(&labels, threshold);
+    let screener = BatchScreener::new(&index, threshold, &labels, &crate::local_caller());
     let store = crate::lists_cmd::open_store(data_dir)?;
     let mut output = AtomicFile::create(&args.output)?;
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(rows.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    let screen_step = |step: &[BatchRow]| -> Vec<ScreenedRow> {
-        let screened = step
-            .par_iter()
-            .map(|row| screen_row(row, &index, &options, &audit))
-            .collect();
-        progress.inc(step.len() as u64);
-        screened
-    };
-    let writer = StepWriter::new(&store, &mut output, &args.input);
-    let outcome = run_steps(&rows, screen_step, writer);
+    let input = args.input.display().to_string();
+    let writer = output.writer();
+    let outcome = cordon_engine::batch::run(&rows, &screener, &store, |line, warnings| {
+        for warning in warnings {
+            progress.suspend(|| eprintln!("warning: {input}: {warning}"));
+        }
+        progress.inc(1);
+        writeln!(writer, "{line}")
+    });
     progress.finish_and_clear();
-    let (writer, screening) = outcome?;
-    let (errors, audit_time, mut output_time) = (writer.errors, writer.audit, writer.output_time);
+    let outcome = outcome.map_err(|e| match e {
+        cordon_engine::Error::Output(io) => {
+            anyhow::Error::new(io).context(format!("writing {}", args.output.display()))
+        }
+        other => anyhow::Error::new(other).context("writing the audit log"),
+    })?;
     let begun = Instant::now();
     output.commit()?;
-    output_time += begun.elapsed();
-    tracing::info!(elapsed = ?started.elapsed(), ?screening, audit = ?audit_time,
-                   output = ?output_time, "rows screened, audited and written");
+    tracing::info!(elapsed = ?started.elapsed(), screening = ?outcome.screening, audit = ?outcome.audit,
+                   output = ?(outcome.output + begun.elapsed()), "rows screened, audited and written");
     eprintln!(
         "screened {} rows against {} ({} rows with errors); wrote {}",
         rows.len(),
         labels.join(", "),
-        errors,
+        outcome.errors,
         args.output.display()
     );
     Ok(())
-}
-
-/// Screens the rows step by step; each screened step goes to the writer on
-/// another thread, which chains it into the audit log while the next step is
-/// screened. Returns the writer and the time spent screening.
-fn run_steps<'a>(
-    rows: &[BatchRow],
-    screen_step: impl Fn(&[BatchRow]) -> Vec<ScreenedRow>,
-    mut writer: StepWriter<'a>,
-) -> Result<(StepWriter<'a>, Duration)> {
-    let mut screening = Duration::ZERO;
-    std::thread::scope(|scope| {
-        // One step waits in the channel at most: memory stays a few steps.
-        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        let handle = scope.spawn(move || {
-            for step in receiver {
-                writer.write(step)?;
-            }
-            Ok::<_, anyhow::Error>(writer)
-        });
-        for step in rows.chunks(BATCH_STEP) {
-            let begun = Instant::now();
-            let screened = screen_step(step);
-            screening += begun.elapsed();
-            if sender.send(screened).is_err() {
-                break; // the writer stopped on an error, returned by join below
-            }
-        }
-        drop(sender);
-        let writer = handle
-            .join()
-            .map_err(|_| anyhow::anyhow!("the audit writer thread panicked"))??;
-        Ok((writer, screening))
-    })
-}
-
-/// The serial half of a batch: chains each step into the audit log, then
-/// writes its lines, so nothing reaches the output that is not recorded.
-struct StepWriter<'a> {
-    store: &'a SqliteStore,
-    output: &'a mut AtomicFile,
-    input: &'a Path,
-    /// Rows that could not be screened.
-    errors: usize,
-    audit: Duration,
-    output_time: Duration,
-}
-
-impl<'a> StepWriter<'a> {
-    fn new(store: &'a SqliteStore, output: &'a mut AtomicFile, input: &'a Path) -> Self {
-        StepWriter {
-            store,
-            output,
-            input,
-            errors: 0,
-            audit: Duration::ZERO,
-            output_time: Duration::ZERO,
-        }
-    }
-
-    fn write(&mut self, step: Vec<ScreenedRow>) -> Result<()> {
-        let begun = Instant::now();
-        let mut lines = Vec::with_capacity(step.len());
-        let mut entries = Vec::with_capacity(step.len());
-        for row in step {
-            match row.audit {
-                Some(entry) => entries.push(entry),
-                None => self.errors += 1,
-            }
-            lines.push((row.line, row.warnings));
-        }
-        self.store
-            .append_prepared_audits(&entries)
-            .context("writing the audit log")?;
-        let audited = Instant::now();
-        self.audit += audited - begun;
-        let out = self.output.writer();
-        for (line, warnings) in lines {
-            for warning in warnings {
-                eprintln!("warning: {}: {warning}", self.input.display());
-            }
-            writeln!(out, "{line}")?;
-        }
-        self.output_time += audited.elapsed();
-        Ok(())
-    }
 }
 
 /// A file written through a temporary sibling and renamed into place by

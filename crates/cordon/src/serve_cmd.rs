@@ -22,12 +22,27 @@ pub struct ServeArgs {
     /// A TOML typology rules file for POST /v1/transfers instead of the built-in default pack.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<std::path::PathBuf>,
+    /// Longest a decision (false positive, true match) may stand, in days: a later
+    /// `expires_at` is refused, and one left out lapses after this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = cordon_store::decisions::DEFAULT_MAX_DECISION_DAYS)]
+    pub max_decision_days: u32,
+    /// Worker threads for screenings and imports (default 0: four per core, since a
+    /// screening spends part of its time waiting for its audit entry to reach the disk).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub workers: usize,
 }
 
 /// Runs `cordon serve` until Ctrl-C or SIGTERM.
 pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
+    if args.max_decision_days == 0 {
+        return Err(InputError::new(
+            "--max-decision-days 0: a decision must be able to stand at least one day",
+        )
+        .into());
+    }
     let mut config = ServerConfig {
         max_cpu_jobs: args.max_jobs.max(1),
+        workers: args.workers,
         ..ServerConfig::default()
     };
     if let Some(threshold) = args.threshold {
@@ -44,7 +59,8 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
         Some(path) => Some(crate::transfers_cmd::load_rules(Some(path))?),
         None => None,
     };
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store =
+        crate::lists_cmd::open_store(data_dir)?.with_max_decision_days(args.max_decision_days);
     let state = AppState::new(store, config);
     if let Some(pack) = rules {
         state

@@ -177,23 +177,42 @@ fn transaction_line(
     line
 }
 
-/// A one-line human summary of a JSON result line.
+/// A human summary of a JSON result line: one line, then one indented line
+/// per reader warning.
 fn text_line(line: &Value) -> String {
     if let Some(error) = line.get("error").and_then(Value::as_str) {
         return format!("ERROR {error}");
     }
     let s = &line["summary"];
     let count = |key: &str| line.get(key).and_then(Value::as_array).map_or(0, Vec::len);
-    format!(
-        "{} {} {} {} {} -> {}: {} R16 finding(s), {} hit(s), {} alert(s)",
+    let mut text = format!(
+        "{} {} {} {}{} {} -> {}: {} R16 finding(s), {} hit(s), {} alert(s)",
         line["id"].as_str().unwrap_or("-"),
         s["message_type"].as_str().unwrap_or("-"),
         s["amount"].as_str().unwrap_or("-"),
         s["currency"].as_str().unwrap_or(""),
+        instructed(s),
         s["debtor"]["name"].as_str().unwrap_or("?"),
         s["creditor"]["name"].as_str().unwrap_or("?"),
         count("r16"),
         count("hits"),
         count("alerts"),
-    )
+    );
+    let warnings = line.get("warnings").and_then(Value::as_array);
+    for warning in warnings.into_iter().flatten() {
+        text.push_str("\n  warning: ");
+        text.push_str(warning.as_str().unwrap_or(""));
+    }
+    text
+}
+
+/// ` (instructed 500000.00 EUR)` when the summary has an instructed amount.
+fn instructed(summary: &Value) -> String {
+    match summary["instructed_amount"].as_str() {
+        Some(amount) => format!(
+            " (instructed {amount} {})",
+            summary["instructed_currency"].as_str().unwrap_or("")
+        ),
+        None => String::new(),
+    }
 }

@@ -202,17 +202,50 @@ fn batch_reads_json_lines() {
     let input = dir.path().join("in.jsonl");
     std::fs::write(
         &input,
-        "{\"id\": 1, \"name\": \"Doku Umarov\"}\nnot json\n{\"id\": 3, \"name\": \"Nobody Inparticular\"}\n",
+        "{\"id\": 1, \"name\": \"Doku Umarov\"}\nnot json\n{\"id\": 3, \"name\": \"Nobody Inparticular\"}\n\
+         {\"id\": 4, \"name\": \"Jane Roe\", \"name\": \"Doku Umarov\"}\n",
     )
     .unwrap();
     let out = dir.path().join("out.jsonl");
     ok(batch_un(dir.path(), &input, &out));
     let lines = json_lines(&std::fs::read_to_string(&out).unwrap());
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], 1);
     assert_eq!(lines[0]["matches"][0]["source_id"], "QDi.290");
     assert!(lines[1]["error"].as_str().unwrap().contains("line 2"));
     assert_eq!(lines[2]["id"], 3);
+    // A key named twice: which name would count is anyone's guess, so the row is refused.
+    let refused = lines[3]["error"].as_str().unwrap();
+    assert!(
+        refused.starts_with("line 4: duplicate key \"name\""),
+        "{refused}"
+    );
+}
+
+#[test]
+fn serve_refuses_a_zero_decision_cap_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = cordon(
+        dir.path(),
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-decision-days",
+            "0",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--max-decision-days"));
+    let help = ok(cordon(dir.path(), &["serve", "--help"]));
+    assert!(
+        help.contains("--max-decision-days") && help.contains("[default: 365]"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--workers") && help.contains("[default: 0]"),
+        "{help}"
+    );
 }
 
 #[test]

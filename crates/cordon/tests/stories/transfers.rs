@@ -345,3 +345,70 @@ fn serve_refuses_a_bad_rules_file_before_listening() {
     );
     assert!(!String::from_utf8_lossy(&output.stdout).contains("listening"));
 }
+
+/// An MT103 to a listed person hidden in a longer beneficiary name, with an
+/// instructed amount in another currency (33B) and a stray `}` after the
+/// trailer (a cosmetic fault: read, screened, and reported as a warning).
+const PADDED_MT103: &str = "{1:F01CLYDGB2SAXXX0000000000}{2:O1030925260301BSCHESMMXXXX00000000002210200925N}{3:{121:0f1c4b2e-7d1a-4c3e-9f5a-2b6d8e0a1c34}}{4:
+:20:SNAPSHOT-1
+:23B:CRED
+:32A:260301USD1040,00
+:33B:EUR1000,00
+:50K:/GB29NWBK60161331926819
+JANE ROE
+HIGH STREET 1
+LONDON GB
+:52A:CLYDGB2S
+:57A:BSCHESMM
+:59:/ES9121000418450200051332
+DOKU UMAROV C/O GREEN RIVER TRADING
+LAS RAMBLAS 1 BARCELONA
+:70:INVOICE 22
+:71A:SHA
+-}}
+";
+
+/// What a person reads from `cordon transfers screen`, in text and in JSON:
+/// the settled and the instructed amount, the reader's warnings, the hits.
+#[test]
+fn transfer_output_shows_warnings_and_the_instructed_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let message = dir.path().join("padded.fin");
+    std::fs::write(&message, PADDED_MT103).unwrap();
+    let message = message.display().to_string();
+    let un = data("lists/un/un_consolidated_2026-02-27.xml");
+    let clean = |text: &str| text.replace(&message, "[message]").replace(&un, "[un]");
+
+    let text = ok(cordon(
+        dir.path(),
+        &["transfers", "screen", "--list", &un, &message],
+    ));
+    assert!(text.contains("(instructed 1000 EUR)"), "{text}");
+    assert!(text.contains("\n  warning: "), "{text}");
+    insta::assert_snapshot!("transfers_screen_text", clean(&text));
+
+    let lines = json_lines(&ok(cordon(
+        dir.path(),
+        &["transfers", "screen", "--list", &un, "--json", &message],
+    )));
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    let line = &lines[0];
+    assert_eq!(line["summary"]["instructed_amount"], "1000");
+    assert_eq!(line["summary"]["instructed_currency"], "EUR");
+    assert!(!line["warnings"].as_array().unwrap().is_empty(), "{line}");
+    let creditor = line["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["role"] == "creditor")
+        .expect("the creditor's name hit");
+    assert!(creditor["text_hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["entity_id"] == "un:QDi.290"));
+    let json: Value = serde_json::from_str(&clean(&line.to_string())).unwrap();
+    insta::assert_json_snapshot!("transfers_screen_json", json, {
+        ".audit.entry_hash" => "[entry_hash]",
+    });
+}
