@@ -7,6 +7,8 @@
 //!   `list_imported` audit entry and a pending rescreen job in one
 //!   transaction, the customer rescreen, and [`lists::resume_imports`] for an
 //!   import a crash interrupted.
+//! - [`catalog`]: lookups as catalogue clients make them (filters, several
+//!   names of one party, identifiers alone, text search).
 //! - [`query`]: the one validation of a screening query ([`QueryInput`]).
 //! - [`screening`]: screen one party, apply standing decisions, audit.
 //! - [`register`]: the customer register kept screened (rescreen on a new
@@ -43,6 +45,7 @@
 //! assert_eq!(matches[0].entity_id, "un:QDi.290");
 //! ```
 
+pub mod catalog;
 pub mod hash;
 pub mod indexed;
 pub mod lists;
