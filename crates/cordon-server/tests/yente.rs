@@ -863,3 +863,20 @@ async fn openapi_describes_the_yente_routes_with_their_parameters() {
     assert_eq!(limit["schema"]["maximum"], 500);
     assert!(doc.body["components"]["schemas"]["MatchResponse"].is_object());
 }
+
+/// What people read of these routes, kept as snapshots: the catalogue, the
+/// algorithms, a fetched vessel with its sanction, and yente-shaped errors.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_people_read_are_kept_as_snapshots() {
+    let api = yente();
+    insta::assert_json_snapshot!("catalog", api.get("/catalog").await.body);
+    insta::assert_json_snapshot!("algorithms", api.get("/algorithms").await.body);
+    insta::assert_json_snapshot!("vessel", api.get("/entities/ofac:15036").await.body);
+    let errors = json!({
+        "unknown_dataset": api.post("/match/nowhere", json!({"queries": {"q": example()}})).await.body,
+        "limit_too_large": api.post("/match/default?limit=501", json!({"queries": {"q": example()}})).await.body,
+        "unknown_algorithm": api.post("/match/default?algorithm=x", json!({"queries": {"q": example()}})).await.body,
+        "no_key": call(&api.app, "GET", "/catalog", None, None).await.body,
+    });
+    insta::assert_json_snapshot!("errors", errors);
+}
