@@ -7,6 +7,8 @@
 //!   `list_imported` audit entry and a pending rescreen job in one
 //!   transaction, the customer rescreen, and [`lists::resume_imports`] for an
 //!   import a crash interrupted.
+//! - [`catalog`]: lookups as catalogue clients make them (filters, several
+//!   names of one party, identifiers alone, text search).
 //! - [`query`]: the one validation of a screening query ([`QueryInput`]);
 //!   [`json`]: the one rule for JSON input (no key twice in an object).
 //! - [`screening`]: screen one party, apply standing decisions, audit.
@@ -47,6 +49,7 @@
 //! ```
 
 pub mod batch;
+pub mod catalog;
 pub mod hash;
 pub mod indexed;
 pub mod json;

@@ -3,7 +3,8 @@
 //! rejections (bad query strings and paths, unknown methods) included, since
 //! [`finish`] rewrites any error answer into that form. Server faults are
 //! logged with the request id and answered `internal error` only: database
-//! messages, paths and panic text stay in the log.
+//! messages, paths and panic text stay in the log. The yente-compatible
+//! routes answer in yente's own form instead (see [`crate::yente`]).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -238,6 +239,18 @@ impl ApiError {
 #[derive(Debug, Clone)]
 struct Raised(ApiError);
 
+/// The error an answer was made from, when it was made from an [`ApiError`].
+pub(crate) fn raised_error(extensions: &axum::http::Extensions) -> Option<ApiError> {
+    extensions
+        .get::<Raised>()
+        .map(|Raised(error)| error.clone())
+}
+
+/// Marks an error answer already in yente's `{"detail": ...}` form (the
+/// yente-compatible routes): [`finish`] leaves it as it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct YenteShaped;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = self.respond("");
@@ -255,7 +268,8 @@ const REJECTION_TEXT_BYTES: usize = 4 * 1024;
 /// method and route) and replaced by `internal error`. Other answers pass.
 pub async fn finish(response: Response, request_id: &str, context: &str) -> Response {
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    let is_error = status.is_client_error() || status.is_server_error();
+    if !is_error || response.extensions().get::<YenteShaped>().is_some() {
         return response;
     }
     let (parts, body) = response.into_parts();

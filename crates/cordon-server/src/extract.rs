@@ -48,8 +48,7 @@ impl FromRequestParts<AppState> for Caller {
         let secret = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(key_of_header)
             .filter(|s| !s.is_empty() && s.len() <= 256)
             .ok_or(ApiError::InvalidKey)?
             .to_string();
@@ -59,6 +58,14 @@ impl FromRequestParts<AppState> for Caller {
         let found = state.store().authenticate(&secret)?;
         found.map(Caller).ok_or(ApiError::InvalidKey)
     }
+}
+
+/// The key in an `Authorization` header: `Bearer KEY`, or `ApiKey KEY` as
+/// yente's clients send it (the scheme's case does not matter, RFC 9110).
+fn key_of_header(value: &str) -> Option<&str> {
+    let (scheme, key) = value.trim().split_once(' ')?;
+    let known = scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("apikey");
+    known.then(|| key.trim())
 }
 
 /// The raw body, with size-limit failures mapped to `payload_too_large`.
@@ -115,4 +122,18 @@ pub fn ndjson_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         .enumerate()
         .map(|(i, line)| (i + 1, line.strip_suffix(b"\r").unwrap_or(line)))
         .filter(|(_, line)| line.iter().any(|b| !b.is_ascii_whitespace()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_of_header;
+
+    #[test]
+    fn keys_come_as_bearer_or_apikey() {
+        assert_eq!(key_of_header("Bearer abc"), Some("abc"));
+        assert_eq!(key_of_header("ApiKey abc "), Some("abc"));
+        assert_eq!(key_of_header("apikey abc"), Some("abc"));
+        assert_eq!(key_of_header("Basic abc"), None);
+        assert_eq!(key_of_header("abc"), None);
+    }
 }

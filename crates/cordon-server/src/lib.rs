@@ -2,10 +2,12 @@
 //! current screening index, a bounded queue for CPU work and the metrics),
 //! and [`serve`] to run it on a listener until a shutdown signal.
 //!
-//! Every endpoint but `/healthz`, `/readyz` and `/metrics` needs
-//! `Authorization: Bearer KEY` with a sufficient [`cordon_store::Role`];
+//! Every endpoint but `/healthz`, `/readyz`, `/metrics` and `/openapi.json`
+//! needs `Authorization: Bearer KEY` (or `ApiKey KEY`, as yente's clients send
+//! it) with a sufficient [`cordon_store::Role`];
 //! every answer carries an `X-Request-Id` (the caller's, or a new one); every
-//! error is `{"error": {"code", "message", "request_id"}}` with a stable code
+//! error (but those of the [`yente`] routes, which answer as yente does) is
+//! `{"error": {"code", "message", "request_id"}}` with a stable code
 //! from [`error::ERROR_TABLE`] (server faults are logged with the request id
 //! and answered `internal error`, panics included); request bodies reject
 //! unknown fields and duplicate keys, and a declared `Content-Length` over the
@@ -37,7 +39,7 @@ mod records;
 mod screen;
 mod state;
 mod transfers_api;
-mod yente;
+pub mod yente;
 
 pub use cordon_engine::register::{customer_query, rescreen_customers, Rescreen};
 pub use cordon_engine::transfers;
@@ -90,27 +92,64 @@ pub fn router(state: AppState) -> Router {
             "/v1/transfers/alerts/{id}/decisions",
             post(transfers_api::decide_alert),
         )
-        .route("/match/{dataset}", post(yente::match_entities))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi_json))
-        .route("/docs", get(ops::docs));
+        .route("/docs", get(ops::docs))
+        .merge(yente::routes());
     with_layers(routes, state)
 }
 
 /// The layers every route runs under, in order from the inside: the body
-/// limit, panics caught as `internal`, [`observe`] and tracing.
+/// limit, panics caught as `internal`, [`observe`], tracing and, when origins
+/// are configured, CORS (outermost, so preflights and errors carry it too).
 fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     let limit = state.config().max_body_bytes;
-    routes
+    let cors = cors_layer(&state.config().cors_origins);
+    let router = routes
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    match cors {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
 }
+
+/// CORS for the configured origins (`*`: any), or `None` when there are
+/// none. Browsers may send the key header and JSON bodies and read the
+/// request id and yente's batch size. Origins that are not valid header
+/// values are skipped (the command line refuses them first).
+pub fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .expose_headers([
+                axum::http::HeaderName::from_static(REQUEST_ID),
+                axum::http::HeaderName::from_static("x-batch-size"),
+            ])
+            .max_age(std::time::Duration::from_secs(CORS_MAX_AGE_SECS)),
+    )
+}
+
+/// How long a browser may reuse a preflight answer: an hour saves a round
+/// trip per call without keeping a removed origin working for long.
+const CORS_MAX_AGE_SECS: u64 = 3_600;
 
 async fn not_found() -> ApiError {
     ApiError::NotFound("no such route".into())
@@ -168,6 +207,7 @@ fn body_limit(config: &ServerConfig, route: &str) -> usize {
         "/v1/screen/batch" | "/v1/customers" => config.max_bulk_bytes,
         "/v1/lists" => config.max_upload_bytes,
         "/v1/transfers" => config.max_transfer_bytes,
+        "/match/{dataset}" => yente::MAX_MATCH_BODY_BYTES,
         _ => config.max_body_bytes,
     }
 }

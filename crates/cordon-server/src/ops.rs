@@ -1,7 +1,6 @@
 //! `GET /healthz`, `/readyz`, `/metrics`, `/openapi.json` and `/docs`.
 
 use crate::error::{ApiError, ERROR_TABLE};
-use crate::extract::Caller;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
@@ -40,11 +39,10 @@ pub const ROUTES: &[RouteDoc] = &[
     RouteDoc { method: "get", path: "/v1/transfers/alerts", role: Some("analyst"), summary: "Alerts raised by transfer screening (R16 errors, sanctions hits, typology alerts), newest first, each with its status and list versions (?status=open|escalated|pending_confirmation|false_positive|true_match&limit=)", body: None },
     RouteDoc { method: "get", path: "/v1/transfers/alerts/{id}", role: Some("analyst"), summary: "One transfer alert with its decisions, oldest first", body: None },
     RouteDoc { method: "post", path: "/v1/transfers/alerts/{id}/decisions", role: Some("analyst"), summary: "Decide a transfer alert ({verdict: false_positive|true_match|escalate, reason}); a true match stays pending_confirmation until a supervisor who is a different person decides true_match too; escalated alerts need a supervisor; closed alerts answer 409; audited. Answers 201 with the decision", body: Some("application/json") },
-    RouteDoc { method: "post", path: "/match/{dataset}", role: Some("screener"), summary: "yente-compatible matching of FollowTheMoney entity examples (dataset `default` = all lists)", body: Some("application/json") },
     RouteDoc { method: "get", path: "/healthz", role: None, summary: "Liveness", body: None },
     RouteDoc { method: "get", path: "/readyz", role: None, summary: "Readiness: 200 once the lists are indexed and the database can be read and written within 2 s (503 store_unavailable otherwise)", body: None },
     RouteDoc { method: "get", path: "/metrics", role: None, summary: "Prometheus metrics", body: None },
-    RouteDoc { method: "get", path: "/openapi.json", role: Some("any role"), summary: "This document", body: None },
+    RouteDoc { method: "get", path: "/openapi.json", role: None, summary: "This document (the yente-compatible routes included)", body: None },
     RouteDoc { method: "get", path: "/docs", role: None, summary: "A static page (no data) that asks for a key and renders this document", body: None },
 ];
 
@@ -132,20 +130,26 @@ pub fn openapi() -> Value {
             .or_insert_with(|| json!({}));
         item[route.method] = operation;
     }
+    paths.extend(crate::yente::openapi::paths());
+    let mut schemas = crate::yente::openapi::schemas();
+    schemas.insert("Error".into(), error_schema());
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Cordon screening API", "version": env!("CARGO_PKG_VERSION"),
                  "description": "Screen names against terrorist-financing designations; every screening and decision is recorded in a hash-chained audit log."},
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key from `cordon keys create --role ROLE`"}},
-            "schemas": {"Error": error_schema()},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "An API key from `cordon keys create --role ROLE`"},
+                "apikey": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "`ApiKey KEY`, as yente's clients send the same key"},
+            },
+            "schemas": schemas,
         },
     })
 }
 
-/// `GET /openapi.json` (any valid key).
-pub async fn openapi_json(_caller: Caller) -> Response {
+/// `GET /openapi.json` (public: it describes the API, nothing of the data).
+pub async fn openapi_json() -> Response {
     // The document depends only on constants: build it once, not per request.
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     axum::Json(DOCUMENT.get_or_init(openapi)).into_response()
@@ -164,7 +168,7 @@ code{background:#f4f4f4;padding:0 .2rem}.m{font-weight:bold;text-transform:upper
 <body><h1>Cordon screening API</h1>
 <p>Send <code>Authorization: Bearer KEY</code> (create one with <code>cordon keys create --role ROLE</code>);
 errors are <code>{"error": {"code", "message"}}</code>. The machine-readable description is
-<code>GET /openapi.json</code> with any key.</p>
+<code>GET /openapi.json</code> (no key needed).</p>
 <form id="f"><label>API key <input id="k" type="password" size="50" autocomplete="off"></label>
 <button>Show the API</button></form><p id="d"></p>
 <table><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Responses</th></tr></thead><tbody id="t"></tbody></table>

@@ -36,6 +36,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Default alert threshold.
     pub threshold: f64,
+    /// Origins (`https://app.example.org`, or `*`) whose browser pages may
+    /// call the API (CORS); empty, the default: none.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +55,9 @@ impl Default for ServerConfig {
             max_connections: 1024,
             request_timeout: Duration::from_secs(300),
             threshold: DEFAULT_THRESHOLD,
+            // Browsers may not call the API from other sites unless the
+            // operator names them: keys in a browser page are exposed.
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -30,6 +30,30 @@ pub struct ServeArgs {
     /// screening spends part of its time waiting for its audit entry to reach the disk).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub workers: usize,
+    /// An origin (`https://app.example.org`, or `*` for any) whose browser pages may call
+    /// the API (CORS); repeat for several. None by default.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+}
+
+/// Checks a `--cors-origin`: `*`, or `http(s)://host[:port]` without a path,
+/// as browsers send it in the `Origin` header.
+fn check_origin(origin: &str) -> Result<()> {
+    let plain = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let valid = origin == "*"
+        || plain.is_some_and(|host| {
+            !host.is_empty() && !host.contains('/') && host.chars().all(|c| c.is_ascii_graphic())
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(InputError::new(format!(
+            "--cors-origin {origin:?}: expected `*` or scheme://host[:port], e.g. https://app.example.org"
+        ))
+        .into())
+    }
 }
 
 /// Runs `cordon serve` until Ctrl-C or SIGTERM.
@@ -54,6 +78,10 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
         }
         config.threshold = threshold;
     }
+    for origin in &args.cors_origins {
+        check_origin(origin)?;
+    }
+    config.cors_origins = args.cors_origins.clone();
     // Read the rules first: a bad rules file is a usage error before anything starts.
     let rules = match &args.rules {
         Some(path) => Some(crate::transfers_cmd::load_rules(Some(path))?),
