@@ -8,7 +8,6 @@ use cordon_lists::ParsedList;
 use cordon_match::{Index, Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use cordon_model::Schema;
 use cordon_store::audit::{PreparedAuditEntry, ScreeningPayloads};
-use cordon_store::{AuditLog, SqliteStore};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -119,9 +118,9 @@ pub fn screening_lists(
         }
         return Ok((lists, labels));
     }
-    if data_dir.join("cordon.db").exists() {
+    if crate::lists_cmd::store_url_given() || data_dir.join("cordon.db").exists() {
         let store = crate::lists_cmd::open_store(data_dir)?;
-        let latest = cordon_engine::indexed::current_lists(&store)?;
+        let latest = cordon_engine::indexed::current_lists(&*store)?;
         if !latest.is_empty() {
             let labels = latest.iter().map(|(v, _)| v.label()).collect();
             return Ok((latest.into_iter().map(|(_, l)| l).collect(), labels));
@@ -222,7 +221,7 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
         request: &request,
     };
     // Nothing is shown that is not recorded.
-    let (screened, _) = screen_and_audit(&store, lists, &screen_request, &crate::local_caller())
+    let (screened, _) = screen_and_audit(&*store, lists, &screen_request, &crate::local_caller())
         .context("writing the audit log")?;
     let matches = screened.matches;
     if args.json {
@@ -536,7 +535,7 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
         progress.inc(step.len() as u64);
         screened
     };
-    let writer = StepWriter::new(&store, &mut output, &args.input);
+    let writer = StepWriter::new(&*store, &mut output, &args.input);
     let outcome = run_steps(&rows, screen_step, writer);
     progress.finish_and_clear();
     let (writer, screening) = outcome?;
@@ -593,7 +592,7 @@ fn run_steps<'a>(
 /// The serial half of a batch: chains each step into the audit log, then
 /// writes its lines, so nothing reaches the output that is not recorded.
 struct StepWriter<'a> {
-    store: &'a SqliteStore,
+    store: &'a dyn cordon_server::ServerStore,
     output: &'a mut AtomicFile,
     input: &'a Path,
     /// Rows that could not be screened.
@@ -603,7 +602,11 @@ struct StepWriter<'a> {
 }
 
 impl<'a> StepWriter<'a> {
-    fn new(store: &'a SqliteStore, output: &'a mut AtomicFile, input: &'a Path) -> Self {
+    fn new(
+        store: &'a dyn cordon_server::ServerStore,
+        output: &'a mut AtomicFile,
+        input: &'a Path,
+    ) -> Self {
         StepWriter {
             store,
             output,

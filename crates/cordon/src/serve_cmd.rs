@@ -45,7 +45,7 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
         None => None,
     };
     let store = crate::lists_cmd::open_store(data_dir)?;
-    let state = AppState::new(store, config);
+    let state = AppState::with_boxed_store(store, config);
     if let Some(pack) = rules {
         state
             .set_rules(pack)
