@@ -275,12 +275,17 @@ impl AppState {
     /// The typology monitor runs the built-in pack and takes up the windows
     /// saved in the store when they were taken under that pack.
     pub fn new(store: impl ServerStore + 'static, config: ServerConfig) -> AppState {
+        AppState::with_boxed_store(Box::new(store), config)
+    }
+
+    /// [`AppState::new`] over a store chosen at run time (SQLite or PostgreSQL).
+    pub fn with_boxed_store(store: Box<dyn ServerStore>, config: ServerConfig) -> AppState {
         let rules = RulePack::default_pack()
             .map_err(|e| format!("the built-in rules pack: {e}"))
-            .map(|pack| Rules::start(&store, pack));
+            .map(|pack| Rules::start(store.as_ref(), pack));
         AppState {
             inner: Arc::new(Inner {
-                store: Box::new(store),
+                store,
                 rules: RwLock::new(Arc::new(rules)),
                 snapshot: RwLock::new(None),
                 cpu: Arc::new(Semaphore::new(config.max_cpu_jobs.max(1))),

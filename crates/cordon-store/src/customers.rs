@@ -2,7 +2,7 @@
 //! when a customer matches a designation, for example when a new list version
 //! adds one.
 
-use crate::Result;
+use crate::{Error, Result};
 use cordon_model::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -94,4 +94,22 @@ pub trait Customers {
     fn raise_alerts(&self, alerts: &[NewAlert], caller: &str) -> Result<Vec<Alert>>;
     /// Alerts, newest first, optionally only those with a status.
     fn alerts(&self, status: Option<&str>, limit: usize) -> Result<Vec<Alert>>;
+}
+
+/// Refuses a customer without an id or a name; `position` (from 0) is named from 1.
+pub fn check_customer(customer: &Customer, position: usize) -> Result<()> {
+    if customer.id.trim().is_empty() {
+        return Err(Error::Invalid(format!(
+            "customer {}: empty id",
+            position + 1
+        )));
+    }
+    if customer.name.trim().is_empty() {
+        return Err(Error::Invalid(format!(
+            "customer {} ({}): empty name",
+            position + 1,
+            customer.id
+        )));
+    }
+    Ok(())
 }

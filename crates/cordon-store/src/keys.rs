@@ -122,3 +122,11 @@ pub trait ApiKeys {
     /// Revokes a key by id (recorded in the audit log).
     fn revoke_key(&self, id: &str, caller: &str) -> Result<()>;
 }
+
+/// `bytes` random bytes from the system source, as hex (key ids and secrets).
+pub fn random_hex(bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)
+        .map_err(|e| Error::Invalid(format!("the system random source failed: {e}")))?;
+    Ok(hex::encode(buf))
+}

@@ -35,7 +35,11 @@ use serde::Serialize;
 
 pub mod audit;
 mod canonical;
+pub mod chain;
 pub mod checkpoint;
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod conformance;
 pub mod customers;
 pub mod decisions;
 pub mod import_jobs;
@@ -102,6 +106,10 @@ pub enum Error {
     /// The input is not acceptable (empty name, bad field); the message names the field.
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// A database backend other than the embedded SQLite failed (PostgreSQL:
+    /// unreachable, refused, or a statement failed); the message names the statement.
+    #[error("database error: {0}")]
+    Backend(String),
     /// The data directory could not be prepared.
     #[error("data directory {path}: {source}")]
     Io {
@@ -218,7 +226,7 @@ pub fn entity_ids(list: &ParsedList) -> impl Iterator<Item = &str> {
 }
 
 /// Now, as RFC 3339 UTC.
-pub(crate) fn now() -> String {
+pub fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())

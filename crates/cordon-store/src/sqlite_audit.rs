@@ -1,11 +1,12 @@
 //! [`AuditLog`] on SQLite.
 
 use crate::audit::{
-    entry_hash, AppendedRange, AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry,
+    entry_hash, AppendedRange, AuditEntry, AuditLog, AuditVerification, NewAuditEntry,
     PreparedAuditEntry, PurgeOutcome, CHECKPOINT_KIND, GENESIS_HASH,
 };
+use crate::chain::{ChainWalk, RawEntry, VERIFY_CHUNK};
 use crate::rows::{RowLedger, ROWS_ANCHORED_KIND};
-use crate::{canonical_json, timestamp_now, Error, Result, SqliteStore};
+use crate::{canonical_json, timestamp_now, Result, SqliteStore};
 use rusqlite::{params, CachedStatement, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
@@ -121,17 +122,6 @@ fn write_head(connection: &Connection, seq: i64, hash: &str) -> Result<()> {
     Ok(())
 }
 
-/// A row as stored, before its payload is parsed.
-struct RawEntry {
-    seq: i64,
-    at: String,
-    kind: String,
-    caller: String,
-    payload: String,
-    prev_hash: String,
-    entry_hash: String,
-}
-
 const ENTRY_COLUMNS: &str = "seq, at, kind, caller, payload, prev_hash, entry_hash";
 
 fn raw_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawEntry> {
@@ -146,156 +136,16 @@ fn raw_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawEntry> {
     })
 }
 
-impl RawEntry {
-    fn parse(self) -> Result<AuditEntry> {
-        let payload = serde_json::from_str(&self.payload).map_err(|e| Error::Corrupt {
-            what: format!("audit entry {}", self.seq),
-            message: e.to_string(),
-        })?;
-        Ok(AuditEntry {
-            seq: self.seq,
-            at: self.at,
-            kind: self.kind,
-            caller: self.caller,
-            payload,
-            prev_hash: self.prev_hash,
-            entry_hash: self.entry_hash,
-        })
-    }
-}
-
-/// State carried along the walk.
-#[derive(Default)]
-struct Walk {
-    checked: u64,
-    first: Option<(i64, String)>,
-    last: Option<(i64, String)>,
-    /// (purged_through_seq, anchor_hash) of every checkpoint seen.
-    checkpoints: Vec<(i64, String)>,
-    broken: Option<BrokenEntry>,
-    /// The decisions and api_keys rows as the verified entries have them.
-    ledger: RowLedger,
-}
-
-impl Walk {
-    fn step(&mut self, raw: &RawEntry) -> Option<BrokenEntry> {
-        self.checked += 1;
-        let broken = |reason: String| {
-            Some(BrokenEntry {
-                seq: raw.seq,
-                reason,
-            })
-        };
-        match &self.last {
-            None => {
-                self.first = Some((raw.seq, raw.prev_hash.clone()));
-                if raw.seq == 1 && raw.prev_hash != GENESIS_HASH {
-                    return broken("the first entry does not start the chain (prev_hash is not the genesis hash)".into());
-                }
-            }
-            Some((last_seq, last_hash)) => {
-                if raw.seq != last_seq + 1 {
-                    return broken(format!(
-                        "entries {} to {} are missing",
-                        last_seq + 1,
-                        raw.seq - 1
-                    ));
-                }
-                if &raw.prev_hash != last_hash {
-                    return broken(format!(
-                        "prev_hash does not match the hash of entry {last_seq}"
-                    ));
-                }
-            }
-        }
-        let Ok(payload) = serde_json::from_str::<Value>(&raw.payload) else {
-            return broken("the payload is not valid JSON".into());
-        };
-        let expected = entry_hash(
-            &raw.prev_hash,
-            raw.seq,
-            &raw.at,
-            &raw.kind,
-            &raw.caller,
-            &raw.payload,
-        );
-        if expected != raw.entry_hash {
-            return broken("the entry's content or its hash was changed (hash mismatch)".into());
-        }
-        self.ledger.apply(&raw.kind, &payload);
-        if raw.kind == CHECKPOINT_KIND {
-            if let (Some(through), Some(anchor)) = (
-                payload["purged_through_seq"].as_i64(),
-                payload["anchor_hash"].as_str(),
-            ) {
-                self.checkpoints.push((through, anchor.to_string()));
-            }
-        }
-        self.last = Some((raw.seq, raw.entry_hash.clone()));
-        None
-    }
-
-    /// A chain that does not start at 1 must be vouched for by a checkpoint.
-    fn anchor_problem(&self) -> Option<BrokenEntry> {
-        let (first_seq, first_prev) = self.first.as_ref()?;
-        if *first_seq == 1 {
-            return None;
-        }
-        let vouched = self
-            .checkpoints
-            .iter()
-            .any(|(through, anchor)| through + 1 == *first_seq && anchor == first_prev);
-        (!vouched).then(|| BrokenEntry {
-            seq: *first_seq,
-            reason: format!(
-                "entries before {first_seq} were deleted and no checkpoint vouches for it"
-            ),
-        })
-    }
-}
-
-fn head_problem(
-    connection: &Connection,
-    last: Option<&(i64, String)>,
-) -> Result<Option<BrokenEntry>> {
-    let head: Option<(i64, String)> = connection
+/// The head row (sequence number and hash of the newest entry), if written.
+fn stored_head(connection: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(connection
         .prepare_cached("SELECT seq, entry_hash FROM audit_head WHERE id = 1")?
         .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    Ok(match (head, last) {
-        (None, None) => None,
-        (Some((seq, hash)), Some((last_seq, last_hash)))
-            if seq == *last_seq && &hash == last_hash =>
-        {
-            None
-        }
-        (Some((seq, _)), Some((last_seq, _))) if seq > *last_seq => Some(BrokenEntry {
-            seq: last_seq + 1,
-            reason: format!(
-                "entries {} to {seq} are missing (the head says {seq})",
-                last_seq + 1
-            ),
-        }),
-        (Some((seq, _)), None) => Some(BrokenEntry {
-            seq,
-            reason: format!("all entries are missing (the head says {seq})"),
-        }),
-        (head, Some((last_seq, _))) => Some(BrokenEntry {
-            seq: *last_seq,
-            reason: format!(
-                "the newest entry does not match the recorded head ({})",
-                head.map_or("none".to_string(), |(s, _)| format!("entry {s}"))
-            ),
-        }),
-    })
+        .optional()?)
 }
 
-/// Entries read per step of a verification: each step is one short query on
-/// the snapshot, so a long chain is walked with bounded memory.
-const VERIFY_CHUNK: i64 = 10_000;
-
 /// Walks the chain in chunks, stopping at the first broken entry.
-fn walk_chain(connection: &Connection, walk: &mut Walk) -> Result<()> {
+fn walk_chain(connection: &Connection, walk: &mut ChainWalk) -> Result<()> {
     let mut statement = connection.prepare(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
     ))?;
@@ -307,8 +157,7 @@ fn walk_chain(connection: &Connection, walk: &mut Walk) -> Result<()> {
             let raw = raw_from_row(row)?;
             read += 1;
             after = raw.seq;
-            if let Some(broken) = walk.step(&raw) {
-                walk.broken = Some(broken);
+            if !walk.step(&raw) {
                 return Ok(());
             }
         }
@@ -328,28 +177,9 @@ fn stored_rows(connection: &Connection) -> Result<std::collections::BTreeMap<Str
 /// Verifies the chain, its head and the anchored rows on one connection
 /// (inside the caller's read transaction).
 fn verify_on(connection: &Connection) -> Result<AuditVerification> {
-    let mut walk = Walk::default();
+    let mut walk = ChainWalk::default();
     walk_chain(connection, &mut walk)?;
-    let broken = match walk.anchor_problem() {
-        Some(anchor) => Some(anchor),
-        None => match walk.broken.take() {
-            Some(b) => Some(b),
-            None => head_problem(connection, walk.last.as_ref())?,
-        },
-    };
-    // Rows are compared only with an intact chain: a broken one says nothing about them.
-    let rows = match broken {
-        None => walk.ledger.compare(&stored_rows(connection)?),
-        Some(_) => Vec::new(),
-    };
-    Ok(AuditVerification {
-        checked: walk.checked,
-        first_seq: walk.first.map(|(seq, _)| seq),
-        head_seq: walk.last.as_ref().map(|(seq, _)| *seq),
-        head_hash: walk.last.map(|(_, hash)| hash),
-        broken,
-        rows,
-    })
+    walk.finish(stored_head(connection)?, || stored_rows(connection))
 }
 
 /// The rows as the whole chain has them (for a purge's checkpoint, which

@@ -1,28 +1,11 @@
 //! [`Customers`] on SQLite.
 
 use crate::audit::NewAuditEntry;
-use crate::customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
-use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
+use crate::customers::{check_customer, Alert, Customer, Customers, NewAlert, UpsertOutcome};
+use crate::{sqlite_audit, timestamp_now, Result, SqliteStore};
 use cordon_model::Schema;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
-
-fn check(customer: &Customer, position: usize) -> Result<()> {
-    if customer.id.trim().is_empty() {
-        return Err(Error::Invalid(format!(
-            "customer {}: empty id",
-            position + 1
-        )));
-    }
-    if customer.name.trim().is_empty() {
-        return Err(Error::Invalid(format!(
-            "customer {} ({}): empty name",
-            position + 1,
-            customer.id
-        )));
-    }
-    Ok(())
-}
 
 fn customer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let schema: Option<String> = row.get(4)?;
@@ -59,7 +42,7 @@ const ALERT_COLUMNS: &str =
 impl Customers for SqliteStore {
     fn upsert_customers(&self, customers: &[Customer]) -> Result<UpsertOutcome> {
         for (position, customer) in customers.iter().enumerate() {
-            check(customer, position)?;
+            check_customer(customer, position)?;
         }
         let mut connection = self.conn();
         let tx = crate::sqlite::write_transaction(&mut connection)?;

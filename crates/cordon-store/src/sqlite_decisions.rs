@@ -1,12 +1,14 @@
 //! [`Decisions`] on SQLite.
 
 use crate::audit::NewAuditEntry;
-use crate::decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
+use crate::decisions::{
+    check_new, decision_payload, expiry, Actor, Decision, DecisionState, Decisions, NewDecision,
+    Verdict,
+};
 use crate::keys::Role;
 use crate::{sqlite_audit, timestamp, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 const DECISION_COLUMNS: &str =
@@ -70,12 +72,6 @@ fn settle_alerts(
     Ok(())
 }
 
-/// What a decision's audit entry carries: the decision as stored and its
-/// row hash, against which verification checks the row.
-fn decision_payload(decision: &Decision) -> serde_json::Value {
-    json!({ "decision": decision, "row_hash": crate::rows::decision_row_hash(decision) })
-}
-
 /// Every decision row's content hash, by ledger key (for verification).
 pub(crate) fn row_hashes(
     connection: &Connection,
@@ -93,57 +89,6 @@ pub(crate) fn row_hashes(
         })
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-fn check_new(decision: &NewDecision, actor: &Actor) -> Result<()> {
-    if !actor.role.allows(Role::Analyst) {
-        return Err(Error::Forbidden(format!(
-            "a {} key may not decide on hits (analyst or supervisor needed)",
-            actor.role
-        )));
-    }
-    for (field, value) in [
-        ("party_key", &decision.party_key),
-        ("entity_id", &decision.entity_id),
-        ("entity_hash", &decision.entity_hash),
-        ("reason", &decision.reason),
-    ] {
-        if value.trim().is_empty() {
-            return Err(Error::Invalid(format!("{field}: must not be empty")));
-        }
-    }
-    Ok(())
-}
-
-/// The stored expiry of a new decision: `expires_at` read as RFC 3339, in the
-/// future and at most `max_days` ahead (a clearing that never lapses would
-/// hide a listed person for good); a false positive without one lapses after
-/// `max_days`, a true match without one stands until it is decided again.
-fn expiry(decision: &NewDecision, max_days: u32, now: OffsetDateTime) -> Result<Option<String>> {
-    let latest = now + time::Duration::days(i64::from(max_days));
-    let Some(text) = decision.expires_at.as_deref() else {
-        return Ok(match decision.verdict {
-            Verdict::FalsePositive => Some(timestamp(latest)),
-            Verdict::TrueMatch => None,
-        });
-    };
-    let at = OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| {
-        Error::Invalid(format!(
-            "expires_at: {text:?} is not an RFC 3339 time such as 2027-01-01T00:00:00Z \
-             (decisions lapse at most {max_days} days after they are made)"
-        ))
-    })?;
-    if at <= now {
-        return Err(Error::Invalid(format!(
-            "expires_at: {text} is not in the future"
-        )));
-    }
-    if at > latest {
-        return Err(Error::Invalid(format!(
-            "expires_at: {text} is more than {max_days} days ahead, the longest a decision may stand"
-        )));
-    }
-    Ok(Some(timestamp(at)))
 }
 
 /// The newest true match standing for this party and entity (pending or

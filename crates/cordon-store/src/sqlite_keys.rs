@@ -1,7 +1,7 @@
 //! [`ApiKeys`] on SQLite.
 
 use crate::audit::NewAuditEntry;
-use crate::keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
+use crate::keys::{random_hex, ApiKeyInfo, ApiKeys, NewApiKey, Role};
 use crate::rows::{api_key_key, KeyRow};
 use crate::{sha256_hex, sqlite_audit, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -41,13 +41,6 @@ pub(crate) fn row_hashes(connection: &Connection) -> Result<BTreeMap<String, Str
         .map(|row| row.map(|r| (api_key_key(&r.id), r.row_hash())))
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-fn random_hex(bytes: usize) -> Result<String> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf)
-        .map_err(|e| Error::Invalid(format!("the system random source failed: {e}")))?;
-    Ok(hex::encode(buf))
 }
 
 fn key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(ApiKeyInfo, String)> {

@@ -4,9 +4,9 @@ use crate::audit::NewAuditEntry;
 use crate::decisions::Actor;
 use crate::keys::Role;
 use crate::transfers::{
-    NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, ScreenedTransfer, TransferAlert,
-    TransferAlertDecision, TransferAlertHistory, TransferAlertStatus, TransferAlerts,
-    TransferVerdict,
+    labels, proposer, NewTransferAlert, NewTransferAlertDecision, RecordedTransfer,
+    ScreenedTransfer, TransferAlert, TransferAlertDecision, TransferAlertHistory,
+    TransferAlertStatus, TransferAlerts, TransferVerdict,
 };
 use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -28,13 +28,6 @@ fn parsed<T>(
     let text: String = row.get(index)?;
     parse(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn labels(text: &str) -> Result<Vec<String>> {
-    serde_json::from_str(text).map_err(|e| Error::Corrupt {
-        what: "list versions of a transfer alert".into(),
-        message: e.to_string(),
     })
 }
 
@@ -128,15 +121,6 @@ fn load_decisions(connection: &Connection, alert_id: i64) -> Result<Vec<Transfer
         .query_map(params![alert_id], decision_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(decisions)
-}
-
-/// The person whose true match the alert is waiting on, if any.
-fn proposer(decisions: &[TransferAlertDecision]) -> Option<&str> {
-    decisions
-        .iter()
-        .rev()
-        .find(|d| d.status_after == TransferAlertStatus::PendingConfirmation)
-        .map(|d| d.decided_by_person.as_str())
 }
 
 fn insert_decision(

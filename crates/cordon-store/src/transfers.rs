@@ -337,3 +337,20 @@ pub trait TransferAlerts {
         actor: &Actor,
     ) -> Result<TransferAlertDecision>;
 }
+
+/// Reads stored list version labels (a JSON array of strings).
+pub fn labels(text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt {
+        what: "list versions of a transfer alert".into(),
+        message: e.to_string(),
+    })
+}
+
+/// The person whose true match the alert is waiting on, if any.
+pub fn proposer(decisions: &[TransferAlertDecision]) -> Option<&str> {
+    decisions
+        .iter()
+        .rev()
+        .find(|d| d.status_after == TransferAlertStatus::PendingConfirmation)
+        .map(|d| d.decided_by_person.as_str())
+}

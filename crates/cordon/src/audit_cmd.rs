@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use cordon_store::checkpoint::{CheckpointKey, SignedCheckpoint};
-use cordon_store::AuditLog;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -85,7 +84,7 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
             let checkpoint = checkpoint
                 .map(|path| read_checkpoint(&path, pubkey.as_deref()))
                 .transpose()?;
-            verify(&store, json, checkpoint.as_ref())
+            verify(&*store, json, checkpoint.as_ref())
         }
         AuditCommand::Keygen { key } => {
             let created = create_key(&key)?;
@@ -97,7 +96,7 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
             );
             Ok(())
         }
-        AuditCommand::Checkpoint { key, out } => checkpoint(&store, &key, &out),
+        AuditCommand::Checkpoint { key, out } => checkpoint(&*store, &key, &out),
         AuditCommand::Show { after, limit } => {
             for entry in store.audit_entries(after, limit)? {
                 outln!("{}", serde_json::to_string(&entry)?);
@@ -107,7 +106,7 @@ pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
         AuditCommand::Purge {
             older_than_days,
             json,
-        } => purge(&store, older_than_days, json),
+        } => purge(&*store, older_than_days, json),
     }
 }
 
@@ -149,7 +148,7 @@ fn read_checkpoint(path: &Path, pubkey: Option<&Path>) -> Result<CheckedCheckpoi
 }
 
 fn verify(
-    store: &cordon_store::SqliteStore,
+    store: &dyn cordon_server::ServerStore,
     json: bool,
     checkpoint: Option<&CheckedCheckpoint>,
 ) -> Result<()> {
@@ -254,7 +253,7 @@ fn load_or_create_key(path: &Path) -> Result<CheckpointKey> {
         .map_err(|e| InputError::new(format!("--key {}: {e}", path.display())))?)
 }
 
-fn checkpoint(store: &cordon_store::SqliteStore, key: &Path, out: &Path) -> Result<()> {
+fn checkpoint(store: &dyn cordon_server::ServerStore, key: &Path, out: &Path) -> Result<()> {
     let key = load_or_create_key(key)?;
     let report = store.verify_audit()?;
     if !report.is_intact() {
@@ -291,7 +290,7 @@ fn checkpoint(store: &cordon_store::SqliteStore, key: &Path, out: &Path) -> Resu
     Ok(())
 }
 
-fn purge(store: &cordon_store::SqliteStore, days: u32, json: bool) -> Result<()> {
+fn purge(store: &dyn cordon_server::ServerStore, days: u32, json: bool) -> Result<()> {
     if days == 0 {
         return Err(InputError::new(
             "--older-than-days 0 would delete everything; give at least 1",

@@ -8,7 +8,7 @@ use cordon_engine::register::import_customers;
 use cordon_engine::Indexed;
 use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::Schema;
-use cordon_store::{Customer, Customers};
+use cordon_store::Customer;
 use serde_json::json;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -58,9 +58,9 @@ pub fn run(command: CustomersCommand, data_dir: &Path) -> Result<()> {
 fn import(file: &Path, json: bool, data_dir: &Path) -> Result<()> {
     let customers = read_customers(file)?;
     let store = crate::lists_cmd::open_store_settled(data_dir)?;
-    let lists = Indexed::current(&store)?;
+    let lists = Indexed::current(&*store)?;
     let imported = import_customers(
-        &store,
+        &*store,
         &customers,
         &lists,
         DEFAULT_THRESHOLD,

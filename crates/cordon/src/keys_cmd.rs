@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use cordon_store::{ApiKeys, Role};
+use cordon_store::Role;
 use std::path::Path;
 
 use crate::audit_cmd::cli_caller;

@@ -120,6 +120,10 @@ struct Cli {
     /// Where Cordon keeps its database (list versions). Default: the per-user data folder.
     #[arg(long, global = true, env = "CORDON_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The store to use instead of the data directory's SQLite database:
+    /// `postgres://user@host:port/db`, shared by several Cordon processes.
+    #[arg(long, global = true, env = "CORDON_STORE", value_name = "URL")]
+    store: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -186,6 +190,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let data_dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    lists_cmd::choose_store(cli.store);
     let result = match cli.command {
         Command::Lists { command } => lists_cmd::run(command, &data_dir),
         Command::Screen(args) => screen_cmd::screen(args, &data_dir),

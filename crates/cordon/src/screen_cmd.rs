@@ -118,9 +118,9 @@ pub fn screening_lists(
         }
         return Ok((lists, labels));
     }
-    if data_dir.join("cordon.db").exists() {
+    if crate::lists_cmd::store_url_given() || data_dir.join("cordon.db").exists() {
         let store = crate::lists_cmd::open_store(data_dir)?;
-        let latest = cordon_engine::indexed::current_lists(&store)?;
+        let latest = cordon_engine::indexed::current_lists(&*store)?;
         if !latest.is_empty() {
             let labels = latest.iter().map(|(v, _)| v.label()).collect();
             return Ok((latest.into_iter().map(|(_, l)| l).collect(), labels));
@@ -199,7 +199,7 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
         request: &request,
     };
     // Nothing is shown that is not recorded.
-    let (screened, _) = screen_and_audit(&store, lists, &screen_request, &crate::local_caller())
+    let (screened, _) = screen_and_audit(&*store, lists, &screen_request, &crate::local_caller())
         .context("writing the audit log")?;
     let matches = screened.matches;
     if args.json {
@@ -391,7 +391,7 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     );
     let input = args.input.display().to_string();
     let writer = output.writer();
-    let outcome = cordon_engine::batch::run(&rows, &screener, &store, |line, warnings| {
+    let outcome = cordon_engine::batch::run(&rows, &screener, &*store, |line, warnings| {
         for warning in warnings {
             progress.suspend(|| eprintln!("warning: {input}: {warning}"));
         }

@@ -90,7 +90,7 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
             .map(|t| monitor.observe(t))
             .collect();
         let recorded = batch
-            .record(&store, alerts, &context)
+            .record(&*store, alerts, &context)
             .context("writing the audit log")?;
         let mut recorded = recorded.iter();
         for result in &batch.checked {

@@ -7,7 +7,6 @@ use cordon_engine::lists::{import_list, NewVersion};
 use cordon_engine::ContentHash;
 use cordon_lists::Format;
 use cordon_match::DEFAULT_THRESHOLD;
-use cordon_store::Store;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -128,7 +127,7 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
             .iter()
             .find(|(s, _)| s == official.source)
             .map_or(official.url, |(_, u)| u.as_str());
-        match update_one(&client, &store, official, url) {
+        match update_one(&client, &*store, official, url) {
             Ok(message) => {
                 store.record_update(official.source, None)?;
                 outln!("{}: {message}", official.source);
@@ -168,7 +167,7 @@ fn parse_overrides(urls: &[String]) -> Result<Vec<(String, String)>> {
 
 fn update_one(
     client: &reqwest::blocking::Client,
-    store: &cordon_store::SqliteStore,
+    store: &dyn cordon_server::ServerStore,
     official: &Official,
     url: &str,
 ) -> Result<String> {
@@ -249,7 +248,7 @@ fn content_hash(parts: &[Vec<u8>]) -> ContentHash {
 /// Refuses a download that parsed but cannot be the real list: empty, of the
 /// wrong source, or less than half the size of the last good version.
 fn verify(
-    store: &cordon_store::SqliteStore,
+    store: &dyn cordon_server::ServerStore,
     official: &Official,
     list: &cordon_lists::ParsedList,
 ) -> Result<()> {

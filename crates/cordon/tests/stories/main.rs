@@ -4,6 +4,7 @@ mod audit;
 mod evasion;
 mod integrity;
 mod lists;
+mod pg_store;
 mod screening;
 mod service;
 mod support;

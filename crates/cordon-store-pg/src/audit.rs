@@ -1,0 +1,318 @@
+//! [`AuditLog`] on PostgreSQL. Appends run inside a write transaction (which
+//! holds the store's advisory lock), so the head read, the new entries and
+//! the new head commit together and no other process can append in between.
+
+use crate::{big, get, DbResult, PgStore};
+use cordon_store::audit::{
+    entry_hash, AppendedRange, AuditEntry, AuditLog, AuditVerification, NewAuditEntry,
+    PreparedAuditEntry, PurgeOutcome, CHECKPOINT_KIND, GENESIS_HASH,
+};
+use cordon_store::chain::{ChainWalk, RawEntry, VERIFY_CHUNK};
+use cordon_store::rows::RowLedger;
+use cordon_store::{canonical_json, timestamp_now, Result};
+use postgres::types::ToSql;
+use postgres::{GenericClient, Row};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const ENTRY_COLUMNS: &str = "seq, at, kind, caller, payload, prev_hash, entry_hash";
+
+/// Entries written per INSERT by a batch append: a batch screening appends
+/// thousands, and one round trip per 500 keeps the lock short while staying
+/// far under PostgreSQL's 65,535 parameters (7 per entry).
+const ENTRIES_PER_INSERT: usize = 500;
+
+/// Appends one entry inside the caller's write transaction.
+pub(crate) fn append(tx: &mut impl GenericClient, entry: &NewAuditEntry) -> Result<AuditEntry> {
+    let (prev_seq, prev_hash) = read_head(tx)?;
+    let raw = chained(
+        prev_seq + 1,
+        &prev_hash,
+        &entry.kind,
+        &entry.caller,
+        canonical_json(&entry.payload),
+    );
+    insert_entries(tx, std::slice::from_ref(&raw))?;
+    write_head(tx, raw.seq, &raw.entry_hash)?;
+    Ok(AuditEntry {
+        seq: raw.seq,
+        at: raw.at,
+        kind: raw.kind,
+        caller: raw.caller,
+        payload: entry.payload.clone(),
+        prev_hash: raw.prev_hash,
+        entry_hash: raw.entry_hash,
+    })
+}
+
+/// Appends prepared entries inside the caller's write transaction; the head
+/// is written once, at the end (nobody sees the entries in between).
+pub(crate) fn append_prepared(
+    tx: &mut impl GenericClient,
+    entries: &[PreparedAuditEntry],
+) -> Result<AppendedRange> {
+    let (mut seq, mut prev_hash) = read_head(tx)?;
+    let mut range = AppendedRange::default();
+    for chunk in entries.chunks(ENTRIES_PER_INSERT) {
+        let mut raws = Vec::with_capacity(chunk.len());
+        for entry in chunk {
+            seq += 1;
+            let raw = chained(
+                seq,
+                &prev_hash,
+                entry.kind(),
+                entry.caller(),
+                entry.payload_text().to_string(),
+            );
+            prev_hash = raw.entry_hash.clone();
+            range.first_seq.get_or_insert(seq);
+            raws.push(raw);
+        }
+        insert_entries(tx, &raws)?;
+    }
+    if range.first_seq.is_some() {
+        write_head(tx, seq, &prev_hash)?;
+        range.last_seq = Some(seq);
+        range.last_hash = Some(prev_hash);
+    }
+    Ok(range)
+}
+
+/// The entry `seq` after `prev_hash`, stamped now and hashed.
+fn chained(seq: i64, prev_hash: &str, kind: &str, caller: &str, payload: String) -> RawEntry {
+    let at = timestamp_now();
+    let hash = entry_hash(prev_hash, seq, &at, kind, caller, &payload);
+    RawEntry {
+        seq,
+        at,
+        kind: kind.to_string(),
+        caller: caller.to_string(),
+        payload,
+        prev_hash: prev_hash.to_string(),
+        entry_hash: hash,
+    }
+}
+
+/// The newest entry's sequence number and hash (0 and the genesis hash when empty).
+fn read_head(tx: &mut impl GenericClient) -> Result<(i64, String)> {
+    Ok(stored_head(tx)?.unwrap_or((0, GENESIS_HASH.to_string())))
+}
+
+/// The head row, if written.
+fn stored_head(client: &mut impl GenericClient) -> Result<Option<(i64, String)>> {
+    client
+        .query_opt("SELECT seq, entry_hash FROM audit_head WHERE id = 1", &[])
+        .db("reading the audit head")?
+        .map(|row| {
+            Ok((
+                get(&row, 0, "audit_head.seq")?,
+                get(&row, 1, "audit_head.entry_hash")?,
+            ))
+        })
+        .transpose()
+}
+
+fn insert_entries(tx: &mut impl GenericClient, raws: &[RawEntry]) -> Result<()> {
+    if raws.is_empty() {
+        return Ok(());
+    }
+    let mut sql = format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES ");
+    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(raws.len() * 7);
+    for (i, raw) in raws.iter().enumerate() {
+        if i > 0 {
+            sql.push(',');
+        }
+        let n = i * 7;
+        sql.push('(');
+        for column in 1..=7 {
+            if column > 1 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&(n + column).to_string());
+        }
+        sql.push(')');
+        params.extend([
+            &raw.seq as &(dyn ToSql + Sync),
+            &raw.at,
+            &raw.kind,
+            &raw.caller,
+            &raw.payload,
+            &raw.prev_hash,
+            &raw.entry_hash,
+        ]);
+    }
+    tx.execute(sql.as_str(), &params)
+        .db(&format!("appending audit entry {}", raws[0].seq))?;
+    Ok(())
+}
+
+fn write_head(tx: &mut impl GenericClient, seq: i64, hash: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, $1, $2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+        &[&seq, &hash],
+    )
+    .db("writing the audit head")?;
+    Ok(())
+}
+
+fn raw_from_row(row: &Row) -> Result<RawEntry> {
+    Ok(RawEntry {
+        seq: get(row, 0, "audit_log.seq")?,
+        at: get(row, 1, "audit_log.at")?,
+        kind: get(row, 2, "audit_log.kind")?,
+        caller: get(row, 3, "audit_log.caller")?,
+        payload: get(row, 4, "audit_log.payload")?,
+        prev_hash: get(row, 5, "audit_log.prev_hash")?,
+        entry_hash: get(row, 6, "audit_log.entry_hash")?,
+    })
+}
+
+/// Walks the chain in chunks, stopping at the first broken entry.
+fn walk_chain(client: &mut impl GenericClient, walk: &mut ChainWalk) -> Result<()> {
+    let mut after = i64::MIN;
+    loop {
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
+                &[&after, &VERIFY_CHUNK],
+            )
+            .db("reading the audit chain")?;
+        for row in &rows {
+            let raw = raw_from_row(row)?;
+            after = raw.seq;
+            if !walk.step(&raw) {
+                return Ok(());
+            }
+        }
+        if big(rows.len()) < VERIFY_CHUNK {
+            return Ok(());
+        }
+    }
+}
+
+/// The decisions and api_keys rows as stored, by ledger key and hash.
+fn stored_rows(client: &mut impl GenericClient) -> Result<BTreeMap<String, String>> {
+    let mut rows = crate::decisions::row_hashes(client)?;
+    rows.extend(crate::keys::row_hashes(client)?);
+    Ok(rows)
+}
+
+/// The rows as the whole chain has them (for a purge's checkpoint).
+fn replay_rows(client: &mut impl GenericClient) -> Result<RowLedger> {
+    let mut ledger = RowLedger::default();
+    for row in client
+        .query("SELECT kind, payload FROM audit_log ORDER BY seq", &[])
+        .db("replaying the audit chain")?
+    {
+        let kind: String = get(&row, 0, "audit_log.kind")?;
+        let payload: String = get(&row, 1, "audit_log.payload")?;
+        if let Ok(payload) = serde_json::from_str::<Value>(&payload) {
+            ledger.apply(&kind, &payload);
+        }
+    }
+    Ok(ledger)
+}
+
+impl AuditLog for PgStore {
+    fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry> {
+        self.write(|tx| append(tx, entry))
+    }
+
+    fn append_audits(&self, entries: &[NewAuditEntry]) -> Result<Vec<AuditEntry>> {
+        self.write(|tx| entries.iter().map(|entry| append(tx, entry)).collect())
+    }
+
+    fn append_prepared_audits(&self, entries: &[PreparedAuditEntry]) -> Result<AppendedRange> {
+        self.write(|tx| append_prepared(tx, entries))
+    }
+
+    fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.read(|client| {
+            client
+                .query(
+                    &format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"),
+                    &[&after, &big(limit)],
+                )
+                .db("reading audit entries")?
+                .iter()
+                .map(|row| raw_from_row(row)?.parse())
+                .collect()
+        })
+    }
+
+    fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        self.read(|client| {
+            client
+                .query_opt("SELECT entry_hash FROM audit_log WHERE seq = $1", &[&seq])
+                .db(&format!("reading the hash of audit entry {seq}"))?
+                .map(|row| get(&row, 0, "audit_log.entry_hash"))
+                .transpose()
+        })
+    }
+
+    fn verify_audit(&self) -> Result<AuditVerification> {
+        self.read(|client| {
+            // One snapshot for the chain, the head and the rows, while writers go on.
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .db("starting the verification")?;
+            let mut walk = ChainWalk::default();
+            walk_chain(&mut tx, &mut walk)?;
+            let head = stored_head(&mut tx)?;
+            let verification = walk.finish(head, || stored_rows(&mut tx))?;
+            tx.commit().db("ending the verification")?;
+            Ok(verification)
+        })
+    }
+
+    fn purge_audit(&self, cutoff: &str, caller: &str) -> Result<PurgeOutcome> {
+        self.write(|tx| {
+            let last_old: Option<(i64, String)> = tx
+                .query_opt(
+                    "SELECT seq, entry_hash FROM audit_log
+                     WHERE seq = (SELECT MAX(seq) FROM audit_log WHERE at < $1)",
+                    &[&cutoff],
+                )
+                .db("finding the entries to purge")?
+                .map(|row| {
+                    Ok::<_, cordon_store::Error>((
+                        get(&row, 0, "seq")?,
+                        get(&row, 1, "entry_hash")?,
+                    ))
+                })
+                .transpose()?;
+            let Some((through, anchor)) = last_old else {
+                return Ok(PurgeOutcome {
+                    purged: 0,
+                    checkpoint: None,
+                });
+            };
+            let rows = replay_rows(tx)?;
+            let purged = tx
+                .execute("DELETE FROM audit_log WHERE seq <= $1", &[&through])
+                .db("purging audit entries")?;
+            let checkpoint = append(
+                tx,
+                &NewAuditEntry {
+                    kind: CHECKPOINT_KIND.into(),
+                    caller: caller.into(),
+                    payload: json!({
+                        "purged_through_seq": through, "anchor_hash": anchor,
+                        "purged_entries": purged, "cutoff": cutoff, "rows": rows.to_json(),
+                    }),
+                },
+            )?;
+            Ok(PurgeOutcome {
+                purged,
+                checkpoint: Some(checkpoint),
+            })
+        })
+    }
+}

@@ -1,0 +1,581 @@
+//! The conformance story every backend of the store traits must pass,
+//! written once over the traits: SQLite's tests (`tests/conformance.rs`) and
+//! PostgreSQL's (`cordon-store-pg`) call [`backend_contract`] with a factory
+//! of fresh stores. Tests that edit a database behind the store's back, or
+//! replay migrations, stay each backend's own. Test code: it panics on
+//! failure, and is compiled only with the `conformance` feature.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use crate::{
+    Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, Error, ImportJobs,
+    ImportRequest, MonitorSnapshots, NewAlert, NewAuditEntry, NewDecision, Role, Store,
+    TransferAlerts, Verdict,
+};
+use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
+use serde_json::json;
+
+/// Every trait a full backend implements.
+pub trait Backend:
+    Store + AuditLog + Decisions + ApiKeys + Customers + TransferAlerts + MonitorSnapshots + ImportJobs
+{
+}
+impl<S> Backend for S where
+    S: Store
+        + AuditLog
+        + Decisions
+        + ApiKeys
+        + Customers
+        + TransferAlerts
+        + MonitorSnapshots
+        + ImportJobs
+        + ?Sized
+{
+}
+
+/// A UN list version with one person per id.
+pub fn list(version: &str, ids: &[&str]) -> ParsedList {
+    let mut list = ParsedList {
+        source: "un".into(),
+        version: Some(version.into()),
+        ..ParsedList::default()
+    };
+    for id in ids {
+        let mut entity = Entity::new("un", id, Schema::Person);
+        entity
+            .names
+            .push(Name::new(format!("PERSON {id}"), NameKind::Primary));
+        list.entities.push(entity);
+    }
+    list
+}
+
+/// An audit entry of `kind` for import jobs.
+pub fn announced(kind: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        kind: kind.into(),
+        caller: "test".into(),
+        payload: json!({"added": 2}),
+    }
+}
+
+pub fn list_versions(store: &impl Backend) {
+    let first = list("2025-04-19", &["A", "B"]);
+    let request = |list, hash| ImportRequest {
+        list,
+        content_hash: hash,
+        origin: "test",
+    };
+    let v1 = store.import(&request(&first, "h1")).unwrap();
+    assert!(v1.created);
+    assert!(!store.import(&request(&first, "h1")).unwrap().created);
+    let second = list("2026-02-27", &["A", "C", "D"]);
+    let v2 = store.import(&request(&second, "h2")).unwrap();
+    assert_eq!(store.load(v2.version.id).unwrap().entities.len(), 3);
+    assert_eq!(store.find("un@2025-04-19").unwrap().id, v1.version.id);
+    assert_eq!(store.versions().unwrap().len(), 2);
+    assert!(matches!(store.find("eu"), Err(Error::NotFound(_))));
+}
+
+pub fn import_jobs(store: &impl Backend) {
+    let first = list("2025-04-19", &["A", "B"]);
+    let request = ImportRequest {
+        list: &first,
+        content_hash: "j1",
+        origin: "test",
+    };
+    let outcome = store
+        .import_with_job(&request, None, &announced("list_imported"))
+        .unwrap();
+    assert!(outcome.created);
+    // The version, its audit entry (naming it) and the job came together.
+    let entries = store.audit_entries(0, 10).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].kind, "list_imported");
+    assert_eq!(entries[0].payload["version"], outcome.version.label());
+    assert_eq!(entries[0].payload["added"], 2);
+    let pending = store.pending_imports().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].version.id, outcome.version.id);
+    assert_eq!(pending[0].caller, "test");
+    // The same content again writes nothing: no second entry, no second job.
+    let again = store
+        .import_with_job(&request, None, &announced("list_imported"))
+        .unwrap();
+    assert!(!again.created);
+    assert_eq!(store.audit_entries(0, 10).unwrap().len(), 1);
+    // Finishing appends its entry once; a second finish is refused.
+    let done = store
+        .finish_import(outcome.version.id, &announced("customers_rescreened"))
+        .unwrap();
+    assert_eq!(done.kind, "customers_rescreened");
+    assert!(store.pending_imports().unwrap().is_empty());
+    assert!(matches!(
+        store.finish_import(outcome.version.id, &announced("customers_rescreened")),
+        Err(Error::NotFound(_))
+    ));
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+pub fn customers(store: &impl Backend) {
+    let customer = Customer {
+        id: "c1".into(),
+        name: "Jane Roe".into(),
+        dob: None,
+        country: None,
+        schema: None,
+        identifiers: Vec::new(),
+    };
+    let outcome = store
+        .upsert_customers(std::slice::from_ref(&customer))
+        .unwrap();
+    assert_eq!((outcome.inserted, outcome.updated), (1, 0));
+    let outcome = store.upsert_customers(&[customer]).unwrap();
+    assert_eq!((outcome.inserted, outcome.updated), (0, 1));
+    assert_eq!(store.customers().unwrap().len(), 1);
+}
+
+/// The whole generic contract, each part on a fresh store.
+pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
+    list_versions(&fresh());
+    import_jobs(&fresh());
+    customers(&fresh());
+    false_positives_are_remembered_until_the_designation_changes_or_expiry(&fresh());
+    clearing_a_true_match_needs_a_second_person(&fresh());
+    decision_expiry_is_capped_and_never_is_refused(&fresh());
+    a_lapsed_false_positive_alerts_again(&fresh());
+    true_matches_need_a_second_supervisor(&fresh());
+    customers_upsert_and_alerts_are_raised_once(&fresh());
+    audit_chain_and_purge(&fresh());
+}
+
+/// Appends, verifies against the documented formula, purges and verifies again.
+pub fn audit_chain_and_purge(store: &impl Backend) {
+    assert_eq!(store.verify_audit().unwrap().checked, 0);
+    append(store, "key", 5);
+    let entries = store.audit_entries(0, 100).unwrap();
+    assert_eq!(entries.len(), 5);
+    assert_eq!(entries[0].prev_hash, crate::audit::GENESIS_HASH);
+    for e in &entries {
+        let canonical = crate::canonical_json(&json!({
+            "seq": e.seq, "at": e.at, "kind": e.kind, "caller": e.caller, "payload": e.payload,
+        }));
+        let expected = crate::sha256_hex(format!("{}{canonical}", e.prev_hash).as_bytes());
+        assert_eq!(e.entry_hash, expected);
+    }
+    assert_eq!(
+        store.audit_hash_at(3).unwrap(),
+        Some(entries[2].entry_hash.clone())
+    );
+    let cutoff = crate::timestamp_now();
+    append(store, "key", 2);
+    let purge = store.purge_audit(&cutoff, "cli:test").unwrap();
+    assert_eq!(purge.purged, 5);
+    let report = store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!((report.first_seq, report.head_seq), (Some(6), Some(8)));
+}
+
+/// Appends `n` screening entries, one transaction each.
+pub fn append(store: &(impl AuditLog + ?Sized), caller: &str, n: usize) {
+    for i in 0..n {
+        store
+            .append_audit(&NewAuditEntry {
+                kind: "screening".into(),
+                caller: format!("{caller}_{i}"),
+                payload: json!({"request_hash": format!("{i:064}"), "results": [{"entity_id": "un:QDi.1", "score": 0.9}]}),
+            })
+            .unwrap();
+    }
+}
+
+/// Several handles on one database (each its own connections, as separate
+/// processes have) append concurrently: the chain stays one, gapless and
+/// verifiable, with every entry of every writer in it.
+pub fn concurrent_writers_keep_one_chain<S: Backend + Sync>(handles: &[S], per_writer: usize) {
+    std::thread::scope(|scope| {
+        for (i, handle) in handles.iter().enumerate() {
+            scope.spawn(move || {
+                for round in 0..per_writer {
+                    // Alternate single appends and small batches, so both paths race.
+                    if round % 2 == 0 {
+                        append(handle, &format!("writer{i}"), 1);
+                    } else {
+                        let entry = NewAuditEntry {
+                            kind: "screening".into(),
+                            caller: format!("writer{i}_batch"),
+                            payload: json!({"round": round}),
+                        };
+                        let batch = vec![entry; 2];
+                        handle.append_audits(&batch).unwrap();
+                    }
+                }
+            });
+        }
+    });
+    let per = per_writer / 2 * 2 + per_writer.div_ceil(2);
+    let expected = (handles.len() * per) as u64;
+    let report = handles[0].verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.checked, expected);
+    assert_eq!(report.head_seq, Some(expected as i64));
+    let entries = handles[0].audit_entries(0, expected as usize + 1).unwrap();
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(e.seq, i as i64 + 1, "a gap or a repeat in the sequence");
+    }
+}
+
+fn actor(store: &impl Backend, role: Role, person: &str) -> Actor {
+    let key = store.create_key(role, Some(person), "cli:test").unwrap();
+    Actor::from(&key.info)
+}
+
+fn fp(party: &str, hash: &str, expires_at: Option<&str>) -> NewDecision {
+    NewDecision {
+        party_key: party.into(),
+        entity_id: "un:QDi.290".into(),
+        entity_hash: hash.into(),
+        verdict: Verdict::FalsePositive,
+        reason: "different date of birth and nationality".into(),
+        expires_at: expires_at.map(String::from),
+    }
+}
+
+fn days_from_now(days: i64) -> String {
+    crate::timestamp(time::OffsetDateTime::now_utc() + time::Duration::days(days))
+}
+
+fn tm(party: &str) -> NewDecision {
+    NewDecision {
+        verdict: Verdict::TrueMatch,
+        ..fp(party, "h1", None)
+    }
+}
+
+fn customer(id: &str, name: &str) -> Customer {
+    Customer {
+        id: id.into(),
+        name: name.into(),
+        dob: Some("1967".into()),
+        country: Some("UZ".into()),
+        schema: Some(cordon_model::Schema::Person),
+        identifiers: vec!["AB123".into()],
+    }
+}
+
+/// Part of the contract (moved from the SQLite conformance test).
+pub fn false_positives_are_remembered_until_the_designation_changes_or_expiry(
+    store: &impl Backend,
+) {
+    let analyst = actor(store, Role::Analyst, "alice");
+    let now = crate::timestamp_now();
+    let decision = store
+        .record_decision(&fp("cust-1", "h1", None), &analyst)
+        .unwrap();
+    assert_eq!(decision.state, DecisionState::Confirmed);
+    assert_eq!(decision.decided_by, analyst.key_id);
+    let standing = store
+        .standing_false_positive("cust-1", "un:QDi.290", "h1", &now)
+        .unwrap();
+    assert_eq!(standing.map(|d| d.id), Some(decision.id));
+    // Changed designation content, another party or entity: not covered.
+    assert!(store
+        .standing_false_positive("cust-1", "un:QDi.290", "h2", &now)
+        .unwrap()
+        .is_none());
+    assert!(store
+        .standing_false_positive("cust-2", "un:QDi.290", "h1", &now)
+        .unwrap()
+        .is_none());
+    assert!(store
+        .standing_false_positive("cust-1", "un:QDi.291", "h1", &now)
+        .unwrap()
+        .is_none());
+    // An expiring decision lapses.
+    let expires = days_from_now(30);
+    store
+        .record_decision(&fp("cust-3", "h1", Some(&expires)), &analyst)
+        .unwrap();
+    assert!(store
+        .standing_false_positive("cust-3", "un:QDi.290", "h1", &now)
+        .unwrap()
+        .is_some());
+    let after = days_from_now(31);
+    let after = after.as_str();
+    assert!(store
+        .standing_false_positive("cust-3", "un:QDi.290", "h1", after)
+        .unwrap()
+        .is_none());
+}
+
+/// Part of the contract (moved from the SQLite conformance test).
+pub fn clearing_a_true_match_needs_a_second_person(store: &impl Backend) {
+    let alice = actor(store, Role::Analyst, "alice");
+    let alice_supervisor = actor(store, Role::Supervisor, "alice");
+    let bob = actor(store, Role::Supervisor, "bob");
+    let now = crate::timestamp_now();
+    let standing = |party: &str| {
+        store
+            .standing_false_positive(party, "un:QDi.290", "h1", &now)
+            .unwrap()
+    };
+    // Alice records a true match, then alone a false positive: the clearing waits.
+    let true_match = store.record_decision(&tm("cust-1"), &alice).unwrap();
+    let clearing = store
+        .record_decision(&fp("cust-1", "h1", None), &alice)
+        .unwrap();
+    assert_eq!(clearing.state, DecisionState::Pending);
+    assert!(
+        standing("cust-1").is_none(),
+        "a pending clearing hid the hit"
+    );
+    match store.confirm_decision(clearing.id, &alice_supervisor) {
+        Err(Error::Forbidden(message)) => assert!(message.contains("four eyes"), "{message}"),
+        other => panic!("the same person confirmed her own clearing: {other:?}"),
+    }
+    let confirmed = store.confirm_decision(clearing.id, &bob).unwrap();
+    assert_eq!(confirmed.state, DecisionState::Confirmed);
+    assert_eq!(standing("cust-1").map(|d| d.id), Some(clearing.id));
+    let entry = store
+        .audit_entries(0, 100)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "decision" && e.payload["decision"]["id"] == clearing.id)
+        .unwrap();
+    assert_eq!(entry.payload["clears_true_match"], true_match.id);
+
+    // A confirmed true match needs a second person to clear too.
+    let confirmed_match = store.record_decision(&tm("cust-2"), &alice).unwrap();
+    store.confirm_decision(confirmed_match.id, &bob).unwrap();
+    let clearing = store
+        .record_decision(&fp("cust-2", "h1", None), &alice)
+        .unwrap();
+    assert_eq!(clearing.state, DecisionState::Pending);
+    assert!(standing("cust-2").is_none());
+
+    // Without a true match (another party) a false positive is in force at once.
+    let plain = store
+        .record_decision(&fp("cust-3", "h1", None), &alice)
+        .unwrap();
+    assert_eq!(plain.state, DecisionState::Confirmed);
+    assert!(standing("cust-3").is_some());
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+/// Part of the contract (moved from the SQLite conformance test).
+pub fn a_lapsed_false_positive_alerts_again(store: &impl Backend) {
+    store
+        .upsert_customers(&[customer("c1", "Tohir Yuldashev")])
+        .unwrap();
+    let alert = NewAlert {
+        customer_id: "c1".into(),
+        entity_id: "un:QDi.290".into(),
+        entity_hash: "h1".into(),
+        list_version: "un@2026-02-27#2".into(),
+        score: 0.91,
+        reason: "rescreen".into(),
+        details: json!({}),
+    };
+    store
+        .raise_alerts(std::slice::from_ref(&alert), "system")
+        .unwrap();
+    let alice = actor(store, Role::Analyst, "alice");
+    let expires = days_from_now(10);
+    store
+        .record_decision(&fp("c1", "h1", Some(&expires)), &alice)
+        .unwrap();
+    assert_eq!(store.alerts(Some("false_positive"), 10).unwrap().len(), 1);
+    // Before the expiry the clearing stands; after it, it suppresses nothing...
+    let now = crate::timestamp_now();
+    assert!(store
+        .standing_false_positive("c1", "un:QDi.290", "h1", &now)
+        .unwrap()
+        .is_some());
+    let later = days_from_now(11);
+    assert!(store
+        .standing_false_positive("c1", "un:QDi.290", "h1", &later)
+        .unwrap()
+        .is_none());
+    // ...so the hit is raised again, and the cleared alert opens again (audited).
+    let raised = store
+        .raise_alerts(std::slice::from_ref(&alert), "system")
+        .unwrap();
+    assert_eq!(raised.len(), 1);
+    assert_eq!(raised[0].status, "open");
+    assert_eq!(store.alerts(Some("open"), 10).unwrap().len(), 1);
+    // An alert still open is not raised twice.
+    assert!(store
+        .raise_alerts(std::slice::from_ref(&alert), "system")
+        .unwrap()
+        .is_empty());
+}
+
+/// Part of the contract (moved from the SQLite conformance test).
+pub fn true_matches_need_a_second_supervisor(store: &impl Backend) {
+    let screener = actor(store, Role::Screener, "sam");
+    let analyst = actor(store, Role::Analyst, "alice");
+    let supervisor_alice = actor(store, Role::Supervisor, "alice");
+    let supervisor_bob = actor(store, Role::Supervisor, "bob");
+    let mut new = fp("cust-1", "h1", None);
+    new.verdict = Verdict::TrueMatch;
+    assert!(matches!(
+        store.record_decision(&new, &screener),
+        Err(Error::Forbidden(_))
+    ));
+    let decision = store.record_decision(&new, &analyst).unwrap();
+    assert_eq!(decision.state, DecisionState::Pending);
+    // The analyst cannot confirm (role), nor can the same person with a supervisor key.
+    assert!(matches!(
+        store.confirm_decision(decision.id, &analyst),
+        Err(Error::Forbidden(_))
+    ));
+    match store.confirm_decision(decision.id, &supervisor_alice) {
+        Err(Error::Forbidden(message)) => assert!(message.contains("four eyes"), "{message}"),
+        other => panic!("same person confirmed: {other:?}"),
+    }
+    let confirmed = store
+        .confirm_decision(decision.id, &supervisor_bob)
+        .unwrap();
+    assert_eq!(confirmed.state, DecisionState::Confirmed);
+    assert_eq!(confirmed.confirmed_by_person.as_deref(), Some("bob"));
+    assert!(matches!(
+        store.confirm_decision(decision.id, &supervisor_bob),
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        store.confirm_decision(9999, &supervisor_bob),
+        Err(Error::NotFound(_))
+    ));
+    // Empty reasons are refused.
+    new.reason = " ".into();
+    assert!(matches!(
+        store.record_decision(&new, &analyst),
+        Err(Error::Invalid(_))
+    ));
+    // Every decision and confirmation is in the audit log, by key id.
+    let entries = store.audit_entries(0, 100).unwrap();
+    let kinds: Vec<_> = entries.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "decision").count(), 1);
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "decision_confirmed").count(),
+        1
+    );
+    let confirmation = entries
+        .iter()
+        .find(|e| e.kind == "decision_confirmed")
+        .unwrap();
+    assert_eq!(confirmation.caller, supervisor_bob.key_id);
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+/// Part of the contract (moved from the SQLite conformance test).
+pub fn customers_upsert_and_alerts_are_raised_once(store: &impl Backend) {
+    let outcome = store
+        .upsert_customers(&[
+            customer("c1", "Tohir Yuldashev"),
+            customer("c2", "Jane Roe"),
+        ])
+        .unwrap();
+    assert_eq!((outcome.inserted, outcome.updated), (2, 0));
+    let outcome = store
+        .upsert_customers(&[customer("c2", "Jane Q. Roe"), customer("c3", "Ali Vali")])
+        .unwrap();
+    assert_eq!((outcome.inserted, outcome.updated), (1, 1));
+    let all = store.customers().unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[1].name, "Jane Q. Roe");
+    assert_eq!(all[0], customer("c1", "Tohir Yuldashev"));
+    // A bad record in a batch writes nothing.
+    match store.upsert_customers(&[customer("c4", "Ok"), customer("c5", " ")]) {
+        Err(Error::Invalid(message)) => assert!(message.contains("customer 2 (c5)"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.customers().unwrap().len(), 3);
+
+    let alert = NewAlert {
+        customer_id: "c1".into(),
+        entity_id: "un:QDi.290".into(),
+        entity_hash: "h1".into(),
+        list_version: "un@2026-02-27#2".into(),
+        score: 0.91,
+        reason: "rescreen".into(),
+        details: json!({"matched_name": "Tohir Yuldashev"}),
+    };
+    assert_eq!(
+        store
+            .raise_alerts(std::slice::from_ref(&alert), "system")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .raise_alerts(std::slice::from_ref(&alert), "system")
+            .unwrap()
+            .len(),
+        0
+    );
+    let changed = NewAlert {
+        entity_hash: "h2".into(),
+        ..alert
+    };
+    assert_eq!(store.raise_alerts(&[changed], "system").unwrap().len(), 1);
+    let alerts = store.alerts(Some("open"), 10).unwrap();
+    assert_eq!(alerts.len(), 2);
+    assert_eq!(alerts[0].entity_hash, "h2");
+    assert_eq!(alerts[1].details["matched_name"], "Tohir Yuldashev");
+    assert!(store.alerts(Some("closed"), 10).unwrap().is_empty());
+    let audit = store.audit_entries(0, 10).unwrap();
+    assert_eq!(
+        audit.iter().filter(|e| e.kind == "alerts_raised").count(),
+        2
+    );
+
+    // Decisions settle the customer's alerts on that entity.
+    let analyst = actor(store, Role::Analyst, "alice");
+    let bob = actor(store, Role::Supervisor, "bob");
+    let mut decision = fp("c1", "h2", None);
+    decision.verdict = Verdict::TrueMatch;
+    let pending = store.record_decision(&decision, &analyst).unwrap();
+    assert!(store.alerts(Some("open"), 10).unwrap().is_empty());
+    assert_eq!(
+        store
+            .alerts(Some("pending_confirmation"), 10)
+            .unwrap()
+            .len(),
+        2
+    );
+    store.confirm_decision(pending.id, &bob).unwrap();
+    assert_eq!(store.alerts(Some("true_match"), 10).unwrap().len(), 2);
+}
+
+/// Decision expiry: `never`, the past and beyond the cap are refused; no expiry means the cap.
+pub fn decision_expiry_is_capped_and_never_is_refused<S: Backend>(store: &S) {
+    let alice = actor(store, Role::Analyst, "alice");
+    let refused = |store: &S, expires: &str| match store
+        .record_decision(&fp("cust-1", "h1", Some(expires)), &alice)
+    {
+        Err(Error::Invalid(message)) => {
+            assert!(message.starts_with("expires_at:"), "{message}");
+            message
+        }
+        other => panic!("expires_at {expires:?} was accepted: {other:?}"),
+    };
+    refused(store, "never");
+    assert!(refused(store, &days_from_now(366)).contains("365 days"));
+    refused(store, "2020-01-01T00:00:00Z");
+    // Within the cap; any RFC 3339 form is stored in the fixed-width form.
+    let in_range = days_from_now(200);
+    let decision = store
+        .record_decision(&fp("cust-1", "h1", Some(&in_range)), &alice)
+        .unwrap();
+    assert_eq!(decision.expires_at.as_deref(), Some(in_range.as_str()));
+    // A false positive without an expiry lapses after the cap.
+    let defaulted = store
+        .record_decision(&fp("cust-2", "h1", None), &alice)
+        .unwrap();
+    let expires = defaulted.expires_at.unwrap();
+    assert!(
+        expires > days_from_now(364) && expires <= days_from_now(366),
+        "{expires}"
+    );
+}
