@@ -693,13 +693,15 @@ mod tests {
 
     /// Every strong listed name written in a remittance text: those the scanner
     /// finds, the engine confirms (widening the span to the whole name).
-    /// Measured: 2712 of 2731 confirmed; the rest are one-token names the
-    /// engine never alerts on alone, and non-Latin texts (not allowed in
-    /// SWIFT MT or CBPR+) whose span cannot be widened.
+    /// Measured on UN 2026-02-27: Latin-script names 2,388 of 2,391 finds
+    /// confirmed; names in other scripts (not allowed in SWIFT MT or CBPR+
+    /// texts) 272 of 340, as their span cannot be widened to the whole name
+    /// and two words of a longer listed name are only a partial match.
     #[test]
     fn listed_names_in_remittance_texts_keep_their_recall() {
         let s = screener();
-        let (mut found, mut confirmed) = (0usize, 0usize);
+        // (found, confirmed) for Latin-script names and for the others.
+        let (mut latin, mut other) = ((0usize, 0usize), (0usize, 0usize));
         for entity in s.index.entities() {
             let strong = entity
                 .names
@@ -707,22 +709,36 @@ mod tests {
                 .filter(|n| n.quality == NameQuality::Strong);
             for name in strong {
                 let text = format!("PAYMENT FOR {} INV 22", name.full);
-                if s.scanner
+                if !s
+                    .scanner
                     .scan(&text)
                     .iter()
                     .any(|h| h.entity_id == entity.id)
                 {
-                    found += 1;
-                    let kept = s.text_matches(&text);
-                    confirmed += usize::from(kept.iter().any(|h| h.entity_id == entity.id));
+                    continue;
                 }
+                let kept = s.text_matches(&text);
+                let confirmed = usize::from(kept.iter().any(|h| h.entity_id == entity.id));
+                let tally = if is_latin(&name.full) {
+                    &mut latin
+                } else {
+                    &mut other
+                };
+                tally.0 += 1;
+                tally.1 += confirmed;
             }
         }
-        assert!(found > 2000, "{found}");
-        assert!(
-            confirmed as f64 >= 0.99 * found as f64,
-            "{confirmed} of {found}"
-        );
+        eprintln!("latin {latin:?}, other scripts {other:?} (found, confirmed)");
+        assert!(latin.0 > 2000, "{latin:?}");
+        assert!(latin.1 as f64 >= 0.99 * latin.0 as f64, "{latin:?}");
+        assert!(other.1 as f64 >= 0.75 * other.0 as f64, "{other:?}");
+    }
+
+    /// Letters of the Latin script only (ASCII and Latin-1/Extended-A/B).
+    fn is_latin(text: &str) -> bool {
+        text.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c))
     }
 
     /// Names broken up by filler words: the scanner flags them, the engine
@@ -809,9 +825,12 @@ mod tests {
     /// Listed names inside longer creditor names, four or eight ordinary
     /// words after or around them. Measured on UN 2026-02-27 with these 14
     /// people: whole-name screening alone (the matcher's own search for a
-    /// listed name inside a longer one) finds 14, 13, 14 and 14 of 14 (the
+    /// listed name inside a longer one) finds 10, 9, 10 and 10 of 14 (the
     /// issue's 2 of 14 was measured before that search existed); with the
-    /// scanner on names too, 14 of 14 in all four.
+    /// scanner on names too, 11 of 14 in all four. (Both were 14 of 14 before
+    /// the matcher required a person found inside a longer name to carry the
+    /// information of a partial match, which stopped "Erik John Lee" alerting
+    /// on LEE, John; the three lost are names of common words.)
     #[test]
     fn listed_names_padded_inside_a_creditor_name_are_found() {
         let s = screener();
@@ -843,7 +862,7 @@ mod tests {
                 found += usize::from(creditor.entity_ids().any(|e| e == id.as_str()));
             }
             eprintln!("{label} words: whole name {whole_name}/14, with the scanner {found}/14");
-            assert!(found >= 13, "{label} words: {found} of 14");
+            assert!(found >= 11, "{label} words: {found} of 14");
             assert!(
                 found >= whole_name,
                 "{label} words: {found} vs {whole_name}"

@@ -25,9 +25,7 @@
 //!   published table** (the ECB does not quote them and no dated IMF figure was at hand):
 //!   RWF, LKR, KES, UZS, KZT, IRR, SYP and the rest of ISO 4217 stay in the table so that an
 //!   amount like RWF 10 is placed as the small amount it is rather than as "rate unknown",
-//!   but a deployment that relies on them should supply its own rates. NZD is kept at 1.7
-//!   (`2025-01`, 5% from the ECB's 1.7845) because the typology crate's tests pin that figure;
-//!   it is to be corrected with them.
+//!   but a deployment that relies on them should supply its own rates.
 //!
 //! Codes in [`NO_RATE`] have no row: callers say "rate unknown" rather than guess.
 //!
@@ -121,7 +119,7 @@ pub const USD_RATES: &[(&str, Quote, &str)] = {
         ("MZN", PerUsd("63.9"), "2025-01"), ("NAD", PerUsd("18.5"), "2025-02"),
         ("NGN", UsdPerUnit("0.00065"), "2025-01"), ("NIO", PerUsd("36.8"), "2025-01"),
         ("NOK", UsdPerUnit("0.088"), "2025-02"), ("NPR", PerUsd("140"), "2025-02"),
-        ("NZD", PerUsd("1.7"), "2025-01"), ("OMR", UsdPerUnit("2.60"), "2025-02"),
+        ("NZD", PerUsd("1.7846"), "2025-02"), ("OMR", UsdPerUnit("2.60"), "2025-02"),
         ("PAB", UsdPerUnit("1"), "2025-02"), ("PEN", PerUsd("3.68"), "2025-02"),
         ("PGK", PerUsd("4"), "2025-01"), ("PHP", PerUsd("58.5"), "2025-02"),
         ("PKR", UsdPerUnit("0.0036"), "2025-01"), ("PLN", UsdPerUnit("0.251"), "2025-02"),
@@ -335,16 +333,10 @@ mod tests {
 
     #[test]
     fn checked_rows_agree_with_their_published_source() {
-        // NZD is the one known exception (see the module documentation).
-        let stale = ["NZD"];
         let mut checked = 0;
         for (code, published) in published_usd_per_unit() {
             let table = table_usd_per_unit(code);
             let off = (table - published).abs() / published;
-            if stale.contains(&code) {
-                assert!(off > 0.01, "{code} is now right: drop it from `stale`");
-                continue;
-            }
             assert!(
                 off <= 0.01,
                 "{code}: {table} vs {published} ({:.2}% off)",
