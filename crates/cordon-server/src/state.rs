@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::transfer::Transfer;
+use cordon_monitor::snapshot::MonitorChanges;
 use cordon_monitor::{Alert, Monitor, MonitorSnapshot, RulePack};
 use cordon_store::{
     ApiKeys, AuditLog, Customers, Decisions, ImportJobs, MonitorSnapshots, Store, TransferAlerts,
@@ -88,10 +89,12 @@ struct Rules {
     saved_at: Mutex<Option<Instant>>,
 }
 
-/// Least time between two saves of the monitor's windows after requests: a save
-/// rewrites every window (tens of MB for a busy stream), so a crash may lose the
-/// windows of the last few seconds; a graceful stop saves them all.
-const SAVE_INTERVAL: Duration = Duration::from_secs(5);
+/// Least time between two full saves of the monitor's windows after requests. A
+/// save rewrites every window (tens of MB for a busy stream) and empties the journal
+/// of changes appended after every request ([`MonitorGuard::journal`]), so a crash
+/// loses nothing acknowledged; the interval only bounds how much journal a restart
+/// replays. A graceful stop saves everything.
+const SAVE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The typology monitor, locked for one request: evaluations and whatever
 /// the caller does while holding it (storing the audit entries, saving the
@@ -113,8 +116,29 @@ impl MonitorGuard<'_> {
         transfers.iter().map(|t| self.monitor.observe(t)).collect()
     }
 
-    /// [`MonitorGuard::save`] when this process has not saved for five
-    /// seconds (or ever): a save rewrites every window.
+    /// Appends what the last requests changed (the windows they touched, the
+    /// delivery keys they added) to the store's journal, before the request is
+    /// answered: a restart replays it over the last full save. A failure is
+    /// logged, not returned, as for [`MonitorGuard::save`].
+    pub fn journal(&mut self, store: &dyn ServerStore) {
+        let changes = self.monitor.take_changes();
+        let appended = serde_json::to_string(&changes)
+            .map_err(|e| e.to_string())
+            .and_then(|json| {
+                store
+                    .append_monitor_changes(self.version, &json)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = appended {
+            tracing::warn!(
+                pack = self.version,
+                "journalling the typology monitor's changes failed: {e}"
+            );
+        }
+    }
+
+    /// [`MonitorGuard::save`] when this process has not saved for
+    /// [`SAVE_INTERVAL`] (or ever): a save rewrites every window.
     pub fn save_if_due(&self, store: &dyn ServerStore) {
         let due = self
             .saved_at
@@ -158,7 +182,7 @@ impl Rules {
                 .map_err(|e| e.to_string()),
             None => Ok(None),
         });
-        let monitor = match restored {
+        let mut monitor = match restored {
             Ok(Some(monitor)) => {
                 let held = monitor.stats().events_held;
                 tracing::info!(pack = version, held, "typology monitor windows restored");
@@ -173,6 +197,8 @@ impl Rules {
                 Monitor::new(pack)
             }
         };
+        replay_journal(store, &version, &mut monitor);
+        monitor.track_changes();
         Rules {
             version,
             monitor: Mutex::new(monitor),
@@ -189,6 +215,40 @@ impl Rules {
             monitor: self.monitor.lock().unwrap_or_else(|p| p.into_inner()),
             saved_at: &self.saved_at,
         }
+    }
+}
+
+/// Replays the journal appended after the last full save, oldest first; an entry
+/// of another pack or one that does not fit is skipped with a warning (the monitor
+/// refuses it whole, so it stays as it was).
+fn replay_journal(store: &dyn ServerStore, version: &str, monitor: &mut Monitor) {
+    let entries = match store.monitor_changes() {
+        Ok(entries) => entries,
+        Err(e) => {
+            tracing::warn!(pack = version, "reading the monitor journal failed: {e}");
+            return;
+        }
+    };
+    let mut replayed = 0usize;
+    for entry in entries.iter().filter(|e| e.pack_version == version) {
+        let applied = serde_json::from_str::<MonitorChanges>(&entry.changes)
+            .map_err(|e| e.to_string())
+            .and_then(|changes| monitor.apply_changes(changes).map_err(|e| e.to_string()));
+        match applied {
+            Ok(()) => replayed += 1,
+            Err(e) => tracing::warn!(
+                pack = version,
+                seq = entry.seq,
+                "skipping a monitor journal entry: {e}"
+            ),
+        }
+    }
+    if replayed > 0 {
+        tracing::info!(
+            pack = version,
+            replayed,
+            "typology monitor journal replayed"
+        );
     }
 }
 

@@ -97,9 +97,11 @@ fn screen_body(
         };
         // Still under the rules lock, so the audit order is the engine's order.
         let recorded = batch.record(state.store(), alerts, &context);
-        // The windows moved on even when recording failed: save them either
-        // way (every few seconds), so that the store follows the monitor.
+        // The windows moved on even when recording failed: journal the changes
+        // either way before answering (and save them all now and then), so that
+        // the store follows the monitor.
         if !transfers.is_empty() {
+            rules.journal(state.store());
             rules.save_if_due(state.store());
         }
         Ok(recorded?)

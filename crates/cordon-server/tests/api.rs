@@ -1644,6 +1644,57 @@ async fn a_structuring_pattern_straddling_a_restart_is_still_found() {
     assert_eq!(saved.pack_version, "2099.1");
 }
 
+/// A crash between full saves loses nothing acknowledged: each request's changes
+/// are journalled before it is answered and replayed over the last save at start.
+#[tokio::test(flavor = "multi_thread")]
+async fn windows_acknowledged_after_the_last_full_save_survive_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cordon.db");
+    let key = {
+        let store = SqliteStore::open(&path).unwrap();
+        import_file(&store, UN_2025);
+        store
+            .create_key(Role::Screener, Some("sam"), "test")
+            .unwrap()
+            .secret
+    };
+    let start = || {
+        let state = AppState::new(SqliteStore::open(&path).unwrap(), ServerConfig::default());
+        state.load_lists().unwrap();
+        state
+    };
+    let uetr = |n: u32| format!("5b1d0c3e-1f2a-4b5c-8d6e-7f80912a3c{n:02}");
+    let post = |state: &AppState, n: u32, date: &str, amount: &str| {
+        let app = router(state.clone());
+        let body = mt103(&uetr(n), date, amount, "JOHN SMITH", "INVOICE");
+        let key = key.clone();
+        async move {
+            let (status, lines) =
+                post_transfers(&app, Some(&key), "text/plain", body.into_bytes()).await;
+            assert_eq!(status, StatusCode::OK, "{lines:?}");
+            lines
+        }
+    };
+
+    let state = start();
+    post(&state, 1, "240301", "9500,").await; // the first request saves everything
+    post(&state, 2, "240302", "9720,50").await; // this one is only journalled
+    let saved = state.store().monitor_snapshot().unwrap().unwrap();
+    assert!(!saved.snapshot.contains(&uetr(2)), "a full save ran again");
+    assert!(!state.store().monitor_changes().unwrap().is_empty());
+    drop(state); // no graceful stop: the process dies here
+
+    let state = start();
+    let lines = post(&state, 3, "240304", "9100,").await;
+    let alerts: Vec<&Value> = lines
+        .iter()
+        .flat_map(|l| l["alerts"].as_array().unwrap())
+        .filter(|a| a["rule_id"] == "TF-STRUCT-01")
+        .collect();
+    assert_eq!(alerts.len(), 1, "{lines:?}");
+    assert_eq!(alerts[0]["transfer_ids"].as_array().unwrap().len(), 3);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn batch_lines_with_a_duplicate_key_are_refused_naming_the_line() {
     let api = api();
