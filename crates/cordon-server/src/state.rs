@@ -138,7 +138,7 @@ impl MonitorGuard<'_> {
     }
 
     /// [`MonitorGuard::save`] when this process has not saved for
-    /// [`SAVE_INTERVAL`] (or ever): a save rewrites every window.
+    /// a minute (or ever): a save rewrites every window.
     pub fn save_if_due(&self, store: &dyn ServerStore) {
         let due = self
             .saved_at
