@@ -74,7 +74,7 @@ pub fn cli_caller() -> String {
 
 /// Runs an `audit` subcommand.
 pub fn run(command: AuditCommand, data_dir: &Path) -> Result<()> {
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::store_open::open_store(data_dir)?;
     match command {
         AuditCommand::Verify {
             json,

@@ -57,7 +57,7 @@ pub fn run(command: CustomersCommand, data_dir: &Path) -> Result<()> {
 /// next list change.
 fn import(file: &Path, json: bool, data_dir: &Path) -> Result<()> {
     let customers = read_customers(file)?;
-    let store = crate::lists_cmd::open_store_settled(data_dir)?;
+    let store = crate::store_open::open_store_settled(data_dir)?;
     let lists = Indexed::current(&*store)?;
     let imported = import_customers(
         &*store,
@@ -172,7 +172,7 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<Customer>> {
 }
 
 fn show_alerts(data_dir: &Path, status: Option<&str>, limit: usize, json: bool) -> Result<()> {
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::store_open::open_store(data_dir)?;
     let alerts = store.alerts(status, limit)?;
     for alert in &alerts {
         if json {

@@ -35,7 +35,7 @@ pub enum KeysCommand {
 
 /// Runs a `keys` subcommand.
 pub fn run(command: KeysCommand, data_dir: &Path) -> Result<()> {
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::store_open::open_store(data_dir)?;
     match command {
         KeysCommand::Create { role, person } => {
             let role = Role::parse(&role).map_err(|e| InputError::new(format!("--role: {e}")))?;

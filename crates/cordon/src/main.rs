@@ -28,6 +28,7 @@ mod lists_cmd;
 mod screen_cmd;
 mod serve_cmd;
 mod sources;
+mod store_open;
 mod tabular;
 mod transfers_cmd;
 mod update;
@@ -190,7 +191,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let data_dir = cli.data_dir.unwrap_or_else(default_data_dir);
-    lists_cmd::choose_store(cli.store);
+    store_open::choose_store(cli.store);
     let result = match cli.command {
         Command::Lists { command } => lists_cmd::run(command, &data_dir),
         Command::Screen(args) => screen_cmd::screen(args, &data_dir),

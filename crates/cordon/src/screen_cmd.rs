@@ -118,8 +118,8 @@ pub fn screening_lists(
         }
         return Ok((lists, labels));
     }
-    if crate::lists_cmd::store_url_given() || data_dir.join("cordon.db").exists() {
-        let store = crate::lists_cmd::open_store(data_dir)?;
+    if crate::store_open::store_url_given() || data_dir.join("cordon.db").exists() {
+        let store = crate::store_open::open_store(data_dir)?;
         let latest = cordon_engine::indexed::current_lists(&*store)?;
         if !latest.is_empty() {
             let labels = latest.iter().map(|(v, _)| v.label()).collect();
@@ -185,7 +185,7 @@ pub fn screen(args: ScreenArgs, data_dir: &Path) -> Result<()> {
     let index = build_index(lists);
     let request = json!({"name": args.name, "dob": query.birth_date, "country": query.country,
                          "type": query.schema, "identifiers": query.identifiers});
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::store_open::open_store(data_dir)?;
     let hashes = HashMap::new();
     let lists = ScreeningLists {
         index: &index,
@@ -383,7 +383,7 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let index = build_index(lists);
     tracing::info!(elapsed = ?started.elapsed(), "index built");
     let screener = BatchScreener::new(&index, threshold, &labels, &crate::local_caller());
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::store_open::open_store(data_dir)?;
     let mut output = AtomicFile::create(&args.output)?;
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(rows.len() as u64),

@@ -87,7 +87,7 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
         Some(path) => Some(crate::transfers_cmd::load_rules(Some(path))?),
         None => None,
     };
-    let store = crate::lists_cmd::open_store_with(data_dir, args.max_decision_days)?;
+    let store = crate::store_open::open_store_with(data_dir, args.max_decision_days)?;
     let state = AppState::with_boxed_store(store, config);
     if let Some(pack) = rules {
         state

@@ -67,7 +67,7 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
     let screener = TransferScreener::new(&index, &scanner, threshold);
     let pack_version = pack.version.clone();
     let mut monitor = Monitor::new(pack);
-    let store = crate::lists_cmd::open_store(data_dir)?;
+    let store = crate::store_open::open_store(data_dir)?;
     let caller = crate::local_caller();
     let context = TransferContext {
         lists: &labels,

@@ -120,7 +120,7 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
         .connect_timeout(Duration::from_secs(20))
         .user_agent(concat!("cordon/", env!("CARGO_PKG_VERSION")))
         .build()?;
-    let store = crate::lists_cmd::open_store_settled(data_dir)?;
+    let store = crate::store_open::open_store_settled(data_dir)?;
     let mut failed = Vec::new();
     for official in wanted {
         let url = overrides
@@ -217,7 +217,7 @@ fn update_one(
         origin: url,
     };
     let imported = import_list(store, new, DEFAULT_THRESHOLD, &crate::local_caller())?;
-    crate::lists_cmd::report_rescreen(&imported);
+    crate::store_open::report_rescreen(&imported);
     Ok(if imported.created {
         format!(
             "imported {} ({} entities)",
