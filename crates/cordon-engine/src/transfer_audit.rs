@@ -8,7 +8,7 @@ use crate::screening::engine_label;
 use crate::transfers::{NameHit, TransferReport, TransferScreener};
 use crate::Error;
 use cordon_model::transfer::Transfer;
-use cordon_monitor::Alert;
+use cordon_monitor::{Alert, Delivery, Observation};
 use cordon_payments::{MessageError, Severity};
 use cordon_store::{
     NewAuditEntry, NewTransferAlert, RecordedTransfer, ScreenedTransfer, TransferAlerts,
@@ -75,13 +75,35 @@ impl TransferBatch {
         rule_alerts: Vec<Vec<Alert>>,
         context: &TransferContext<'_>,
     ) -> Result<Vec<RecordedTransfer>, Error> {
+        let observations = rule_alerts
+            .into_iter()
+            .map(|alerts| Observation {
+                alerts,
+                delivery: Delivery::InOrder,
+            })
+            .collect();
+        self.record_observed(store, observations, context)
+    }
+
+    /// [`TransferBatch::record`] with what the rules made of each readable
+    /// transaction (`Monitor::observe_delivery`): late, repeated and too-late
+    /// deliveries are said in the reports, and a too-late one is stored as an
+    /// alert for a person, since no rule evaluated it.
+    pub fn record_observed<S: TransferAlerts + ?Sized>(
+        &mut self,
+        store: &S,
+        observations: Vec<Observation>,
+        context: &TransferContext<'_>,
+    ) -> Result<Vec<RecordedTransfer>, Error> {
         let engine = engine_label(context.threshold);
-        let mut alerts = rule_alerts.into_iter();
+        let mut observations = observations.into_iter();
         let mut screened = Vec::new();
         let pairs = self.parsed.iter().zip(self.checked.iter_mut());
         for (index, (transfer, report)) in pairs.enumerate() {
             if let (Ok(transfer), Ok(report)) = (transfer, report) {
-                report.alerts = alerts.next().unwrap_or_default();
+                if let Some(observation) = observations.next() {
+                    report.observed(observation);
+                }
                 screened.push(screened_transfer(
                     &self.request_hash,
                     index,
@@ -161,8 +183,22 @@ pub fn transfer_alerts(report: &TransferReport) -> Vec<NewTransferAlert> {
         let message = format!("{}: {}", a.title, a.explanation);
         alerts.push(alert("typology", &a.rule_id, message, json!(a)));
     }
+    if report.delivery == Some(Delivery::TooLate) {
+        alerts.push(alert(
+            "typology",
+            TOO_LATE_RULE,
+            "arrived later than the rules pack's lateness bound (max_lateness_hours): \
+             no typology rule evaluated it; review it by hand"
+                .into(),
+            json!({"transfer_id": report.id, "delivery": Delivery::TooLate}),
+        ));
+    }
     alerts
 }
+
+/// The rule id of the alert that routes a transfer the typology rules could
+/// not evaluate (it came later than the lateness bound) to a person.
+pub const TOO_LATE_RULE: &str = "MONITOR-TOO-LATE";
 
 /// One alert per entity a name or text names: an entity that both the
 /// whole-name match and the text scanner found in a party's name is one

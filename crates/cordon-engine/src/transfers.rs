@@ -8,7 +8,7 @@ use cordon_match::textscan::{self, TextHit, TextScanner};
 use cordon_match::{Explanation, Index, Match, Query, ScreenOptions};
 use cordon_model::transfer::{Agent, Party, PostalAddress, Transfer};
 use cordon_model::Entity;
-use cordon_monitor::{Alert, Monitor};
+use cordon_monitor::{Alert, Delivery, Monitor, Observation};
 use cordon_payments::{check_r16, Finding, R16Config};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -92,6 +92,12 @@ pub struct TransferReport {
     pub hits: Vec<NameHit>,
     /// Typology rule alerts raised when this transfer arrived.
     pub alerts: Vec<Alert>,
+    /// How the typology rules took it, when not in order: `late` (evaluated
+    /// at its own time), `duplicate` (a repeat, not counted again) or
+    /// `too_late` (beyond the pack's lateness bound: not evaluated, so a
+    /// person must look at it; see [`crate::transfer_audit::transfer_alerts`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
     /// Faults the reader worked around (`Transfer::warnings`, with those of
     /// the customer transfer a cover payment carries): the transfer was read
     /// and screened, but a person should look at these.
@@ -100,6 +106,13 @@ pub struct TransferReport {
 }
 
 impl TransferReport {
+    /// Takes what the typology rules made of the transfer: their alerts, and
+    /// how it was delivered when that was not in order.
+    pub fn observed(&mut self, observation: Observation) {
+        self.alerts = observation.alerts;
+        self.delivery = (observation.delivery != Delivery::InOrder).then_some(observation.delivery);
+    }
+
     /// Ids of every listed entity hit, in report order, each once.
     pub fn hit_entity_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
@@ -148,7 +161,7 @@ impl TransferScreener<'_> {
     /// Screens one transfer and evaluates the rules on it.
     pub fn screen(&self, transfer: &Transfer, monitor: &mut Monitor) -> TransferReport {
         let mut report = self.check(transfer);
-        report.alerts = monitor.observe(transfer);
+        report.observed(monitor.observe_delivery(transfer));
         report
     }
 
@@ -161,6 +174,7 @@ impl TransferScreener<'_> {
             r16: check_r16(transfer, &self.r16),
             hits: self.name_hits(transfer),
             alerts: Vec::new(),
+            delivery: None,
             warnings: warnings(transfer),
         }
     }
@@ -524,6 +538,51 @@ mod tests {
 
     const PACS008: &str = "cbpr_p_2_1_1_pacs.008.001.08_C_to_D.xml";
     const MT103: &str = "cbpr_p_2_1_1_MT103_C_to_D.fin";
+
+    /// The MT103 sample as a new transfer of another day (its own UETR and reference).
+    fn mt103_on(day: &str, reference: &str) -> Transfer {
+        let mut transfer = parse(&sample(MT103)).remove(0);
+        transfer.uetr = Some(format!("00000000-0000-4000-8000-{reference:0>12}"));
+        transfer.message_id = Some(reference.to_string());
+        transfer.creation_time = Some(format!("{day}T09:00"));
+        transfer.settlement_date = Some(day.to_string());
+        transfer
+    }
+
+    #[test]
+    fn late_repeated_and_too_late_deliveries_are_said_and_too_late_ones_go_to_a_person() {
+        let s = screener();
+        let mut monitor =
+            Monitor::new(cordon_monitor::RulePack::default_pack().expect("the default pack"));
+        let first = mt103_on("2026-03-14", "1");
+        let in_order = s.screen(&first, &mut monitor);
+        assert_eq!(in_order.delivery, None);
+        let repeat = s.screen(&first, &mut monitor);
+        assert_eq!(repeat.delivery, Some(Delivery::Duplicate));
+        // One day older than the latest: within the 72-hour default bound.
+        let late = s.screen(&mt103_on("2026-03-13", "2"), &mut monitor);
+        assert_eq!(late.delivery, Some(Delivery::Late));
+        // Five days older: beyond it, so no rule saw it and a person must.
+        let too_late = s.screen(&mt103_on("2026-03-09", "3"), &mut monitor);
+        assert_eq!(too_late.delivery, Some(Delivery::TooLate));
+        let json = serde_json::to_value(&too_late).expect("a report is JSON");
+        assert_eq!(json["delivery"], "too_late");
+        assert!(serde_json::to_value(&in_order)
+            .expect("JSON")
+            .get("delivery")
+            .is_none());
+
+        let routed = |report: &TransferReport| {
+            crate::transfer_audit::transfer_alerts(report)
+                .iter()
+                .filter(|a| a.rule == crate::transfer_audit::TOO_LATE_RULE)
+                .count()
+        };
+        assert_eq!(routed(&too_late), 1);
+        assert_eq!(routed(&late) + routed(&repeat) + routed(&in_order), 0);
+        let stats = monitor.stats();
+        assert_eq!((stats.late, stats.too_late, stats.duplicates), (1, 1, 1));
+    }
 
     #[test]
     fn shared_samples_are_clean_and_their_address_lines_are_scanned() {

@@ -133,3 +133,40 @@ impl Metrics {
         out
     }
 }
+
+/// The typology monitor's counters since it started (restored windows
+/// included), in the Prometheus text format: transfers observed, taken late,
+/// too late to evaluate (each also stored as an alert for a person) and
+/// repeated deliveries not counted again.
+pub fn monitor_lines(stats: &cordon_monitor::Stats) -> String {
+    let counters = [
+        (
+            "cordon_monitor_transfers_observed_total",
+            "Transfers the typology rules observed (repeats and too-late ones included).",
+            stats.observed,
+        ),
+        (
+            "cordon_monitor_transfers_late_total",
+            "Transfers older than the latest seen, evaluated at their own time.",
+            stats.late,
+        ),
+        (
+            "cordon_monitor_transfers_too_late_total",
+            "Transfers beyond the lateness bound: not evaluated, stored as alerts for review.",
+            stats.too_late,
+        ),
+        (
+            "cordon_monitor_transfers_repeated_total",
+            "Repeated deliveries of a transfer already observed: not counted again.",
+            stats.duplicates,
+        ),
+    ];
+    let mut out = String::new();
+    for (name, help, value) in counters {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+        );
+    }
+    out
+}

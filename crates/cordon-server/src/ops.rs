@@ -64,11 +64,12 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Response, ApiError>
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let entities = state.snapshot().ok().map(|s| s.index.len());
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics().render(entities),
-    )
-        .into_response()
+    let mut text = state.metrics().render(entities);
+    // Absent when the rules could not start (the error is logged there).
+    if let Ok(stats) = state.with_rules(|rules| Ok(rules.stats())) {
+        text.push_str(&crate::metrics::monitor_lines(&stats));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 fn error_schema() -> Value {

@@ -11,8 +11,7 @@ use cordon_engine::screening::{self, ScreeningLists};
 use cordon_engine::QueryInput;
 use cordon_match::{Match, Query, ScreenOptions};
 use cordon_model::Schema;
-use cordon_store::{NewAuditEntry, Role};
-use rayon::prelude::*;
+use cordon_store::{AuditEntry, Role};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -80,14 +79,6 @@ impl ScreenRequest {
     }
 }
 
-/// One screening done, before its audit entry is written.
-pub struct Screened {
-    /// The response object (audit fields are added once written).
-    pub response: Value,
-    /// The audit entry to write.
-    pub audit: NewAuditEntry,
-}
-
 /// A match as returned: the engine's fields plus the entity's content hash.
 pub fn match_json(m: &Match, snapshot: &Snapshot) -> Value {
     let mut value = serde_json::to_value(m).unwrap_or(Value::Null);
@@ -102,63 +93,78 @@ pub fn match_json(m: &Match, snapshot: &Snapshot) -> Value {
     value
 }
 
-/// Screens one request against a snapshot (blocking), applying standing
-/// false-positive decisions for its party.
-pub fn screen_request(
-    state: &AppState,
-    snapshot: &Snapshot,
-    request: &ScreenRequest,
-    request_json: &Value,
-    caller: &str,
-) -> Result<Screened, ApiError> {
-    let query = request.query().map_err(ApiError::InvalidRequest)?;
-    let options = request
-        .options(state.config().threshold)
-        .map_err(ApiError::InvalidRequest)?;
-    let lists = ScreeningLists {
+/// A request read and checked: its query and options, with the body as
+/// received (hashed into the audit entry).
+struct Checked {
+    id: Option<Value>,
+    query: Query,
+    options: ScreenOptions,
+    party_key: Option<String>,
+    body: Value,
+}
+
+impl Checked {
+    /// Reads a request body; `place` prefixes messages (`line 3: `, or nothing).
+    fn read(body: Value, default_threshold: f64, place: &str) -> Result<Checked, ApiError> {
+        let invalid = |m: String| ApiError::InvalidRequest(format!("{place}{m}"));
+        let request: ScreenRequest = serde_json::from_value(body.clone())
+            .map_err(|e| invalid(format!("request body: {e}")))?;
+        let query = request.query().map_err(invalid)?;
+        let options = request.options(default_threshold).map_err(invalid)?;
+        Ok(Checked {
+            id: request.id,
+            query,
+            options,
+            party_key: request.party_key,
+            body,
+        })
+    }
+
+    fn engine_request(&self) -> screening::ScreenRequest<'_> {
+        screening::ScreenRequest {
+            query: &self.query,
+            options: self.options,
+            party_key: self.party_key.as_deref(),
+            request: &self.body,
+        }
+    }
+
+    /// The answer: matches shown and suppressed, the lists, and the audit entry written.
+    fn answer(
+        &self,
+        snapshot: &Snapshot,
+        screened: &screening::Screened,
+        entry: &AuditEntry,
+    ) -> Value {
+        let shown: Vec<Value> = screened
+            .matches
+            .iter()
+            .map(|m| match_json(m, snapshot))
+            .collect();
+        let suppressed: Vec<Value> = screened
+            .suppressed
+            .iter()
+            .map(|s| json!({"match": match_json(&s.matched, snapshot), "decision_id": s.decision_id}))
+            .collect();
+        json!({
+            "id": self.id, "matches": shown, "suppressed": suppressed,
+            "lists": snapshot.labels, "threshold": self.options.threshold,
+            "audit": {"seq": entry.seq, "entry_hash": entry.entry_hash},
+        })
+    }
+}
+
+fn screening_lists(snapshot: &Snapshot) -> ScreeningLists<'_> {
+    ScreeningLists {
         index: &snapshot.index,
         labels: &snapshot.labels,
         hashes: &snapshot.hashes,
-    };
-    let screen_request = screening::ScreenRequest {
-        query: &query,
-        options,
-        party_key: request.party_key.as_deref(),
-        request: request_json,
-    };
-    let screened = screening::screen(state.store(), lists, &screen_request, caller)?;
-    state.metrics().count_screenings(1);
-    let shown: Vec<Value> = screened
-        .matches
-        .iter()
-        .map(|m| match_json(m, snapshot))
-        .collect();
-    let suppressed: Vec<Value> = screened
-        .suppressed
-        .iter()
-        .map(|s| json!({"match": match_json(&s.matched, snapshot), "decision_id": s.decision_id}))
-        .collect();
-    Ok(Screened {
-        response: json!({
-            "id": request.id, "matches": shown, "suppressed": suppressed,
-            "lists": snapshot.labels, "threshold": options.threshold,
-        }),
-        audit: screened.audit,
-    })
+    }
 }
 
 /// The engine and its configuration, as recorded in the audit log.
 pub fn engine(threshold: f64) -> String {
     screening::engine_label(threshold)
-}
-
-fn attach_audit(response: &mut Value, entry: &cordon_store::AuditEntry) {
-    if let Value::Object(map) = response {
-        map.insert(
-            "audit".into(),
-            json!({"seq": entry.seq, "entry_hash": entry.entry_hash}),
-        );
-    }
 }
 
 /// `POST /v1/screen`.
@@ -168,51 +174,76 @@ pub async fn screen(
     Json(body): Json<Value>,
 ) -> Result<Response, ApiError> {
     caller.require(Role::Screener)?;
-    let request: ScreenRequest = serde_json::from_value(body.clone())
-        .map_err(|e| ApiError::InvalidRequest(format!("request body: {e}")))?;
+    let request = Checked::read(body, state.config().threshold, "")?;
     let snapshot = state.snapshot()?;
     let key_id = caller.key_id().to_string();
     let response = state
         .run_blocking(move |state| {
-            let mut screened = screen_request(&state, &snapshot, &request, &body, &key_id)?;
-            let entry = state.store().append_audit(&screened.audit)?;
-            attach_audit(&mut screened.response, &entry);
-            Ok(screened.response)
+            let lists = screening_lists(&snapshot);
+            let engine_request = request.engine_request();
+            let (screened, entry) =
+                screening::screen_and_audit(state.store(), lists, &engine_request, &key_id)?;
+            state.metrics().count_screenings(1);
+            Ok(request.answer(&snapshot, &screened, &entry))
         })
         .await?;
     Ok(axum::Json(response).into_response())
 }
 
-fn batch_line(
+/// The error line of a batch row.
+fn error_line(error: ApiError, line: usize) -> Value {
+    let mut body = error.body();
+    body["line"] = json!(line);
+    body
+}
+
+/// Screens and audits one chunk of batch lines (the engine's batch use
+/// case), answering one line per input line in order. `Err` when the audit
+/// transaction failed: nothing of the chunk may be shown.
+fn batch_chunk(
     state: &AppState,
     snapshot: &Snapshot,
-    line: usize,
-    text: &[u8],
+    chunk: &[(usize, &[u8])],
     caller: &str,
-) -> (Value, Option<NewAuditEntry>) {
-    let parsed =
-        cordon_engine::json::parse_line::<Value>(line, text).map_err(ApiError::InvalidRequest);
-    let result = parsed.and_then(|value| {
-        let request: ScreenRequest = serde_json::from_value(value.clone())
-            .map_err(|e| ApiError::InvalidRequest(format!("line {line}: {e}")))?;
-        screen_request(state, snapshot, &request, &value, caller).map_err(|e| match e {
-            ApiError::InvalidRequest(m) => ApiError::InvalidRequest(format!("line {line}: {m}")),
-            other => other,
+) -> Result<String, ApiError> {
+    let threshold = state.config().threshold;
+    let checked: Vec<(usize, Result<Checked, ApiError>)> = chunk
+        .iter()
+        .map(|(line, text)| {
+            let place = format!("line {line}: ");
+            let request = cordon_engine::json::parse_line::<Value>(*line, text)
+                .map_err(ApiError::InvalidRequest)
+                .and_then(|body| Checked::read(body, threshold, &place));
+            (*line, request)
         })
-    });
-    match result {
-        Ok(mut screened) => {
-            if let Value::Object(map) = &mut screened.response {
-                map.insert("line".into(), json!(line));
-            }
-            (screened.response, Some(screened.audit))
-        }
-        Err(error) => {
-            let mut body = error.body();
-            body["line"] = json!(line);
-            (body, None)
-        }
+        .collect();
+    let requests: Vec<screening::ScreenRequest<'_>> = checked
+        .iter()
+        .filter_map(|(_, request)| request.as_ref().ok().map(Checked::engine_request))
+        .collect();
+    let recorded = screening::screen_many_and_audit(
+        state.store(),
+        screening_lists(snapshot),
+        &requests,
+        caller,
+    )?;
+    state.metrics().count_screenings(requests.len() as u64);
+    let mut recorded = recorded.into_iter();
+    let mut text = String::new();
+    for (line, request) in checked {
+        let answer = request.and_then(|request| {
+            let (screened, entry) = recorded
+                .next()
+                .ok_or_else(|| ApiError::Internal("a batch row lost its result".into()))??;
+            let mut answer = request.answer(snapshot, &screened, &entry);
+            answer["line"] = json!(line);
+            Ok(answer)
+        });
+        let value = answer.unwrap_or_else(|error| error_line(error, line));
+        text.push_str(&value.to_string());
+        text.push('\n');
     }
+    Ok(text)
 }
 
 fn run_batch(
@@ -224,31 +255,14 @@ fn run_batch(
 ) {
     let lines: Vec<(usize, &[u8])> = ndjson_lines(body).collect();
     for chunk in lines.chunks(BATCH_CHUNK) {
-        let mut results: Vec<(Value, Option<NewAuditEntry>)> = chunk
-            .par_iter()
-            .map(|(line, text)| batch_line(state, snapshot, *line, text, caller))
-            .collect();
-        let entries: Vec<NewAuditEntry> = results.iter().filter_map(|(_, a)| a.clone()).collect();
-        let stored = match state.store().append_audits(&entries) {
-            Ok(stored) => stored,
-            Err(e) => {
+        let text = match batch_chunk(state, snapshot, chunk, caller) {
+            Ok(text) => text,
+            Err(error) => {
                 // Never return a screening that is not audited.
-                let error = ApiError::from(e).body();
-                let _ = out.blocking_send(Bytes::from(format!("{error}\n")));
+                let _ = out.blocking_send(Bytes::from(format!("{}\n", error.body())));
                 return;
             }
         };
-        let mut stored = stored.iter();
-        let mut text = String::new();
-        for (response, audit) in &mut results {
-            if audit.is_some() {
-                if let Some(entry) = stored.next() {
-                    attach_audit(response, entry);
-                }
-            }
-            text.push_str(&response.to_string());
-            text.push('\n');
-        }
         if out.blocking_send(Bytes::from(text)).is_err() {
             return; // the client went away
         }

@@ -8,7 +8,7 @@ use crate::metrics::Metrics;
 use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::transfer::Transfer;
 use cordon_monitor::snapshot::MonitorChanges;
-use cordon_monitor::{Alert, Monitor, MonitorSnapshot, RulePack};
+use cordon_monitor::{Monitor, MonitorSnapshot, Observation, RulePack, Stats};
 use cordon_store::{
     ApiKeys, AuditLog, Customers, Decisions, ImportJobs, MonitorSnapshots, Store, TransferAlerts,
 };
@@ -111,9 +111,18 @@ impl MonitorGuard<'_> {
         self.version
     }
 
-    /// Evaluates transfers in order; one list of alerts per transfer.
-    pub fn observe(&mut self, transfers: &[Transfer]) -> Vec<Vec<Alert>> {
-        transfers.iter().map(|t| self.monitor.observe(t)).collect()
+    /// Evaluates transfers in order; what the rules made of each (alerts, and
+    /// whether it came late, repeated or too late).
+    pub fn observe(&mut self, transfers: &[Transfer]) -> Vec<Observation> {
+        transfers
+            .iter()
+            .map(|t| self.monitor.observe_delivery(t))
+            .collect()
+    }
+
+    /// The monitor's counters (observed, late, too late, repeats...).
+    pub fn stats(&self) -> Stats {
+        self.monitor.stats()
     }
 
     /// Appends what the last requests changed (the windows they touched, the

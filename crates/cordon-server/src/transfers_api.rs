@@ -88,7 +88,7 @@ fn screen_body(
     state.metrics().count_screenings(batch.checked.len() as u64);
     let transfers = batch.transfers();
     let recorded = state.with_rules(|rules| {
-        let alerts = rules.observe(&transfers);
+        let observations = rules.observe(&transfers);
         let context = TransferContext {
             lists: &snapshot.labels,
             threshold,
@@ -96,7 +96,7 @@ fn screen_body(
             caller,
         };
         // Still under the rules lock, so the audit order is the engine's order.
-        let recorded = batch.record(state.store(), alerts, &context);
+        let recorded = batch.record_observed(state.store(), observations, &context);
         // The windows moved on even when recording failed: journal the changes
         // either way before answering (and save them all now and then), so that
         // the store follows the monitor.

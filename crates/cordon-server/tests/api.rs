@@ -1123,6 +1123,62 @@ async fn the_rules_engine_keeps_its_windows_across_requests() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_transfer_too_late_for_the_rules_is_said_and_stored_for_a_person() {
+    let api = demo_api();
+    let transfer = |n: u32, date: &str| {
+        mt103(
+            &format!("5f0c3e2a-1b7d-4c55-9e0a-7d2b6c1a90{n:02}"),
+            date,
+            "120,",
+            "JOHN SMITH",
+            "INVOICE",
+        )
+    };
+    let post = |message: String| {
+        let app = api.app.clone();
+        let key = api.screener.clone();
+        async move {
+            post_transfers(&app, Some(&key), "text/plain", message.into_bytes())
+                .await
+                .1
+        }
+    };
+    let in_order = post(transfer(1, "240310")).await;
+    assert!(in_order[0].get("delivery").is_none(), "{in_order:?}");
+    let repeat = post(transfer(1, "240310")).await;
+    assert_eq!(repeat[0]["delivery"], "duplicate", "{repeat:?}");
+    // Nine days older than the latest: beyond the 72-hour default bound.
+    let too_late = post(transfer(2, "240301")).await;
+    assert_eq!(too_late[0]["delivery"], "too_late", "{too_late:?}");
+
+    let (_, body) = api.get("/v1/transfers/alerts", &api.analyst).await;
+    let routed: Vec<&Value> = body["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["rule"] == "MONITOR-TOO-LATE")
+        .collect();
+    assert_eq!(routed.len(), 1, "{body}");
+    assert_eq!(
+        routed[0]["transfer_id"],
+        "5f0c3e2a-1b7d-4c55-9e0a-7d2b6c1a9002"
+    );
+    let metrics = String::from_utf8(
+        send(&api.app, "GET", "/metrics", None, Body::empty())
+            .await
+            .1,
+    )
+    .unwrap();
+    for line in [
+        "cordon_monitor_transfers_observed_total 3",
+        "cordon_monitor_transfers_too_late_total 1",
+        "cordon_monitor_transfers_repeated_total 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn malformed_messages_are_error_objects_not_failures() {
     let api = api();
     let good = mt103(
