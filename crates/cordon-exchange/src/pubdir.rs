@@ -116,9 +116,12 @@ fn rotations(dir: &Path) -> Result<BTreeMap<String, (String, Rotation)>> {
     Ok(by_old)
 }
 
-/// The chain of keys from `trusted` through every rotation signed by its
-/// predecessor: the keys a member trusting `trusted` accepts, oldest first.
-fn key_chain(dir: &Path, trusted: &PublicKey) -> Result<Vec<PublicKey>> {
+/// The chain of keys a member trusting `trusted` accepts, oldest first, and
+/// the trusted key's place in it. Forward: every rotation signed by the
+/// latest key so far. Backward: the keys that handed over to the trusted
+/// one, accepted for history only (the head must be signed by the trusted
+/// key or a successor, and its root covers every older leaf).
+fn key_chain(dir: &Path, trusted: &PublicKey) -> Result<(Vec<PublicKey>, usize)> {
     let rotations = rotations(dir)?;
     let mut chain = vec![trusted.clone()];
     while let Some((origin, rotation)) = chain.last().and_then(|k| rotations.get(&k.key_id)) {
@@ -131,7 +134,36 @@ fn key_chain(dir: &Path, trusted: &PublicKey) -> Result<Vec<PublicKey>> {
         }
         chain.push(next);
     }
-    Ok(chain)
+    let mut trusted_at = 0;
+    loop {
+        let Some(first) = chain.first() else { break };
+        let predecessor = rotations
+            .values()
+            .find(|(_, r)| r.new_key_id == first.key_id);
+        let Some((origin, rotation)) = predecessor else {
+            break;
+        };
+        let old = PublicKey {
+            format: crate::keys::PUBLIC_KEY_FORMAT.into(),
+            key_id: rotation.old_key_id.clone(),
+            public_key: rotation.old_public_key.clone(),
+        };
+        if chain.iter().any(|k| k.key_id == old.key_id) {
+            return Err(fault(format!("{origin}: the key rotations form a loop")));
+        }
+        let new = rotation
+            .verify(&old, origin)
+            .map_err(|e| fault(format!("{origin}: the key rotation does not verify: {e}")))?;
+        if new != *first {
+            return Err(fault(format!(
+                "{origin}: hands over to a different public key than {}",
+                first.key_id
+            )));
+        }
+        chain.insert(0, old);
+        trusted_at += 1;
+    }
+    Ok((chain, trusted_at))
 }
 
 /// Where `key_id` stands in the chain, or the fault of an untrusted key.
@@ -155,7 +187,7 @@ pub fn verify(dir: &Path, trusted: &PublicKey, seen: Option<&Checkpoint>) -> Res
             "not a directory",
         ));
     }
-    let chain = key_chain(dir, trusted)?;
+    let (chain, trusted_at) = key_chain(dir, trusted)?;
     let head_path = dir.join("checkpoint.json");
     if !head_path.exists() {
         return Err(fault(
@@ -165,6 +197,12 @@ pub fn verify(dir: &Path, trusted: &PublicKey, seen: Option<&Checkpoint>) -> Res
     let head = Checkpoint::from_json(&read(&head_path)?, "checkpoint.json")
         .map_err(|e| fault(e.to_string()))?;
     let head_generation = generation(&chain, &head.key_id, "checkpoint.json")?;
+    if head_generation < trusted_at {
+        return Err(fault(format!(
+            "checkpoint.json is signed by key {}, which handed over to the trusted key {} (rotated-out key)",
+            head.key_id, trusted.key_id
+        )));
+    }
     if !head.signed_by(&chain[head_generation]) {
         return Err(fault(format!(
             "checkpoint.json: the signature does not verify under key {} (changed or forged)",
@@ -504,7 +542,7 @@ fn existing_log(dir: &Path, current: &PublicKey) -> Result<(Option<String>, Vec<
         &first_key_path.display().to_string(),
     )?;
     let verified = verify(dir, &first_key, None)?;
-    let chain = key_chain(dir, &first_key)?;
+    let (chain, _) = key_chain(dir, &first_key)?;
     let head_generation = generation(&chain, &verified.checkpoint.key_id, "checkpoint.json")?;
     if !chain[head_generation..]
         .iter()
