@@ -29,12 +29,17 @@ use cordon_model::{country, dates, identifier, DateQualifier};
 use cordon_names::{normalize, phonetic, romanize, token_kind, TokenKind};
 use serde::{Deserialize, Serialize};
 
-/// How many name forms one subject contributes at most. Each form costs the
-/// holder one OPRF evaluation per dated key kind (about 30 us of CPU), and
-/// the first forms of [`romanize`] are the common spellings; four covers
-/// the Cyrillic, Arabic and Latin variants that differ after the phonetic
-/// folding in the development pairs.
-pub const MAX_NAME_FORMS: usize = 4;
+/// How many name forms an asked subject contributes at most. Each costs the
+/// holder one OPRF evaluation per dated key kind at query time, so the
+/// asker sends the forms of the first romanisation variants only (the
+/// common spellings; a Latin name has one variant, so two forms).
+pub const MAX_ASKED_FORMS: usize = 4;
+
+/// How many name forms a held subject contributes at most. They cost the
+/// holder only once, when it starts, so it keeps the forms of every
+/// romanisation variant (up to [`cordon_names::MAX_VARIANTS`], two forms each)
+/// and meets an asker who spells the name any of those ways.
+pub const MAX_HELD_FORMS: usize = 32;
 
 /// One subject as a party file row gives it (`cordon batch`'s CSV / JSON
 /// lines columns, with `document` for an identity document number).
@@ -71,8 +76,18 @@ impl MatchKey {
     }
 }
 
-/// Every match key of a subject (deduplicated, in a stable order).
+/// Every match key of a subject the asker sends (deduplicated, stable order).
 pub fn match_keys(subject: &Subject) -> Vec<MatchKey> {
+    keys_with_forms(subject, MAX_ASKED_FORMS)
+}
+
+/// Every match key of a subject the holder holds: as [`match_keys`], with
+/// the name forms of every romanisation variant.
+pub fn held_keys(subject: &Subject) -> Vec<MatchKey> {
+    keys_with_forms(subject, MAX_HELD_FORMS)
+}
+
+fn keys_with_forms(subject: &Subject, max_forms: usize) -> Vec<MatchKey> {
     let mut keys = Vec::new();
     let country = subject.country.as_deref().and_then(country::to_code);
     if let (Some(document), Some(country)) = (subject.document.as_deref(), country) {
@@ -87,7 +102,7 @@ pub fn match_keys(subject: &Subject) -> Vec<MatchKey> {
         .and_then(dates::parse_loose)
         .filter(|b| b.qualifier == DateQualifier::Exact);
     if let Some(birth) = birth {
-        let forms = name_forms(&subject.name);
+        let forms = name_forms(&subject.name, max_forms);
         let date = birth.date;
         if let (Some(month), Some(day)) = (date.month, date.day) {
             for form in &forms {
@@ -111,30 +126,67 @@ pub fn match_keys(subject: &Subject) -> Vec<MatchKey> {
     keys
 }
 
-/// The script- and spelling-independent forms of a name (see the module).
-pub fn name_forms(name: &str) -> Vec<String> {
+/// The script- and spelling-independent forms of a name (see the module),
+/// at most `max_forms`: per romanisation variant, its sorted token keys
+/// (order-free) and its glued skeleton (boundary-free).
+pub fn name_forms(name: &str, max_forms: usize) -> Vec<String> {
     let mut forms: Vec<String> = Vec::new();
     let normalized = normalize(name);
     for variant in romanize(&normalized) {
-        let mut tokens: Vec<String> = variant
+        // The glued form keeps every token, particles and articles too: how a
+        // writer splits "salahaldin" / "salah al din" or "abd el halim" /
+        // "abdulhalim" varies, whether the article is written does not.
+        let glued = format!(
+            "~{}",
+            coarse_skeleton(&phonetic(&variant.split_whitespace().collect::<String>()))
+        );
+        let tokens: Vec<&str> = variant
             .split_whitespace()
             .filter(|t| token_kind(t) == TokenKind::Name)
-            .map(phonetic)
+            .collect();
+        let mut keys: Vec<String> = tokens
+            .iter()
+            .map(|t| phonetic(t))
             .filter(|k| !k.is_empty())
             .collect();
-        if tokens.is_empty() {
+        if keys.is_empty() {
             continue;
         }
-        tokens.sort();
-        let form = tokens.join(" ");
-        if !forms.contains(&form) {
-            forms.push(form);
-            if forms.len() == MAX_NAME_FORMS {
-                break;
+        keys.sort();
+        let sorted = keys.join(" ");
+        for form in [sorted, glued] {
+            if forms.len() < max_forms && !forms.contains(&form) {
+                forms.push(form);
             }
+        }
+        if forms.len() >= max_forms {
+            break;
         }
     }
     forms
+}
+
+/// A coarser fold of a phonetic key for the glued form, where the spelling
+/// habits of different transliteration schools meet: semivowels and the
+/// leading-vowel marker go (anwar/anouar, aouadi/awadi), k/g/q/c fold
+/// (Belgacem/Balqasim), `T` (the ts of a c before e/i) folds to s, z/dh to d
+/// (Hafed/Hafiz). Only ever compared together with a birth date or year and
+/// nationality, which keeps the extra collisions between strangers rare.
+fn coarse_skeleton(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars() {
+        let folded = match c {
+            'A' | 'v' | 'w' | 'y' => continue,
+            'g' | 'q' | 'c' => 'k',
+            'T' => 's',
+            'z' => 'd',
+            other => other,
+        };
+        if !out.ends_with(folded) {
+            out.push(folded);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

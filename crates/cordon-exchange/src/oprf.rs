@@ -24,7 +24,7 @@ use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use voprf::{BlindedElement, EvaluationElement, OprfClient, OprfServer};
 
-use crate::match_keys::{match_keys, MatchKey, Subject};
+use crate::match_keys::{held_keys, match_keys, MatchKey, Subject};
 use crate::{Error, Result};
 
 /// RFC 9497's ristretto255-SHA512 suite.
@@ -84,7 +84,7 @@ impl Holder {
             OprfServer::<Suite>::new(&mut OsRng).map_err(|e| oprf_error("the holder's key", e))?;
         let mut holdings = Vec::new();
         for subject in subjects {
-            for key in match_keys(subject) {
+            for key in held_keys(subject) {
                 let output = server
                     .evaluate(&key.input)
                     .map_err(|e| oprf_error(&subject.id, e))?;

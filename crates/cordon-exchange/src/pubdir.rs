@@ -135,8 +135,7 @@ fn key_chain(dir: &Path, trusted: &PublicKey) -> Result<(Vec<PublicKey>, usize)>
         chain.push(next);
     }
     let mut trusted_at = 0;
-    loop {
-        let Some(first) = chain.first() else { break };
+    while let Some(first) = chain.first() {
         let predecessor = rotations
             .values()
             .find(|(_, r)| r.new_key_id == first.key_id);

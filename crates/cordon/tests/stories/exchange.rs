@@ -276,3 +276,209 @@ fn replace_in(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{} holds {from:?}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
+
+/// One CSV row of a subjects file.
+fn subject_row(id: &str, name: &str, dob: &str, country: &str) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    format!(
+        "{},{},{},{}\n",
+        quote(id),
+        quote(name),
+        quote(dob),
+        quote(country)
+    )
+}
+
+/// A UN person: (id, Latin primary name, original-script name if any,
+/// birth date, first nationality).
+type UnPerson = (String, String, Option<String>, (i32, u8, u8), String);
+
+/// The UN persons with an exact full birth date.
+fn un_persons() -> Vec<UnPerson> {
+    let bytes = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
+    let list = cordon_lists::read_bytes(cordon_lists::Format::UnXml, &bytes).unwrap();
+    let mut persons = Vec::new();
+    for entity in &list.entities {
+        let Some(birth) = entity
+            .birth_dates
+            .iter()
+            .find(|b| b.qualifier == cordon_model::DateQualifier::Exact)
+        else {
+            continue;
+        };
+        let (Some(month), Some(day)) = (birth.date.month, birth.date.day) else {
+            continue;
+        };
+        let primary = entity
+            .names
+            .iter()
+            .find(|n| n.kind == cordon_model::NameKind::Primary);
+        let original = entity
+            .names
+            .iter()
+            .find(|n| n.kind == cordon_model::NameKind::OriginalScript);
+        let Some(primary) = primary else { continue };
+        let nationality = entity.nationalities.first().cloned().unwrap_or_default();
+        persons.push((
+            entity.designation.source_id.clone(),
+            primary.full.clone(),
+            original.map(|n| n.full.clone()),
+            (birth.date.year, month, day),
+            nationality,
+        ));
+    }
+    persons
+}
+
+#[test]
+fn a_private_query_finds_exactly_the_shared_subjects_across_scripts() {
+    let persons = un_persons();
+    let work = tempfile::tempdir().unwrap();
+    // FIU B holds every UN person, under the original-script name where the list has one.
+    let mut holder = String::from("id,name,dob,country\n");
+    for (id, latin, original, (y, m, d), country) in &persons {
+        holder += &subject_row(
+            id,
+            original.as_deref().unwrap_or(latin),
+            &format!("{y:04}-{m:02}-{d:02}"),
+            country,
+        );
+    }
+    // FIU A asks about 1,000 subjects: 37 of B's persons by their Latin name
+    // (every other one of those B holds in another script, so 20 meet across
+    // scripts) and 963 people on no list.
+    let cross: Vec<_> = persons.iter().filter(|p| p.2.is_some()).collect();
+    let latin: Vec<_> = persons.iter().filter(|p| p.2.is_none()).collect();
+    assert!(
+        cross.len() >= 40 && latin.len() >= 34,
+        "{} cross-script, {} Latin",
+        cross.len(),
+        latin.len()
+    );
+    let shared: Vec<_> = cross
+        .iter()
+        .step_by(2)
+        .take(20)
+        .chain(latin.iter().step_by(2).take(17))
+        .collect();
+    let mut asker = String::from("id,name,dob,country\n");
+    for (id, latin, _, (y, m, d), country) in &shared {
+        asker += &subject_row(
+            &format!("shared-{id}"),
+            latin,
+            &format!("{d:02}.{m:02}.{y:04}"),
+            country,
+        );
+    }
+    let negatives = std::fs::read_to_string(data("eval/yente/negatives_global.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(negatives.as_bytes());
+    for (index, record) in reader.records().take(1000 - shared.len()).enumerate() {
+        let record = record.unwrap();
+        asker += &subject_row(
+            &format!("other-{index}"),
+            &record[0],
+            &record[5],
+            &record[7],
+        );
+    }
+    std::fs::write(work.path().join("b.csv"), holder).unwrap();
+    std::fs::write(work.path().join("a.csv"), asker).unwrap();
+
+    let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .arg("--data-dir")
+        .arg(&b_dir)
+        .args([
+            "exchange",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-queries",
+            "1",
+            "--subjects",
+        ])
+        .arg(work.path().join("b.csv"))
+        .env_remove("CORDON_DATA_DIR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server_err = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    server_err.read_line(&mut line).unwrap();
+    let address = line
+        .split(" on ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+
+    let subjects = work.path().join("a.csv").display().to_string();
+    let output = ok(cordon(
+        &a_dir,
+        &[
+            "exchange",
+            "query",
+            "--peer",
+            &address,
+            "--subjects",
+            &subjects,
+            "--json",
+        ],
+    ));
+    let answers = crate::support::json_lines(&output);
+    assert_eq!(answers.len(), 1000);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut server_err, &mut rest).unwrap();
+    assert!(server.wait().unwrap().success(), "{rest}");
+    // B's CPU per subject, as the server measured its own answer.
+    let micros: f64 = rest
+        .split(" keys, answered, ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no timing in {rest:?}"));
+    eprintln!(
+        "holder CPU for 1,000 subjects: {micros} us ({:.1} us per subject; {rest})",
+        micros / 1000.0
+    );
+
+    let known: Vec<&str> = answers
+        .iter()
+        .filter(|a| a["known"] == true)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    let missed: Vec<_> = shared
+        .iter()
+        .map(|p| format!("shared-{}", p.0))
+        .filter(|id| !known.contains(&id.as_str()))
+        .collect();
+    assert!(missed.is_empty(), "shared subjects not found: {missed:?}");
+    assert_eq!(
+        known.len(),
+        37,
+        "only the shared subjects are known: {known:?}"
+    );
+
+    // Both sides audit counts, never names.
+    let b_audit = ok(cordon(&b_dir, &["audit", "show"]));
+    let entry = b_audit
+        .lines()
+        .find(|l| l.contains("exchange_query_answered"))
+        .expect("B audits the query");
+    assert!(entry.contains("\"outcome\":\"answered\""), "{entry}");
+    let a_audit = ok(cordon(&a_dir, &["audit", "show"]));
+    let entry = a_audit
+        .lines()
+        .find(|l| l.contains("exchange_query_sent"))
+        .expect("A audits the query");
+    assert!(
+        entry.contains("\"subjects\":1000") && entry.contains("\"known\":37"),
+        "{entry}"
+    );
+    for (_, latin, _, _, _) in &shared {
+        assert!(
+            !a_audit.contains(latin.as_str()) && !b_audit.contains(latin.as_str()),
+            "a name reached an audit entry"
+        );
+    }
+}
