@@ -11,7 +11,7 @@
 //!
 //! The name's form must be the same whatever the script or spelling: each
 //! romanisation variant of the name ([`cordon_names::romanize`]) is reduced
-//! to the phonetic keys of its name tokens ([`cordon_names::phonetic`]:
+//! to the phonetic keys of its name tokens ([`cordon_names::phonetic()`]:
 //! vowels dropped, kh/h, sh/š... folded), particles and honorifics dropped,
 //! sorted (order differs between scripts and documents). A subject gets one
 //! key per distinct form, so "Гулмурод Ҳалимов" and "Gulmurod Khalimov" and
