@@ -165,4 +165,14 @@ mod tests {
         let other = PublisherKey::generate().unwrap();
         assert!(!checkpoint.signed_by(&other.public()));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_are_read_or_refused_without_panicking(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let _ = Manifest::from_json(&bytes, "m");
+            if let Ok(checkpoint) = Checkpoint::from_json(&bytes, "c") {
+                let _ = checkpoint.root_hash();
+            }
+        }
+    }
 }

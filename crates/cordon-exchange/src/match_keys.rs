@@ -270,4 +270,14 @@ mod tests {
         })
         .is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_subject_gives_bounded_keys_without_panicking(name in "\\PC{0,40}", dob in "\\PC{0,12}", country in "\\PC{0,8}") {
+            let subject = Subject { id: "x".into(), name, dob: Some(dob), country: Some(country), document: Some("A1".into()) };
+            let keys = held_keys(&subject);
+            proptest::prop_assert!(keys.len() <= 1 + 2 * MAX_HELD_FORMS);
+            proptest::prop_assert!(match_keys(&subject).len() <= 1 + 2 * MAX_ASKED_FORMS);
+        }
+    }
 }

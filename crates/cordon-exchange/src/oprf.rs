@@ -339,4 +339,22 @@ mod tests {
             .take("a", 10, start + Duration::from_secs(61))
             .unwrap();
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_query_makes_the_holder_panic(points in proptest::collection::vec("[0-9a-f]{0,70}", 0..8), version in 0u32..3) {
+            let holder = Holder::new(&[person("b1", "Rustam Nazarov", "1980-01-01")]).unwrap();
+            let request = QueryRequest { version, blinded: points };
+            if let Ok(response) = holder.answer(&request) {
+                proptest::prop_assert_eq!(response.evaluated.len(), request.blinded.len());
+            }
+        }
+
+        #[test]
+        fn no_answer_makes_the_asker_panic(points in proptest::collection::vec("[0-9a-f]{0,70}", 0..4)) {
+            let (pending, _) = prepare(&[person("a1", "Aziz Karimov", "1975-05-14")]).unwrap();
+            let response = QueryResponse { evaluated: points, holdings: vec!["00".repeat(16)] };
+            let _ = conclude(pending, &response);
+        }
+    }
 }
