@@ -34,12 +34,23 @@ pub struct Verified {
     pub manifests: Vec<Manifest>,
     /// The key chain from the trusted key to the head's key (rotations followed).
     pub keys: Vec<PublicKey>,
+    /// The Merkle leaf hash of each manifest, in order.
+    pub leaves: Vec<Hash>,
 }
 
 impl Verified {
     /// The latest publication.
     pub fn latest(&self) -> Option<&Manifest> {
         self.manifests.last()
+    }
+
+    /// The leaf hash of publication `seq` and its RFC 6962 inclusion proof
+    /// in the signed head: with the head's checkpoint, anyone can later check
+    /// that this publication was in the log (an audit entry keeps both).
+    pub fn inclusion(&self, seq: u64) -> Option<(Hash, Vec<Hash>)> {
+        let index = usize::try_from(seq.checked_sub(1)?).ok()?;
+        let leaf = *self.leaves.get(index)?;
+        Some((leaf, merkle::inclusion_proof(&self.leaves, index)?))
     }
 }
 
@@ -226,6 +237,7 @@ pub fn verify(dir: &Path, trusted: &PublicKey, seen: Option<&Checkpoint>) -> Res
         checkpoint: head,
         manifests: manifests.into_iter().map(|(_, m, _)| m).collect(),
         keys,
+        leaves,
     })
 }
 

@@ -265,6 +265,10 @@ fn publish(key_dir: &Path, list: &str, out: &Path, log_name: &str) -> Result<()>
     Ok(())
 }
 
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn load_trust(path: &Path) -> Result<PublicKey> {
     PublicKey::from_json(&read_file(path)?, &path.display().to_string()).map_err(exchange_error)
 }
@@ -351,6 +355,12 @@ pub fn import_publications(
             &caller,
         )?;
         crate::lists_cmd::report_rescreen(&imported);
+        let (leaf, proof) = verified.inclusion(head.size).ok_or_else(|| {
+            Finding(format!(
+                "{dir}: no publication {} in the verified log",
+                head.size
+            ))
+        })?;
         store.append_audit(&NewAuditEntry {
             kind: "exchange_list_imported".into(),
             caller: caller.clone(),
@@ -359,6 +369,9 @@ pub fn import_publications(
                 "trusted_key_id": trusted.key_id,
                 "publisher_key_id": head.key_id,
                 "checkpoint": head,
+                "publication": head.size,
+                "leaf_hash": hex_of(&leaf),
+                "inclusion_proof": proof.iter().map(|h| hex_of(h)).collect::<Vec<_>>(),
                 "version_id": imported.version.id,
                 "created": imported.created,
             }),

@@ -121,6 +121,33 @@ fn a_member_verifies_and_imports_only_what_the_trusted_key_signed() {
         entry.contains("\"size\":2"),
         "the checkpoint is recorded: {entry}"
     );
+    // The entry carries the publication's leaf and its inclusion proof in the
+    // signed root, so an auditor can check it from the entry alone.
+    let entry: serde_json::Value = serde_json::from_str(entry).unwrap();
+    let payload = &entry["payload"];
+    let hash = |v: &serde_json::Value| -> [u8; 32] {
+        let text = v.as_str().unwrap();
+        let bytes: Vec<u8> = (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    };
+    let proof: Vec<[u8; 32]> = payload["inclusion_proof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(hash)
+        .collect();
+    let root = hash(&payload["checkpoint"]["root"]);
+    let leaf = hash(&payload["leaf_hash"]);
+    assert!(
+        cordon_exchange::merkle::verify_inclusion(&leaf, 1, 2, &proof, &root),
+        "{payload}"
+    );
+    assert!(!cordon_exchange::merkle::verify_inclusion(
+        &leaf, 0, 2, &proof, &root
+    ));
     let versions_before = ok(cordon(member.path(), &["lists", "show", "--json"]));
 
     // The publisher's older copy of the log (one publication) is a rollback
