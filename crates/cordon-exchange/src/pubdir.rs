@@ -541,8 +541,15 @@ pub fn publish(
 /// that started it. A publisher never extends a log it cannot vouch for.
 fn existing_log(dir: &Path, current: &PublicKey) -> Result<(Option<String>, Vec<Vec<u8>>)> {
     if !dir.join("checkpoint.json").exists() {
+        if !file_names(&dir.join("log"))?.is_empty() {
+            return Err(Error::invalid(
+                &dir.display().to_string(),
+                "holds a log/ but no checkpoint.json: not a publication directory this key can extend",
+            ));
+        }
         return Ok((None, Vec::new()));
     }
+    drop_unsigned_leftovers(dir)?;
     let first = Checkpoint::from_json(
         &read(&dir.join("log").join(checkpoint_name(1)))?,
         "log/000001.checkpoint.json",
@@ -572,6 +579,25 @@ fn existing_log(dir: &Path, current: &PublicKey) -> Result<(Option<String>, Vec<
         manifests.push(read(&dir.join("log").join(manifest_name(seq)))?);
     }
     Ok((Some(verified.checkpoint.log), manifests))
+}
+
+/// Removes the manifests and checkpoints past the signed head: what a
+/// publication interrupted before it wrote `checkpoint.json` left behind
+/// (the head is written last, so they were never published).
+fn drop_unsigned_leftovers(dir: &Path) -> Result<()> {
+    let head = Checkpoint::from_json(&read(&dir.join("checkpoint.json"))?, "checkpoint.json")?;
+    let log = dir.join("log");
+    for name in file_names(&log)? {
+        let seq = name.split('.').next().and_then(|n| n.parse::<u64>().ok());
+        if seq.is_some_and(|seq| seq > head.size) {
+            let path = log.join(&name);
+            std::fs::remove_file(&path).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn write_data(dir: &Path, name: &str, bytes: &[u8]) -> Result<FileRef> {
