@@ -27,9 +27,14 @@ pub enum ListsCommand {
     },
     /// Store list files as new versions in the data directory.
     Import {
-        /// List files or OFAC CSV folders (`FORMAT:PATH` forces a format).
+        /// List files or OFAC CSV folders (`FORMAT:PATH` forces a format);
+        /// with `--trust`, publication directories.
         #[arg(required = true)]
         paths: Vec<String>,
+        /// The publisher's public key (public.json): PATHs are publication
+        /// directories, imported only when they verify (`cordon exchange verify`).
+        #[arg(long, value_name = "PUBKEY")]
+        trust: Option<std::path::PathBuf>,
         /// Print the stored versions as JSON lines.
         #[arg(long)]
         json: bool,
@@ -58,7 +63,16 @@ pub enum ListsCommand {
 pub fn run(command: ListsCommand, data_dir: &Path) -> Result<()> {
     match command {
         ListsCommand::Inspect { paths, json } => inspect(&paths, json),
-        ListsCommand::Import { paths, json } => import(&paths, json, data_dir),
+        ListsCommand::Import {
+            paths,
+            json,
+            trust: Some(trust),
+        } => crate::exchange_cmd::import_publications(&paths, &trust, json, data_dir),
+        ListsCommand::Import {
+            paths,
+            json,
+            trust: None,
+        } => import(&paths, json, data_dir),
         ListsCommand::Show { json } => show(json, data_dir),
         ListsCommand::Diff { old, new, json } => diff(&old, &new, json, data_dir),
         ListsCommand::Update(args) => crate::update::run(args, data_dir),

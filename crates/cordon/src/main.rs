@@ -23,6 +23,7 @@ mod customers_cmd;
 mod eval;
 mod eval_cmd;
 mod eval_customers;
+mod exchange_cmd;
 mod keys_cmd;
 mod lists_cmd;
 mod screen_cmd;
@@ -161,6 +162,11 @@ enum Command {
         #[command(subcommand)]
         command: customers_cmd::CustomersCommand,
     },
+    /// Between FIUs: signed list publications and private subject queries.
+    Exchange {
+        #[command(subcommand)]
+        command: exchange_cmd::ExchangeCommand,
+    },
     /// Screen payment messages: R16 checks, names, free text and typology rules.
     Transfers {
         #[command(subcommand)]
@@ -203,6 +209,7 @@ fn main() -> ExitCode {
         Command::Keys { command } => keys_cmd::run(command, &data_dir),
         Command::Customers { command } => customers_cmd::run(command, &data_dir),
         Command::Transfers { command } => transfers_cmd::run(command, &data_dir),
+        Command::Exchange { command } => exchange_cmd::run(command, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 mod audit;
 mod evasion;
+mod exchange;
 mod integrity;
 mod lists;
 mod pg_store;

@@ -1,0 +1,512 @@
+//! Two FIUs on loopback (issue 16): one publishes its list as signed
+//! publications, the other verifies and imports them and refuses every kind
+//! of tampering; then one asks the other which subjects it holds through the
+//! OPRF query.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::support::{cordon, data, ok, stderr, stdout};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `exchange verify` and returns (exit code, stderr).
+fn verify(dir: &Path, pubdir: &Path, trust: &Path, seen: Option<&Path>) -> (Option<i32>, String) {
+    let (pubdir, trust) = (pubdir.display().to_string(), trust.display().to_string());
+    let mut args = vec!["exchange", "verify", &pubdir, "--trust", &trust];
+    let seen = seen.map(|s| s.display().to_string());
+    if let Some(seen) = &seen {
+        args.extend(["--seen", seen]);
+    }
+    let output = cordon(dir, &args);
+    (output.status.code(), stderr(&output))
+}
+
+struct Publisher {
+    root: tempfile::TempDir,
+}
+
+impl Publisher {
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    fn publish(&self, key: &str, list: &str) {
+        let (key, out) = (
+            self.path(key).display().to_string(),
+            self.path("pub").display().to_string(),
+        );
+        ok(cordon(
+            &self.path("data"),
+            &[
+                "exchange", "publish", "--key", &key, "--list", list, "--out", &out, "--name",
+                "fiu-a",
+            ],
+        ));
+    }
+}
+
+fn publisher_with_two_publications() -> Publisher {
+    let publisher = Publisher {
+        root: tempfile::tempdir().unwrap(),
+    };
+    let key = publisher.path("key").display().to_string();
+    ok(cordon(
+        &publisher.path("data"),
+        &["exchange", "keygen", "--out", &key],
+    ));
+    publisher.publish(
+        "key",
+        &data("lists/public/ftm/opensanctions_targets.simple_eu_cor_2022-08-08.csv"),
+    );
+    std::fs::create_dir_all(publisher.path("after-one")).unwrap();
+    copy_dir(&publisher.path("pub"), &publisher.path("after-one"));
+    publisher.publish(
+        "key",
+        &data("lists/public/ftm/opensanctions_yente_fixture_t1_eu_fsf_2024-06.ftm.json"),
+    );
+    publisher
+}
+
+#[test]
+fn a_member_verifies_and_imports_only_what_the_trusted_key_signed() {
+    let a = publisher_with_two_publications();
+    let (pubdir, trust) = (a.path("pub"), a.path("key/public.json"));
+    assert!(
+        pubdir.join("data/000002.delta.json").exists(),
+        "the second publication carries a delta"
+    );
+    let member = tempfile::tempdir().unwrap();
+    let (code, err) = verify(member.path(), &pubdir, &trust, None);
+    assert_eq!(code, Some(0), "{err}");
+
+    let imported = ok(cordon(
+        member.path(),
+        &[
+            "lists",
+            "import",
+            &pubdir.display().to_string(),
+            "--trust",
+            &trust.display().to_string(),
+        ],
+    ));
+    assert!(
+        imported.contains("from publication 2 of log \"fiu-a\""),
+        "{imported}"
+    );
+    let audit = ok(cordon(member.path(), &["audit", "show"]));
+    let key_id: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&trust).unwrap()).unwrap();
+    let entry = audit
+        .lines()
+        .find(|l| l.contains("exchange_list_imported"))
+        .expect("the import is audited");
+    assert!(
+        entry.contains(key_id["key_id"].as_str().unwrap()),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("\"size\":2"),
+        "the checkpoint is recorded: {entry}"
+    );
+    // The entry carries the publication's leaf and its inclusion proof in the
+    // signed root, so an auditor can check it from the entry alone.
+    let entry: serde_json::Value = serde_json::from_str(entry).unwrap();
+    let payload = &entry["payload"];
+    let hash = |v: &serde_json::Value| -> [u8; 32] {
+        let text = v.as_str().unwrap();
+        let bytes: Vec<u8> = (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    };
+    let proof: Vec<[u8; 32]> = payload["inclusion_proof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(hash)
+        .collect();
+    let root = hash(&payload["checkpoint"]["root"]);
+    let leaf = hash(&payload["leaf_hash"]);
+    assert!(
+        cordon_exchange::merkle::verify_inclusion(&leaf, 1, 2, &proof, &root),
+        "{payload}"
+    );
+    assert!(!cordon_exchange::merkle::verify_inclusion(
+        &leaf, 0, 2, &proof, &root
+    ));
+    let versions_before = ok(cordon(member.path(), &["lists", "show", "--json"]));
+
+    // The publisher's older copy of the log (one publication) is a rollback
+    // for a member that already imported two.
+    let old = a.path("after-one");
+    let output = cordon(
+        member.path(),
+        &[
+            "lists",
+            "import",
+            &old.display().to_string(),
+            "--trust",
+            &trust.display().to_string(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("rolled-back log"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        ok(cordon(member.path(), &["lists", "show", "--json"])),
+        versions_before,
+        "nothing imported"
+    );
+    let (code, err) = verify(
+        member.path(),
+        &old,
+        &trust,
+        Some(&pubdir.join("checkpoint.json")),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("rolled-back log: it holds 1 publications, but a checkpoint of 2"),
+        "{err}"
+    );
+}
+
+/// Each tampering of a copy of the publication directory, and the words the
+/// verifier must use for it.
+#[test]
+fn every_tampering_fails_verification_naming_the_fault() {
+    let a = publisher_with_two_publications();
+    let trust = a.path("key/public.json");
+    type Tamper = fn(&Path);
+    let cases: [(&str, Tamper, &str); 6] = [
+        ("a changed byte in a snapshot", |d| flip_byte(&d.join("data/000002-opensanctions_yente_fixture_t1_eu_fsf_2024-06.ftm.json")), "data/000002-opensanctions_yente_fixture_t1_eu_fsf_2024-06.ftm.json: its content differs"),
+        ("a changed byte in a manifest", |d| replace_in(&d.join("log/000001.json"), "\"seq\": 1", "\"seq\": 1 "), "log/000001.json: the manifest was changed"),
+        ("a removed publication", |d| std::fs::remove_file(d.join("log/000001.json")).unwrap(), "publication 1 (log/000001.json) is missing"),
+        ("reordered publications", |d| {
+            std::fs::rename(d.join("log/000001.json"), d.join("swap")).unwrap();
+            std::fs::rename(d.join("log/000002.json"), d.join("log/000001.json")).unwrap();
+            std::fs::rename(d.join("swap"), d.join("log/000002.json")).unwrap();
+        }, "log/000001.json holds publication 2 where publication 1 belongs (reordered publications)"),
+        ("a forged head", |d| replace_in(&d.join("checkpoint.json"), "\"size\": 2", "\"size\": 1"), "checkpoint.json: the signature does not verify"),
+        ("a delta removed", |d| std::fs::remove_file(d.join("data/000002.delta.json")).unwrap(), "data/000002.delta.json: named by log/000002.json, is missing"),
+    ];
+    for (what, tamper, expected) in cases {
+        let copy = tempfile::tempdir().unwrap();
+        copy_dir(&a.path("pub"), copy.path());
+        tamper(copy.path());
+        let (code, err) = verify(copy.path(), copy.path(), &trust, None);
+        assert_eq!(code, Some(1), "{what}: {err}");
+        assert!(
+            err.contains(expected),
+            "{what}: expected {expected:?} in {err}"
+        );
+        let member = tempfile::tempdir().unwrap();
+        let output = cordon(
+            member.path(),
+            &[
+                "lists",
+                "import",
+                &copy.path().display().to_string(),
+                "--trust",
+                &trust.display().to_string(),
+            ],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{what}: the import is refused"
+        );
+        assert!(
+            !stdout(&output).contains("imported"),
+            "{what}: nothing imported"
+        );
+    }
+    let stranger = a.path("stranger");
+    ok(cordon(
+        &a.path("data"),
+        &[
+            "exchange",
+            "keygen",
+            "--out",
+            &stranger.display().to_string(),
+        ],
+    ));
+    let (code, err) = verify(
+        a.root.path(),
+        &a.path("pub"),
+        &stranger.join("public.json"),
+        None,
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("(wrong key)"), "{err}");
+}
+
+#[test]
+fn a_rotated_key_continues_the_log_for_members_trusting_either_key() {
+    let a = publisher_with_two_publications();
+    let (old, new) = (
+        a.path("key").display().to_string(),
+        a.path("key2").display().to_string(),
+    );
+    ok(cordon(
+        &a.path("data"),
+        &["exchange", "keygen", "--out", &new, "--rotate-from", &old],
+    ));
+    a.publish(
+        "key2",
+        &data("lists/public/ftm/opensanctions_targets.simple_eu_cor_2022-08-08.csv"),
+    );
+    for trust in ["key/public.json", "key2/public.json"] {
+        let (code, err) = verify(a.root.path(), &a.path("pub"), &a.path(trust), None);
+        assert_eq!(code, Some(0), "trusting {trust}: {err}");
+    }
+    // The retired key may no longer extend the log.
+    let (key, out) = (
+        a.path("key").display().to_string(),
+        a.path("pub").display().to_string(),
+    );
+    let list = data("lists/public/ftm/opensanctions_targets.simple_eu_cor_2022-08-08.csv");
+    let output = cordon(
+        &a.path("data"),
+        &[
+            "exchange", "publish", "--key", &key, "--list", &list, "--out", &out,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+fn flip_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} holds {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// One CSV row of a subjects file.
+fn subject_row(id: &str, name: &str, dob: &str, country: &str) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    format!(
+        "{},{},{},{}\n",
+        quote(id),
+        quote(name),
+        quote(dob),
+        quote(country)
+    )
+}
+
+/// A UN person: (id, Latin primary name, original-script name if any,
+/// birth date, first nationality).
+type UnPerson = (String, String, Option<String>, (i32, u8, u8), String);
+
+/// The UN persons with an exact full birth date.
+fn un_persons() -> Vec<UnPerson> {
+    let bytes = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
+    let list = cordon_lists::read_bytes(cordon_lists::Format::UnXml, &bytes).unwrap();
+    let mut persons = Vec::new();
+    for entity in &list.entities {
+        let Some(birth) = entity
+            .birth_dates
+            .iter()
+            .find(|b| b.qualifier == cordon_model::DateQualifier::Exact)
+        else {
+            continue;
+        };
+        let (Some(month), Some(day)) = (birth.date.month, birth.date.day) else {
+            continue;
+        };
+        let primary = entity
+            .names
+            .iter()
+            .find(|n| n.kind == cordon_model::NameKind::Primary);
+        let original = entity
+            .names
+            .iter()
+            .find(|n| n.kind == cordon_model::NameKind::OriginalScript);
+        let Some(primary) = primary else { continue };
+        let nationality = entity.nationalities.first().cloned().unwrap_or_default();
+        persons.push((
+            entity.designation.source_id.clone(),
+            primary.full.clone(),
+            original.map(|n| n.full.clone()),
+            (birth.date.year, month, day),
+            nationality,
+        ));
+    }
+    persons
+}
+
+#[test]
+fn a_private_query_finds_exactly_the_shared_subjects_across_scripts() {
+    let persons = un_persons();
+    let work = tempfile::tempdir().unwrap();
+    // FIU B holds every UN person, under the original-script name where the list has one.
+    let mut holder = String::from("id,name,dob,country\n");
+    for (id, latin, original, (y, m, d), country) in &persons {
+        holder += &subject_row(
+            id,
+            original.as_deref().unwrap_or(latin),
+            &format!("{y:04}-{m:02}-{d:02}"),
+            country,
+        );
+    }
+    // FIU A asks about 1,000 subjects: 37 of B's persons by their Latin name
+    // (every other one of those B holds in another script, so 20 meet across
+    // scripts) and 963 people on no list.
+    let cross: Vec<_> = persons.iter().filter(|p| p.2.is_some()).collect();
+    let latin: Vec<_> = persons.iter().filter(|p| p.2.is_none()).collect();
+    assert!(
+        cross.len() >= 40 && latin.len() >= 34,
+        "{} cross-script, {} Latin",
+        cross.len(),
+        latin.len()
+    );
+    let shared: Vec<_> = cross
+        .iter()
+        .step_by(2)
+        .take(20)
+        .chain(latin.iter().step_by(2).take(17))
+        .collect();
+    let mut asker = String::from("id,name,dob,country\n");
+    for (id, latin, _, (y, m, d), country) in &shared {
+        asker += &subject_row(
+            &format!("shared-{id}"),
+            latin,
+            &format!("{d:02}.{m:02}.{y:04}"),
+            country,
+        );
+    }
+    let negatives = std::fs::read_to_string(data("eval/yente/negatives_global.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(negatives.as_bytes());
+    for (index, record) in reader.records().take(1000 - shared.len()).enumerate() {
+        let record = record.unwrap();
+        asker += &subject_row(
+            &format!("other-{index}"),
+            &record[0],
+            &record[5],
+            &record[7],
+        );
+    }
+    std::fs::write(work.path().join("b.csv"), holder).unwrap();
+    std::fs::write(work.path().join("a.csv"), asker).unwrap();
+
+    let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .arg("--data-dir")
+        .arg(&b_dir)
+        .args([
+            "exchange",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-queries",
+            "1",
+            "--subjects",
+        ])
+        .arg(work.path().join("b.csv"))
+        .env_remove("CORDON_DATA_DIR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server_err = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    server_err.read_line(&mut line).unwrap();
+    let address = line
+        .split(" on ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+
+    let subjects = work.path().join("a.csv").display().to_string();
+    let output = ok(cordon(
+        &a_dir,
+        &[
+            "exchange",
+            "query",
+            "--peer",
+            &address,
+            "--subjects",
+            &subjects,
+            "--json",
+        ],
+    ));
+    let answers = crate::support::json_lines(&output);
+    assert_eq!(answers.len(), 1000);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut server_err, &mut rest).unwrap();
+    assert!(server.wait().unwrap().success(), "{rest}");
+    // B's CPU per subject, as the server measured its own answer.
+    let micros: f64 = rest
+        .split(" keys, answered, ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no timing in {rest:?}"));
+    eprintln!(
+        "holder ({} subjects) CPU for 1,000 asked: {micros} us ({:.1} us per subject; {rest})",
+        persons.len(),
+        micros / 1000.0
+    );
+
+    let known: Vec<&str> = answers
+        .iter()
+        .filter(|a| a["known"] == true)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    let missed: Vec<_> = shared
+        .iter()
+        .map(|p| format!("shared-{}", p.0))
+        .filter(|id| !known.contains(&id.as_str()))
+        .collect();
+    assert!(missed.is_empty(), "shared subjects not found: {missed:?}");
+    assert_eq!(
+        known.len(),
+        37,
+        "only the shared subjects are known: {known:?}"
+    );
+
+    // Both sides audit counts, never names.
+    let b_audit = ok(cordon(&b_dir, &["audit", "show"]));
+    let entry = b_audit
+        .lines()
+        .find(|l| l.contains("exchange_query_answered"))
+        .expect("B audits the query");
+    assert!(entry.contains("\"outcome\":\"answered\""), "{entry}");
+    let a_audit = ok(cordon(&a_dir, &["audit", "show"]));
+    let entry = a_audit
+        .lines()
+        .find(|l| l.contains("exchange_query_sent"))
+        .expect("A audits the query");
+    assert!(
+        entry.contains("\"subjects\":1000") && entry.contains("\"known\":37"),
+        "{entry}"
+    );
+    for (_, latin, _, _, _) in &shared {
+        assert!(
+            !a_audit.contains(latin.as_str()) && !b_audit.contains(latin.as_str()),
+            "a name reached an audit entry"
+        );
+    }
+}
