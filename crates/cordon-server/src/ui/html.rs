@@ -84,7 +84,7 @@ pub fn page(title: &str, viewer: Option<&Viewer<'_>>, body: &str) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · Cordon</title><link rel=\"stylesheet\" href=\"/ui/assets/app.css\">\
+         <title>{} · Cordon</title><link rel=\"stylesheet\" href=\"/ui/assets/app.css\"><link rel=\"icon\" href=\"/ui/assets/favicon.svg\">\
          <script src=\"/ui/assets/app.js\" defer></script></head><body>\
          <a class=\"skip\" href=\"#main\">Skip to content</a><header><span class=\"brand\">Cordon</span>",
         escape(title)

@@ -32,6 +32,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 
 const APP_CSS: &str = include_str!("../../assets/ui/app.css");
 const APP_JS: &str = include_str!("../../assets/ui/app.js");
+const FAVICON: &str = include_str!("../../assets/ui/favicon.svg");
 
 /// The UI's routes, with a session table of their own.
 pub fn routes() -> Router<AppState> {
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/audit/verify", get(audit::verify))
         .route("/ui/assets/app.css", get(css))
         .route("/ui/assets/app.js", get(js))
+        .route("/ui/assets/favicon.svg", get(favicon))
         .layer(Extension(Sessions::default()))
         .layer(axum::middleware::from_fn(security_headers))
 }
@@ -96,6 +98,10 @@ async fn css() -> Response {
 
 async fn js() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn favicon() -> Response {
+    asset("image/svg+xml", FAVICON)
 }
 
 fn asset(content_type: &'static str, text: &'static str) -> Response {
