@@ -760,7 +760,7 @@ mod tests {
     #[test]
     fn text_hits_are_marked_and_escaped() {
         assert_eq!(
-            highlight("pay <b>Doku Umarov</b> now", Some(8), Some(19)),
+            highlight("pay <b>Doku Umarov</b> now", Some(7), Some(18)),
             "pay &lt;b&gt;<mark>Doku Umarov</mark>&lt;/b&gt; now"
         );
         assert_eq!(highlight("abc", Some(2), Some(9)), "abc");
