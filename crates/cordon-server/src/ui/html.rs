@@ -163,6 +163,7 @@ fn plain(value: &serde_json::Value) -> String {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
+        Value::Object(map) if map.get("year").is_some_and(Value::is_u64) => partial_date(map),
         Value::Object(map) => map
             .iter()
             .filter(|(_, v)| !v.is_null())
@@ -170,6 +171,17 @@ fn plain(value: &serde_json::Value) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),
+    }
+}
+
+/// A date known to the year, month or day (`1964`, `1964-04`, `1964-04-13`).
+fn partial_date(map: &serde_json::Map<String, serde_json::Value>) -> String {
+    let part = |key: &str| map.get(key).and_then(serde_json::Value::as_u64);
+    match (part("year"), part("month"), part("day")) {
+        (Some(y), Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+        (Some(y), Some(m), None) => format!("{y:04}-{m:02}"),
+        (Some(y), _, _) => format!("{y:04}"),
+        _ => String::new(),
     }
 }
 
@@ -218,6 +230,12 @@ mod tests {
     fn json_values_read_as_text() {
         let value = serde_json::json!({"date": "1974-04-12", "qualifier": "exact", "x": null});
         assert_eq!(value_text(&value), "date: 1974-04-12, qualifier: exact");
+        let born = serde_json::json!({"date": {"year": 1964, "month": 4, "day": 13}, "qualifier": "exact"});
+        assert_eq!(value_text(&born), "date: 1964-04-13, qualifier: exact");
+        assert_eq!(
+            value_text(&serde_json::json!({"year": 2011, "month": 3})),
+            "2011-03"
+        );
         assert_eq!(value_text(&serde_json::json!(["<a>", 2])), "&lt;a&gt;; 2");
     }
 }
