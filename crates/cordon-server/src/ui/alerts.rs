@@ -37,7 +37,7 @@ const STATUSES: [&str; 5] = [
 /// One row of the queue, whatever raised the alert.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    /// `screening`, `rescreen` (customer alerts) or `transfer`.
+    /// `onboarding`, `rescreen` (customer alerts) or `transfer`.
     pub source: String,
     /// Link to the case view.
     pub href: String,
@@ -208,7 +208,7 @@ pub async fn queue(
     lists.sort();
     lists.dedup();
     let mut sources: Vec<String> = rows.iter().map(|r| r.source.clone()).collect();
-    sources.extend(["screening", "rescreen", "transfer"].map(String::from));
+    sources.extend(["onboarding", "rescreen", "transfer"].map(String::from));
     sources.sort();
     sources.dedup();
     let mut rules: Vec<String> = rows.iter().flat_map(|r| r.rules.clone()).collect();
