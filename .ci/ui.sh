@@ -10,7 +10,14 @@ PLAYWRIGHT_VERSION="${PLAYWRIGHT_VERSION:-1.65.2}"
 UN_OLD="../shared/data/lists/un/un_consolidated_2025-04-19.xml"
 UN_LIST="../shared/data/lists/un/un_consolidated_2026-02-27.xml"
 chromium="${CHROMIUM:-$(command -v chromium || true)}"
-if [ -z "$chromium" ]; then echo "ui.sh: chromium is not installed (apt-get install chromium)"; exit 1; fi
+if [ -z "$chromium" ]; then
+    # CI machines start without it; Debian's package is the browser the tests use.
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    echo "ui.sh: installing Debian's chromium"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    chromium="$(command -v chromium || true)"
+fi
+if [ -z "$chromium" ]; then echo "ui.sh: chromium is not installed and apt-get could not install it"; exit 1; fi
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {
