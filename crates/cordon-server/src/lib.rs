@@ -39,6 +39,7 @@ mod records;
 mod screen;
 mod state;
 mod transfers_api;
+pub mod ui;
 pub mod yente;
 
 pub use cordon_engine::register::{customer_query, rescreen_customers, Rescreen};
@@ -97,7 +98,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi_json))
         .route("/docs", get(ops::docs))
-        .merge(yente::routes());
+        .merge(yente::routes())
+        .merge(ui::routes());
     with_layers(routes, state)
 }
 

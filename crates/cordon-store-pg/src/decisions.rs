@@ -244,4 +244,21 @@ impl Decisions for PgStore {
                 .transpose()
         })
     }
+
+    fn decisions_for(&self, party_key: &str, entity_id: &str) -> Result<Vec<Decision>> {
+        self.read(|client| {
+            client
+                .query(
+                    &format!(
+                        "SELECT {DECISION_COLUMNS} FROM decisions
+                         WHERE party_key = $1 AND entity_id = $2 ORDER BY id"
+                    ),
+                    &[&party_key, &entity_id],
+                )
+                .db("reading the decisions of a party and entity")?
+                .iter()
+                .map(decision_from_row)
+                .collect()
+        })
+    }
 }

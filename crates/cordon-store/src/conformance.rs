@@ -342,6 +342,15 @@ pub fn clearing_a_true_match_needs_a_second_person(store: &impl Backend) {
         .find(|e| e.kind == "decision" && e.payload["decision"]["id"] == clearing.id)
         .unwrap();
     assert_eq!(entry.payload["clears_true_match"], true_match.id);
+    // The case history: both decisions on cust-1, oldest first, none of another party.
+    let history = store.decisions_for("cust-1", "un:QDi.290").unwrap();
+    let ids: Vec<i64> = history.iter().map(|d| d.id).collect();
+    assert_eq!(ids, vec![true_match.id, clearing.id]);
+    assert_eq!(history[1].confirmed_by_person.as_deref(), Some("bob"));
+    assert!(store
+        .decisions_for("cust-1", "un:QDi.999")
+        .unwrap()
+        .is_empty());
 
     // A confirmed true match needs a second person to clear too.
     let confirmed_match = store.record_decision(&tm("cust-2"), &alice).unwrap();

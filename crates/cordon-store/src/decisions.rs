@@ -145,6 +145,9 @@ pub trait Decisions {
         entity_hash: &str,
         now: &str,
     ) -> Result<Option<Decision>>;
+    /// Every decision recorded for a party and entity, oldest first: the
+    /// history a case view shows, and the pending one a supervisor confirms.
+    fn decisions_for(&self, party_key: &str, entity_id: &str) -> Result<Vec<Decision>>;
 }
 
 /// What a decision's audit entry carries: the decision as stored and its

@@ -256,4 +256,15 @@ impl Decisions for SqliteStore {
             .optional()?;
         Ok(standing)
     }
+
+    fn decisions_for(&self, party_key: &str, entity_id: &str) -> Result<Vec<Decision>> {
+        let connection = self.reader();
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions WHERE party_key = ?1 AND entity_id = ?2 ORDER BY id"
+        ))?;
+        let decisions = statement
+            .query_map(params![party_key, entity_id], decision_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(decisions)
+    }
 }

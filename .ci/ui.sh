@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The workbench (/ui) end to end in headless Chromium: Debian's `chromium`
+# driven by Python Playwright (launched with the system browser; no browser
+# download). Screenshots of every page go to target/ui-screenshots/.
+# Needs: the chromium package, python3 with venv, PyPI; reuses target/debug/cordon.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PLAYWRIGHT_VERSION="${PLAYWRIGHT_VERSION:-1.65.2}"
+UN_OLD="../shared/data/lists/un/un_consolidated_2025-04-19.xml"
+UN_LIST="../shared/data/lists/un/un_consolidated_2026-02-27.xml"
+chromium="${CHROMIUM:-$(command -v chromium || true)}"
+if [ -z "$chromium" ]; then
+    # CI machines start without it; Debian's package is the browser the tests use.
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    echo "ui.sh: installing Debian's chromium"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    chromium="$(command -v chromium || true)"
+fi
+if [ -z "$chromium" ]; then echo "ui.sh: chromium is not installed and apt-get could not install it"; exit 1; fi
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+[ -x target/debug/cordon ] || cargo build --quiet -p cordon
+cordon="$(pwd)/target/debug/cordon"
+
+venv="${UI_VENV:-$work/venv}"
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$venv/bin/pip" install --quiet --disable-pip-version-check "playwright==$PLAYWRIGHT_VERSION"
+
+export CORDON_DATA_DIR="$work/data"
+"$cordon" lists import "$UN_OLD" >/dev/null
+"$cordon" lists import "$UN_LIST" >/dev/null
+key() { "$cordon" keys create --role "$1" --person "$2" | tail -n 1; }
+export KEY_SCREENER="$(key screener sam)" KEY_ANALYST="$(key analyst alice)"
+export KEY_SUPERVISOR="$(key supervisor bob)" KEY_AUDITOR="$(key auditor carol)"
+admin="$(key admin ops)"
+
+"$cordon" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+address=""
+for _ in $(seq 1 150); do
+    address="$(sed -n 's/^cordon listening on //p' "$work/serve.out")"
+    if [ -n "$address" ] && curl -fsS "$address/readyz" >/dev/null 2>&1; then break; fi
+    sleep 0.2
+done
+if [ -z "$address" ] || ! curl -fsS "$address/readyz" >/dev/null 2>&1; then
+    echo "cordon serve did not become ready:"; cat "$work/serve.err"; exit 1
+fi
+# A customer of the register who is listed: screening them raises the alert the story decides.
+printf '%s\n' '{"id":"cust-umarov","name":"Doku Khamatovich Umarov","dob":"1964-04-13","type":"person"}' |
+    curl -fsS -H "Authorization: Bearer $admin" --data-binary @- "$address/v1/customers" >/dev/null
+
+mkdir -p target/ui-screenshots
+CORDON_URL="$address" SHOTS="$(pwd)/target/ui-screenshots" CHROMIUM="$chromium" \
+    "$venv/bin/python" tests/ui/test_workbench.py
