@@ -154,6 +154,35 @@ impl Checked {
     }
 }
 
+/// Screens a request already read (the workbench's form) and audits it with
+/// `request_json` as the body, answering as `POST /v1/screen` does; also
+/// returns the audit entry's sequence number.
+pub(crate) fn screen_read_request(
+    state: &AppState,
+    snapshot: &Snapshot,
+    request: &ScreenRequest,
+    request_json: &Value,
+    caller: &str,
+) -> Result<(Value, i64), ApiError> {
+    let checked = Checked {
+        id: request.id.clone(),
+        query: request.query().map_err(ApiError::InvalidRequest)?,
+        options: request
+            .options(state.config().threshold)
+            .map_err(ApiError::InvalidRequest)?,
+        party_key: request.party_key.clone(),
+        body: request_json.clone(),
+    };
+    let (screened, entry) = screening::screen_and_audit(
+        state.store(),
+        screening_lists(snapshot),
+        &checked.engine_request(),
+        caller,
+    )?;
+    state.metrics().count_screenings(1);
+    Ok((checked.answer(snapshot, &screened, &entry), entry.seq))
+}
+
 fn screening_lists(snapshot: &Snapshot) -> ScreeningLists<'_> {
     ScreeningLists {
         index: &snapshot.index,

@@ -21,7 +21,7 @@ use cordon_store::audit::NewAuditEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::lists_cmd::{open_store_settled, AnyStore};
+use crate::store_open::{open_store_settled, AnyStore};
 use crate::{tabular, Finding, InputError};
 
 /// The `exchange` subcommands.
@@ -354,7 +354,7 @@ pub fn import_publications(
             cordon_match::DEFAULT_THRESHOLD,
             &caller,
         )?;
-        crate::lists_cmd::report_rescreen(&imported);
+        crate::store_open::report_rescreen(&imported);
         let (leaf, proof) = verified.inclusion(head.size).ok_or_else(|| {
             Finding(format!(
                 "{dir}: no publication {} in the verified log",

@@ -5,7 +5,7 @@
 use super::html::{self, escape, facts, name, table, value_text};
 use super::session::UiUser;
 use super::{api_refusal, render, UiResult};
-use crate::screen::{screen_request, ScreenRequest};
+use crate::screen::{screen_read_request, ScreenRequest};
 use crate::state::{AppState, Snapshot};
 use axum::extract::State;
 use axum::Form;
@@ -103,9 +103,7 @@ pub async fn run(
     let shown = snapshot.clone();
     let outcome = state
         .run_blocking(move |state| {
-            let screened = screen_request(&state, &snapshot, &request, &audited, &key_id)?;
-            let entry = state.store().append_audit(&screened.audit)?;
-            Ok((screened.response, entry.seq))
+            screen_read_request(&state, &snapshot, &request, &audited, &key_id)
         })
         .await;
     let mut body = form_html(&user, &filled);
