@@ -269,6 +269,9 @@ impl State {
             self.by_profile
                 .insert(profile_id.to_string(), self.list.entities.len());
         }
+        // Complete but for programmes and late remarks: give back the
+        // spare room now, while the list is still growing (see finish).
+        entity.shrink_to_fit();
         self.list.entities.push(entity);
         Ok(())
     }
@@ -372,11 +375,11 @@ impl State {
         };
         let mut name = scripted(Name::new(full, kind));
         if schema == Schema::Person {
-            name.parts = NameParts {
+            name.set_parts(NameParts {
                 family: non_empty(&family),
                 first: non_empty(&given),
                 ..NameParts::default()
-            };
+            });
         }
         Some(name)
     }
@@ -530,6 +533,8 @@ impl State {
             self.list.version = date.map(|d| d.to_string());
         }
         self.list.source = "ofac".into();
+        // The sanctions entries added programmes after each party was shrunk.
+        self.list.shrink_to_fit();
         self.list
     }
 }

@@ -276,7 +276,7 @@ fn push_name_with_kind(entity: &mut Entity, name: Name) {
     if name.kind == NameKind::Primary {
         if let Some(existing) = entity.names.iter_mut().find(|n| n.full == name.full) {
             existing.kind = NameKind::Primary;
-            existing.parts = name.parts.clone();
+            existing.set_parts(name.parts().clone());
         }
     }
     entity.push_name(name);
@@ -543,8 +543,8 @@ mod tests {
         assert_eq!(e.schema, Schema::Person);
         assert_eq!(e.caption(), "Nayef Salam Muhammad Ujaym AL-HABABI");
         let primary = &e.names[0];
-        assert_eq!(primary.parts.first.as_deref(), Some("Nayef"));
-        assert_eq!(primary.parts.family.as_deref(), Some("AL-HABABI"));
+        assert_eq!(primary.parts().first.as_deref(), Some("Nayef"));
+        assert_eq!(primary.parts().family.as_deref(), Some("AL-HABABI"));
         // 8 distinct names across 16 rows (each name repeated for two DOBs).
         assert_eq!(e.names.len(), 8);
         assert!(e.names.iter().any(|n| n.full == "Sheikh Farooq AL-QAHTANI"));
