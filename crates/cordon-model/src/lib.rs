@@ -439,6 +439,17 @@ pub struct Designation {
     pub remarks: Option<String>,
 }
 
+/// A link the publisher states from one listed entity to another of the
+/// same list (OFAC Advanced `ProfileRelationship`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Link {
+    /// How this entity relates to the other, in the publisher's words
+    /// (`Owned or Controlled By`, `Associate Of`, `Leader Of`...).
+    pub relation: String,
+    /// The other entity's id (`ofac:17022`).
+    pub entity: String,
+}
+
 /// One designated person, organisation, vessel or aircraft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
@@ -471,6 +482,9 @@ pub struct Entity {
     /// Gender as published (`male`, `female`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
+    /// Links to other entities of the same list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
 }
 
 impl Entity {
@@ -492,6 +506,7 @@ impl Entity {
             identifiers: Vec::new(),
             addresses: Vec::new(),
             gender: None,
+            links: Vec::new(),
         }
     }
 
@@ -525,6 +540,7 @@ impl Entity {
         self.countries.shrink_to_fit();
         self.identifiers.shrink_to_fit();
         self.addresses.shrink_to_fit();
+        self.links.shrink_to_fit();
     }
 
     /// Adds a name unless the same text is already there; a strong copy wins over a weak one.
