@@ -301,7 +301,7 @@ mod tests {
             .find(|e| e.id == "ca:belarus/1-part-1/8")
             .unwrap();
         assert_eq!(e.caption(), "Aleksandr Grigoryevich Lukashenko");
-        assert_eq!(e.names[0].parts.family.as_deref(), Some("Lukashenko"));
+        assert_eq!(e.names[0].parts().family.as_deref(), Some("Lukashenko"));
         assert_eq!(e.birth_dates[0].date.to_string(), "1954-08-30");
         assert_eq!(e.designation.programmes, ["Belarus"]);
         assert_eq!(e.designation.listed_on.unwrap().to_string(), "2020-09-28");

@@ -150,7 +150,13 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
         ));
     }
     let first_line = head.lines().next().unwrap_or("");
-    if first_line.starts_with("Last Updated,") || head.contains("Group Type,Alias Type") {
+    // ConList's version line and header; the FCDO UK Sanctions List CSV's
+    // `Report Date:` line and header (`Last Updated,Unique ID,OFSI Group ID`).
+    if first_line.starts_with("Last Updated,")
+        || head.contains("Group Type,Alias Type")
+        || (first_line.starts_with("Report Date:") && head.contains("Unique ID"))
+        || head.contains("Unique ID,OFSI Group ID")
+    {
         return Ok(Format::UkCsv);
     }
     if first_line.contains("Entity_logical_id")

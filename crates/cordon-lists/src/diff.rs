@@ -180,7 +180,8 @@ fn compare_maps(
 /// Fields whose order carries no meaning: publishers reorder identifiers,
 /// nationalities or programmes between versions without changing anything.
 /// `names` is not one of them: the first name is the primary one.
-const SET_LIKE_FIELDS: [&str; 7] = [
+const SET_LIKE_FIELDS: [&str; 8] = [
+    "links",
     "identifiers",
     "nationalities",
     "countries",

@@ -770,7 +770,7 @@ mod tests {
         assert_eq!((e.id.as_str(), e.schema), ("eu:6177", Schema::Person));
         assert_eq!(e.names.len(), rows);
         assert_eq!(e.caption(), "Ibrahim Hassan Tali Al-Asiri");
-        assert_eq!(e.names[0].parts.family.as_deref(), Some("Al-Asiri"));
+        assert_eq!(e.names[0].parts().family.as_deref(), Some("Al-Asiri"));
         assert_eq!(e.names[1].script.as_deref(), Some("Arab"));
         assert_eq!(e.designation.programmes, ["TAQA"]);
         assert_eq!(e.designation.listed_on.unwrap().to_string(), "2023-02-13");
@@ -802,7 +802,7 @@ mod tests {
         let e = &list.entities[0];
         assert_eq!(e.id, "eu:1");
         assert_eq!(e.caption(), "Robert Gabriel Mugabe");
-        assert_eq!(e.names[0].parts.family.as_deref(), Some("Mugabe"));
+        assert_eq!(e.names[0].parts().family.as_deref(), Some("Mugabe"));
         assert_eq!(e.gender.as_deref(), Some("male"));
         assert_eq!(e.designation.programmes, ["ZWE"]);
         assert_eq!(e.designation.listed_on.unwrap().to_string(), "2002-09-13");

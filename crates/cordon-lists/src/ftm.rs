@@ -316,7 +316,10 @@ mod tests {
         let e = &list.entities[0];
         assert_eq!(e.id, "opensanctions:test-person-1");
         assert_eq!(e.caption(), "Timur Rakhimovich Nazarov");
-        assert_eq!(e.names[0].parts.patronymic.as_deref(), Some("Rakhimovich"));
+        assert_eq!(
+            e.names[0].parts().patronymic.as_deref(),
+            Some("Rakhimovich")
+        );
         let cyrillic = e
             .names
             .iter()

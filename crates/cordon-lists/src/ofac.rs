@@ -14,7 +14,7 @@
 //! let list = cordon_lists::ofac::read_csv_set(sdn, None, None, None).unwrap();
 //! assert_eq!(list.entities[0].names[1].full, "BNC");
 //! assert_eq!(list.entities[1].designation.programmes, ["SDGT", "IRGC"]);
-//! assert_eq!(list.entities[1].names[0].parts.family.as_deref(), Some("DOE"));
+//! assert_eq!(list.entities[1].names[0].parts().family.as_deref(), Some("DOE"));
 //! assert_eq!(list.entities[1].nationalities, ["IR"]);
 //! ```
 
@@ -335,13 +335,16 @@ fn person_or_org_name(full: &str, kind: NameKind, schema: Schema) -> Name {
     let mut name = Name::new(full, kind);
     if schema == Schema::Person {
         if let Some((family, first)) = full.split_once(", ") {
-            name.parts = NameParts {
+            name.set_parts(NameParts {
                 family: text::non_empty(family),
                 first: text::non_empty(first),
                 ..NameParts::default()
-            };
+            });
         } else {
-            name.parts.family = text::non_empty(full);
+            name.set_parts(NameParts {
+                family: text::non_empty(full),
+                ..NameParts::default()
+            });
         }
     }
     name
@@ -904,11 +907,11 @@ fn xml_name(node: &Node, kind: NameKind, schema: Schema) -> Option<Name> {
     };
     let mut name = Name::new(full, kind);
     if schema == Schema::Person {
-        name.parts = NameParts {
+        name.set_parts(NameParts {
             family: last,
             first,
             ..NameParts::default()
-        };
+        });
     }
     Some(name)
 }
@@ -1192,10 +1195,13 @@ mod data_tests {
         let zawahiri = find(&list, "2676");
         assert_eq!(zawahiri.names[0].full, "AL ZAWAHIRI, Dr. Ayman");
         assert_eq!(
-            zawahiri.names[0].parts.family.as_deref(),
+            zawahiri.names[0].parts().family.as_deref(),
             Some("AL ZAWAHIRI")
         );
-        assert_eq!(zawahiri.names[0].parts.first.as_deref(), Some("Dr. Ayman"));
+        assert_eq!(
+            zawahiri.names[0].parts().first.as_deref(),
+            Some("Dr. Ayman")
+        );
         let passport = &zawahiri.identifiers[0];
         assert_eq!(
             (passport.number.as_str(), passport.country.as_deref()),

@@ -17,8 +17,9 @@
 //! birth date (`DatePeriod`: a day, month, year, circa or a range), place of
 //! birth, citizenship/nationality (via the location's country), gender,
 //! SWIFT/BIC, addresses (`Location`), others into the remarks; documents by
-//! identity; relationships and programmes/listing dates from the sanctions
-//! entries.
+//! identity; relationships (`ProfileRelationship`) as [`Link`]s to the
+//! related entity and a remark naming it; programmes/listing dates from the
+//! sanctions entries.
 
 use crate::generic::identifier;
 use crate::ofac::{document_kind, gender};
@@ -28,7 +29,7 @@ use crate::tree::{stream_records, Node};
 use crate::{Error, ParsedList, Result};
 use cordon_model::identifier::comparable_of;
 use cordon_model::{
-    Address, Entity, Identifier, IdentifierKind, Name, NameKind, NameParts, NameQuality,
+    Address, Entity, Identifier, IdentifierKind, Link, Name, NameKind, NameParts, NameQuality,
     PartialDate, Place, Schema,
 };
 use std::collections::HashMap;
@@ -269,6 +270,9 @@ impl State {
             self.by_profile
                 .insert(profile_id.to_string(), self.list.entities.len());
         }
+        // Complete but for programmes and late remarks: give back the
+        // spare room now, while the list is still growing (see finish).
+        entity.shrink_to_fit();
         self.list.entities.push(entity);
         Ok(())
     }
@@ -372,11 +376,11 @@ impl State {
         };
         let mut name = scripted(Name::new(full, kind));
         if schema == Schema::Person {
-            name.parts = NameParts {
+            name.set_parts(NameParts {
                 family: non_empty(&family),
                 first: non_empty(&given),
                 ..NameParts::default()
-            };
+            });
         }
         Some(name)
     }
@@ -475,7 +479,14 @@ impl State {
             return;
         };
         let remark = format!("Related: {kind} {} ({})", target.caption(), target.id);
+        let link = Link {
+            relation: kind.to_string(),
+            entity: target.id.clone(),
+        };
         self.late_remarks.entry(from).or_default().push(remark);
+        if let Some(source) = self.list.entities.get_mut(from) {
+            push_unique(&mut source.links, link);
+        }
     }
 
     fn sanctions_entry(&mut self, node: &Node) {
@@ -530,6 +541,8 @@ impl State {
             self.list.version = date.map(|d| d.to_string());
         }
         self.list.source = "ofac".into();
+        // The sanctions entries added programmes after each party was shrunk.
+        self.list.shrink_to_fit();
         self.list
     }
 }
@@ -607,6 +620,33 @@ mod tests {
         assert_eq!(e.designation.programmes, ["NS-PLC"]);
         assert_eq!(e.designation.listed_on.unwrap().to_string(), "2006-04-12");
         insta::assert_json_snapshot!("ofac_advanced_9639", e);
+    }
+
+    #[test]
+    fn relationships_are_links_to_the_related_entity() {
+        let list = cons();
+        let text = std::fs::read_to_string(CONS).unwrap();
+        // Counted on the raw text: every relationship of this file joins two
+        // of its parties (checked with python's ElementTree: 276 of 276).
+        let relationships = text.matches("<ProfileRelationship ").count();
+        assert_eq!(relationships, 276);
+        let links: usize = list.entities.iter().map(|e| e.links.len()).sum();
+        assert_eq!(links, relationships);
+        let owned = list.entities.iter().find(|e| e.id == "ofac:18267").unwrap();
+        assert_eq!(
+            owned.links,
+            [Link {
+                relation: "Owned or Controlled By".into(),
+                entity: "ofac:17022".into(),
+            }]
+        );
+        let ids: std::collections::HashSet<&str> =
+            list.entities.iter().map(|e| e.id.as_str()).collect();
+        assert!(list
+            .entities
+            .iter()
+            .flat_map(|e| &e.links)
+            .all(|l| ids.contains(l.entity.as_str())));
     }
 
     #[test]

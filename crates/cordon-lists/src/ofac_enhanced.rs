@@ -54,7 +54,9 @@ pub fn read_from(source: impl BufRead) -> Result<ParsedList> {
                 list.version = loose_date(&node.text).map(|d| d.to_string());
             }
             (Some("entities"), "entity") => {
-                list.entities.push(entity(&node, &mut countries)?);
+                let mut entity = entity(&node, &mut countries)?;
+                entity.shrink_to_fit();
+                list.entities.push(entity);
             }
             _ => {}
         }
@@ -66,6 +68,7 @@ pub fn read_from(source: impl BufRead) -> Result<ParsedList> {
         ));
     }
     list.warnings.append(&mut countries.warnings);
+    list.shrink_to_fit();
     Ok(list)
 }
 
@@ -158,7 +161,7 @@ fn add_name(entity: &mut Entity, name: &Node) {
         };
         let mut parsed = scripted(Name::new(full, kind)).with_quality(quality);
         if entity.schema == Schema::Person {
-            parsed.parts = NameParts {
+            parsed.set_parts(NameParts {
                 first: translation
                     .text_at(&["formattedFirstName"])
                     .and_then(non_empty),
@@ -166,7 +169,7 @@ fn add_name(entity: &mut Entity, name: &Node) {
                     .text_at(&["formattedLastName"])
                     .and_then(non_empty),
                 ..NameParts::default()
-            };
+            });
         }
         entity.push_name(parsed);
     }
@@ -480,7 +483,7 @@ mod tests {
         let e = list.entities.iter().find(|e| e.id == "ofac:9647").unwrap();
         assert_eq!(e.schema, Schema::Person);
         assert_eq!(e.caption(), "ZAHHAR, Mahmoud Khaled");
-        assert_eq!(e.names[0].parts.family.as_deref(), Some("ZAHHAR"));
+        assert_eq!(e.names[0].parts().family.as_deref(), Some("ZAHHAR"));
         let weak = e
             .names
             .iter()

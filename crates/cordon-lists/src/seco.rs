@@ -60,6 +60,7 @@ pub fn read_from(source: impl BufRead) -> Result<ParsedList> {
             state.delisted
         ));
     }
+    state.list.shrink_to_fit();
     Ok(state.list)
 }
 
@@ -210,6 +211,7 @@ impl State {
         if entity.names.is_empty() {
             return Err(Error::Format(format!("SECO target {id} has no name")));
         }
+        entity.shrink_to_fit();
         self.list.entities.push(entity);
         Ok(())
     }
@@ -369,13 +371,13 @@ fn seco_names(name: &Node, main: bool, schema: Schema) -> Vec<Name> {
     let mut primary = scripted(Name::new(full, kind)).with_quality(quality);
     primary.lang = name.attr("lang").map(str::to_string);
     if schema == Schema::Person {
-        primary.parts = NameParts {
+        primary.set_parts(NameParts {
             first: part_of("given-name"),
             family: part_of("family-name"),
             patronymic: part_of("father-name"),
             title: part_of("title"),
             ..NameParts::default()
-        };
+        });
     }
     let mut names = vec![primary];
     // Variants by script: each part's variant of that script, or its value.
@@ -511,7 +513,10 @@ mod tests {
         assert!(list.warnings.iter().any(|w| w.contains("1 de-listed")));
         let person = &list.entities[0];
         assert_eq!(person.caption(), "Lukashenka Dzmitry");
-        assert_eq!(person.names[0].parts.family.as_deref(), Some("Lukashenka"));
+        assert_eq!(
+            person.names[0].parts().family.as_deref(),
+            Some("Lukashenka")
+        );
         assert!(person
             .names
             .iter()

@@ -1,11 +1,16 @@
-//! UK HM Treasury (OFSI) consolidated list CSV.
+//! UK list CSVs: HM Treasury (OFSI) consolidated list (ConList, retired on
+//! 28 January 2026) and the CSV edition of the UK Sanctions List (FCDO),
+//! which replaced it (its XML edition is [`crate::uk_xml`]).
 //!
-//! The file starts with `Last Updated,DD/MM/YYYY` (the version), then a
-//! header, then one row per *name*: all rows with the same `Group ID` are one
-//! designated entity. Rows of a group need not be adjacent, so groups are
-//! gathered by id, in the order their first row appears. Columns are found by
-//! header name, so newer files (with `Name Non-Latin Script`, `Alias Quality`,
-//! ...) read too.
+//! ConList starts with `Last Updated,DD/MM/YYYY` (the version), the FCDO file
+//! with `Report Date: 08-Oct-2026`; then a header, then one row per *name*:
+//! all rows with the same `Group ID` (FCDO: `Unique ID`, `AFG0001`, the id
+//! the XML edition uses too) are one designated entity. Rows of a group need
+//! not be adjacent, so groups are gathered by id, in the order their first
+//! row appears. Columns are found by header name, under either file's
+//! spelling (`Alias Type`/`Name type`, `DOB`/`D.O.B`, `Regime`/`Regime
+//! Name`, `Group Type`/`Designation Type`...), so newer ConList files (with
+//! `Name Non-Latin Script`, `Alias Quality`, ...) read too.
 //!
 //! Field mapping: `Name 6` is the family name, `Name 1`..`Name 5` the given
 //! names and `Title` the title; `Alias Type` gives the [`NameKind`]
@@ -13,10 +18,16 @@
 //! alias); `Group Type` (Individual/Entity/Ship) the schema. Each row's DOB,
 //! place of birth, address, passport and NI number are collected (duplicates
 //! dropped). Numbered lists such as `1) Saudi Arabia 2) Qatar` are split.
+//! The FCDO file adds ship IMO numbers (check digit verified), business
+//! registration numbers, gender and the flag of a ship; its UN reference,
+//! designation source, sanctions imposed, statement of reasons, entity and
+//! ship details go to the remarks under the labels the XML reader uses.
 
-use crate::generic::{birth_date, field, identifier, loose_date, Columns, CsvRows};
+use crate::generic::{field, identifier, loose_date, Columns, CsvRows};
 use crate::text::{self, non_empty, push_unique, scripted, CountryCodes};
+use crate::uk_xml::uk_birth_date;
 use crate::{Error, ParsedList, Result};
+use cordon_model::identifier::{comparable_of, imo_check_digit_ok};
 use cordon_model::{
     Address, Entity, IdentifierKind, Name, NameKind, NameParts, NameQuality, Place, Schema,
 };
@@ -47,61 +58,108 @@ struct Layout {
     regime: Option<usize>,
     listed_on: Option<usize>,
     last_updated: Option<usize>,
+    gender: Option<usize>,
+    imo: Option<usize>,
+    registration: Option<usize>,
+    flag: Option<usize>,
+    /// Columns kept as remarks under a label.
+    labelled: Vec<(&'static str, usize)>,
+}
+
+/// FCDO columns kept as remarks, with the labels the XML reader gives them.
+const LABELLED: [(&str, &str); 11] = [
+    ("UN reference: ", "UN Reference Number"),
+    ("OFSI group ID: ", "OFSI Group ID"),
+    ("Designated by: ", "Designation source"),
+    ("Sanctions: ", "Sanctions Imposed"),
+    ("Statement of reasons: ", "UK Statement of Reasons"),
+    ("Type of entity: ", "Type of entity"),
+    ("Parent company: ", "Parent company"),
+    ("Subsidiary: ", "Subsidiaries"),
+    ("Owner/operator: ", "Current owner/operator (s)"),
+    ("Previous flag: ", "Previous flags"),
+    ("Type of ship: ", "Type of ship"),
+];
+
+/// The position of the first of a column's names (ConList's, then FCDO's).
+fn any_of(header: &Columns, names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|name| header.index(name))
 }
 
 impl Layout {
     fn new(header: &Columns, line: u64) -> Result<Layout> {
-        let [n6, n1, n2, n3, n4, n5, group_id, group_type] = header.require(
-            [
-                "Name 6",
-                "Name 1",
-                "Name 2",
-                "Name 3",
-                "Name 4",
-                "Name 5",
-                "Group ID",
-                "Group Type",
-            ],
+        let required = |names: &[&str]| {
+            any_of(header, names).ok_or_else(|| Error::Line {
+                line,
+                message: format!(
+                    "the header lacks the column {}; is this the right format?",
+                    names.join(" (or ") + &")".repeat(names.len().saturating_sub(1))
+                ),
+            })
+        };
+        let group_id = required(&["Group ID", "Unique ID"])?;
+        let group_type = required(&["Group Type", "Designation Type"])?;
+        let [n6, n1, n2, n3, n4, n5] = header.require(
+            ["Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5"],
             line,
         )?;
-        let address = [
-            "Address 1",
-            "Address 2",
-            "Address 3",
-            "Address 4",
-            "Address 5",
-            "Address 6",
-        ]
-        .iter()
-        .chain(&["Post/Zip Code"])
-        .filter_map(|c| header.index(c))
-        .collect();
+        let address = (1..=6)
+            .filter_map(|i| {
+                any_of(
+                    header,
+                    &[&format!("Address {i}"), &format!("Address Line {i}")],
+                )
+            })
+            .chain(any_of(header, &["Post/Zip Code", "Address Postal Code"]))
+            .collect();
         Ok(Layout {
             names: [n1, n2, n3, n4, n5, n6],
             group_id,
             group_type,
-            alias_type: header.index("Alias Type"),
-            alias_quality: header.index("Alias Quality"),
+            alias_type: any_of(header, &["Alias Type", "Name type"]),
+            alias_quality: any_of(header, &["Alias Quality", "Alias strength"]),
             title: header.index("Title"),
             non_latin: header.index("Name Non-Latin Script"),
             non_latin_language: header.index("Non-Latin Script Language"),
-            dob: header.index("DOB"),
+            dob: any_of(header, &["DOB", "D.O.B"]),
             town_of_birth: header.index("Town of Birth"),
             country_of_birth: header.index("Country of Birth"),
-            nationality: header.index("Nationality"),
-            passport: header.index("Passport Details"),
+            nationality: any_of(header, &["Nationality", "Nationality(/ies)"]),
+            passport: any_of(
+                header,
+                &["Passport Details", "Passport additional information"],
+            ),
             passport_number: header.index("Passport Number"),
-            ni_number: header
-                .index("NI Number")
-                .or_else(|| header.index("National Identification Number")),
-            ni_details: header.index("National Identification Details"),
+            ni_number: any_of(
+                header,
+                &[
+                    "NI Number",
+                    "National Identification Number",
+                    "National Identifier number",
+                ],
+            ),
+            ni_details: any_of(
+                header,
+                &[
+                    "National Identification Details",
+                    "National Identifier additional information",
+                ],
+            ),
             position: header.index("Position"),
             address,
-            country: header.index("Country"),
+            country: any_of(header, &["Country", "Address Country"]),
             other_information: header.index("Other Information"),
-            regime: header.index("Regime"),
-            listed_on: header.index("Listed On"),
+            regime: any_of(header, &["Regime", "Regime Name"]),
+            listed_on: any_of(header, &["Listed On", "Date Designated"]),
             last_updated: header.index("Last Updated"),
+            gender: header.index("Gender"),
+            imo: header.index("IMO number"),
+            registration: header.index("Business registration number (s)"),
+            flag: header.index("Current believed flag of ship"),
+            labelled: LABELLED
+                .iter()
+                .filter_map(|&(label, column)| Some((label, header.index(column)?)))
+                .collect(),
         })
     }
 }
@@ -140,6 +198,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
         };
         if let Some(entity) = list.entities.get_mut(position) {
             add_row(entity, &row, &layout, &mut misses);
+            add_fcdo_columns(entity, &row, &layout, &mut misses, &mut list.warnings);
         }
     }
     for entity in &mut list.entities {
@@ -149,18 +208,23 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
     Ok(list)
 }
 
-/// The version from a `Last Updated,DD/MM/YYYY` first line, the rest of the
-/// text, and how many lines were consumed. A file starting with the header
-/// directly has no version.
+/// The version from a `Last Updated,DD/MM/YYYY` (ConList) or `Report Date:
+/// 08-Oct-2026` (FCDO) first line, the rest of the text, and how many lines
+/// were consumed. A file starting with the header directly has no version
+/// (the FCDO header itself starts with `Last Updated,Unique ID`).
 fn split_version_line(content: &str) -> Result<(Option<String>, &str, u64)> {
-    if !content.starts_with("Last Updated") {
-        return Ok((None, content, 0));
-    }
     let (first, rest) = content.split_once('\n').unwrap_or((content, ""));
-    let date = first.split(',').nth(1).unwrap_or("").trim();
+    let (label, date) = if let Some(date) = first.strip_prefix("Report Date:") {
+        ("Report Date", date)
+    } else if first.starts_with("Last Updated") && !first.contains("Unique ID") {
+        ("Last Updated", first.split(',').nth(1).unwrap_or(""))
+    } else {
+        return Ok((None, content, 0));
+    };
+    let date = date.trim().trim_matches(',').trim();
     let version = loose_date(date).ok_or_else(|| Error::Line {
         line: 1,
-        message: format!("unreadable `Last Updated` date `{date}`"),
+        message: format!("unreadable `{label}` date `{date}`"),
     })?;
     Ok((Some(version.to_string()), rest, 1))
 }
@@ -185,7 +249,8 @@ fn add_row(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &m
         name.lang = non_empty(cell(at.non_latin_language));
         entity.push_name(name);
     }
-    if let Some(date) = non_empty(cell(at.dob)).and_then(|d| birth_date(&d)) {
+    // `dd/mm/1945` (day and month unknown) as the XML edition writes it too.
+    if let Some(date) = non_empty(cell(at.dob)).and_then(|d| uk_birth_date(&d)) {
         push_unique(&mut entity.birth_dates, date);
     }
     add_birth_place(
@@ -213,6 +278,48 @@ fn add_row(entity: &mut Entity, row: &csv::StringRecord, at: &Layout, misses: &m
     );
     add_address(entity, row, at, misses);
     add_designation(entity, row, at);
+}
+
+/// What only the FCDO file has: ship IMO numbers, registration numbers,
+/// gender, flag and the labelled remarks (absent columns add nothing).
+fn add_fcdo_columns(
+    entity: &mut Entity,
+    row: &csv::StringRecord,
+    at: &Layout,
+    misses: &mut CountryCodes,
+    warnings: &mut Vec<String>,
+) {
+    let cell = |index: Option<usize>| field(row, index);
+    for imo in split_numbered(cell(at.imo)) {
+        let number = comparable_of(&IdentifierKind::Imo, &imo);
+        if !imo_check_digit_ok(&number) {
+            warnings.push(format!(
+                "designation {}: IMO number `{imo}` has a wrong check digit; kept as written",
+                entity.designation.source_id
+            ));
+        }
+        push_unique(
+            &mut entity.identifiers,
+            identifier(IdentifierKind::Imo, number),
+        );
+    }
+    for number in split_numbered(cell(at.registration)) {
+        push_unique(
+            &mut entity.identifiers,
+            document(IdentifierKind::Registration, number),
+        );
+    }
+    if let Some(gender) = non_empty(cell(at.gender)) {
+        entity.gender = Some(gender.to_ascii_lowercase());
+    }
+    if let Some(code) = non_empty(cell(at.flag)).and_then(|f| country_of(&f, misses)) {
+        push_unique(&mut entity.countries, code);
+    }
+    for &(label, column) in &at.labelled {
+        if let Some(value) = non_empty(field(row, Some(column))) {
+            add_remark(entity, format!("{label}{}", text::clean(&value)));
+        }
+    }
 }
 
 /// The row's name: given names then family name, with its parts.
@@ -261,7 +368,8 @@ fn row_name(row: &csv::StringRecord, at: &Layout) -> Option<Name> {
         .to_ascii_lowercase()
         .as_str()
     {
-        "low" | "low quality" | "weak" => NameQuality::Weak,
+        // ConList `Low`/`Low quality`; FCDO `Low quality a.k.a`.
+        quality if quality.starts_with("low") || quality == "weak" => NameQuality::Weak,
         _ => NameQuality::Strong,
     };
     Some(
@@ -276,7 +384,7 @@ fn push_name_with_kind(entity: &mut Entity, name: Name) {
     if name.kind == NameKind::Primary {
         if let Some(existing) = entity.names.iter_mut().find(|n| n.full == name.full) {
             existing.kind = NameKind::Primary;
-            existing.parts = name.parts.clone();
+            existing.set_parts(name.parts().clone());
         }
     }
     entity.push_name(name);
@@ -355,13 +463,19 @@ fn add_designation(entity: &mut Entity, row: &csv::StringRecord, at: &Layout) {
         non_empty(field(row, at.other_information)),
     ];
     for remark in remarks.into_iter().flatten() {
-        let current = designation.remarks.get_or_insert_with(String::new);
-        if !current.contains(&remark) {
-            if !current.is_empty() {
-                current.push('\n');
-            }
-            current.push_str(&remark);
+        add_remark(entity, remark);
+    }
+}
+
+/// Adds a remark unless the remarks hold it already (each row of a group
+/// repeats the group's details).
+fn add_remark(entity: &mut Entity, remark: String) {
+    let current = entity.designation.remarks.get_or_insert_with(String::new);
+    if !current.contains(&remark) {
+        if !current.is_empty() {
+            current.push('\n');
         }
+        current.push_str(&remark);
     }
 }
 
@@ -507,6 +621,171 @@ fn marker_length(chars: &[(usize, char)]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// The header of the FCDO UK Sanctions List CSV (58 columns), as
+    /// documented for the file of 8 October 2026; no real FCDO CSV is in
+    /// the shared data, so the rows below are constructed.
+    const FCDO_HEADER: &str = "Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,\
+        Name 1,Name 2,Name 3,Name 4,Name 5,Name type,Alias strength,Title,Name non-latin script,\
+        Non-latin script type,Non-latin script language,Regime Name,Designation Type,\
+        Designation source,Sanctions Imposed,Other Information,UK Statement of Reasons,\
+        Address Line 1,Address Line 2,Address Line 3,Address Line 4,Address Line 5,Address Line 6,\
+        Address Postal Code,Address Country,Phone number,Website,Email address,Date Designated,\
+        D.O.B,Nationality(/ies),National Identifier number,\
+        National Identifier additional information,Passport number,\
+        Passport additional information,Position,Gender,Town of birth,Country of birth,\
+        Type of entity,Subsidiaries,Parent company,Business registration number (s),IMO number,\
+        Current owner/operator (s),Previous owner/operator (s),Current believed flag of ship,\
+        Previous flags,Type of ship,Tonnage of ship,Length of ship,Year Built,\
+        Hull identification number (HIN)";
+
+    /// One FCDO row: the named columns set, every other column empty.
+    fn fcdo_row(values: &[(&str, &str)]) -> String {
+        FCDO_HEADER
+            .split(',')
+            .map(|column| {
+                let value = values
+                    .iter()
+                    .find(|(c, _)| *c == column)
+                    .map_or("", |v| v.1);
+                if value.contains([',', '"']) {
+                    format!("\"{}\"", value.replace('"', "\"\""))
+                } else {
+                    value.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn fcdo_file() -> String {
+        let person = [
+            ("Last Updated", "04/08/2026"),
+            ("Unique ID", "IRQ9001"),
+            ("OFSI Group ID", "9001"),
+            ("UN Reference Number", "IQi.999"),
+            (
+                "Regime Name",
+                "The Iraq (Sanctions) (EU Exit) Regulations 2020",
+            ),
+            ("Designation Type", "Individual"),
+            ("Designation source", "UN"),
+            ("Date Designated", "12/03/2004"),
+            ("D.O.B", "dd/mm/1945"),
+            ("Nationality(/ies)", "Iraq"),
+            ("Passport number", "A1234567"),
+            ("Passport additional information", "issued in Baghdad"),
+            ("Gender", "Male"),
+        ];
+        let name = |first: &str, family: &str, kind: &str, strength: &str| {
+            let mut row = person.to_vec();
+            row.extend([
+                ("Name 1", first),
+                ("Name 6", family),
+                ("Name type", kind),
+                ("Alias strength", strength),
+            ]);
+            fcdo_row(&row)
+        };
+        let ship = [
+            ("Last Updated", "31/07/2024"),
+            ("Unique ID", "RUS9002"),
+            ("Name 6", "EXAMPLE PROSPECT"),
+            ("Name type", "Primary Name"),
+            (
+                "Regime Name",
+                "The Russia (Sanctions) (EU Exit) Regulations 2019",
+            ),
+            ("Designation Type", "Ship"),
+            ("Date Designated", "31/07/2024"),
+            ("IMO number", "IMO9826902"),
+            ("Current believed flag of ship", "Gabon"),
+            ("Type of ship", "Oil Tanker"),
+        ];
+        let non_latin = [
+            ("Unique ID", "IRQ9001"),
+            ("Designation Type", "Individual"),
+            ("Name non-latin script", "غازي حمود"),
+            ("Non-latin script language", "Arabic"),
+        ];
+        [
+            "Report Date: 08-Oct-2026".to_string(),
+            FCDO_HEADER.to_string(),
+            name("GHAZI", "AL-EXAMPLE", "Primary Name", ""),
+            name("Ghazi", "Al Example", "Alias", "Low quality a.k.a"),
+            fcdo_row(&ship),
+            fcdo_row(&non_latin),
+        ]
+        .join("\r\n")
+    }
+
+    #[test]
+    fn reads_the_fcdo_uk_sanctions_list_csv() {
+        let file = fcdo_file();
+        let bytes = file.as_bytes();
+        assert_eq!(crate::detect(bytes).unwrap(), crate::Format::UkCsv);
+        let list = read(bytes).unwrap();
+        assert_eq!(list.version.as_deref(), Some("2026-10-08"));
+        assert_eq!(list.entities.len(), 2, "{:?}", list.warnings);
+        let person = &list.entities[0];
+        assert_eq!(person.id, "uk:IRQ9001");
+        assert_eq!(person.schema, Schema::Person);
+        let names: Vec<(&str, NameKind, NameQuality)> = person
+            .names
+            .iter()
+            .map(|n| (n.full.as_str(), n.kind, n.quality))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("GHAZI AL-EXAMPLE", NameKind::Primary, NameQuality::Strong),
+                ("Ghazi Al Example", NameKind::Alias, NameQuality::Weak),
+                ("غازي حمود", NameKind::OriginalScript, NameQuality::Strong),
+            ]
+        );
+        assert_eq!(
+            person.names[0].parts().family.as_deref(),
+            Some("AL-EXAMPLE")
+        );
+        assert_eq!(person.birth_dates[0].date.year, 1945);
+        assert_eq!(person.birth_dates[0].date.month, None);
+        assert_eq!(person.nationalities, ["IQ"]);
+        assert_eq!(person.gender.as_deref(), Some("male"));
+        assert_eq!(person.identifiers.len(), 1);
+        assert_eq!(person.identifiers[0].number, "A1234567");
+        assert_eq!(
+            person.identifiers[0].note.as_deref(),
+            Some("issued in Baghdad")
+        );
+        let designation = &person.designation;
+        assert_eq!(designation.listed_on.unwrap().to_string(), "2004-03-12");
+        let remarks = designation.remarks.as_deref().unwrap();
+        assert!(remarks.contains("UN reference: IQi.999"), "{remarks}");
+        assert!(remarks.contains("OFSI group ID: 9001"), "{remarks}");
+        assert_eq!(remarks.matches("UN reference").count(), 1, "{remarks}");
+
+        let ship = &list.entities[1];
+        assert_eq!(ship.schema, Schema::Vessel);
+        assert_eq!(ship.identifiers[0].kind, IdentifierKind::Imo);
+        assert_eq!(ship.identifiers[0].number, "9826902");
+        assert_eq!(ship.countries, ["GA"]);
+        assert!(
+            list.warnings.iter().all(|w| !w.contains("IMO")),
+            "{:?}",
+            list.warnings
+        );
+    }
+
+    #[test]
+    fn an_fcdo_header_without_its_report_date_line_reads_without_a_version() {
+        let file = fcdo_file();
+        let without = file.split_once("\r\n").unwrap().1;
+        let list = read(without.as_bytes()).unwrap();
+        assert_eq!(list.version, None);
+        assert_eq!(list.entities.len(), 2);
+        let err = read(b"Report Date: someday\r\nUnique ID,Name 6\r\n").unwrap_err();
+        assert!(err.to_string().contains("Report Date"), "{err}");
+    }
+
     const UK: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/data/lists/uk/uk_hmt_conlist_2018-04-13.csv"
@@ -543,8 +822,8 @@ mod tests {
         assert_eq!(e.schema, Schema::Person);
         assert_eq!(e.caption(), "Nayef Salam Muhammad Ujaym AL-HABABI");
         let primary = &e.names[0];
-        assert_eq!(primary.parts.first.as_deref(), Some("Nayef"));
-        assert_eq!(primary.parts.family.as_deref(), Some("AL-HABABI"));
+        assert_eq!(primary.parts().first.as_deref(), Some("Nayef"));
+        assert_eq!(primary.parts().family.as_deref(), Some("AL-HABABI"));
         // 8 distinct names across 16 rows (each name repeated for two DOBs).
         assert_eq!(e.names.len(), 8);
         assert!(e.names.iter().any(|n| n.full == "Sheikh Farooq AL-QAHTANI"));

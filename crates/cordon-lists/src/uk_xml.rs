@@ -56,7 +56,8 @@ pub fn read_from(source: impl BufRead) -> Result<ParsedList> {
         match node.name.as_str() {
             "DateGenerated" => list.version = loose_date(&node.text).map(|d| d.to_string()),
             "Designation" => {
-                let entity = designation(&node, &mut misses, &mut list.warnings)?;
+                let mut entity = designation(&node, &mut misses, &mut list.warnings)?;
+                entity.shrink_to_fit();
                 list.entities.push(entity);
             }
             _ => {}
@@ -69,6 +70,7 @@ pub fn read_from(source: impl BufRead) -> Result<ParsedList> {
         ));
     }
     list.warnings.extend(misses.summary());
+    list.shrink_to_fit();
     Ok(list)
 }
 
@@ -457,7 +459,7 @@ mod tests {
         let e = list.entities.iter().find(|e| e.id == "uk:AFG0006").unwrap();
         assert_eq!(e.schema, Schema::Person);
         assert_eq!(e.caption(), "MOHAMMAD HASSAN AKHUND");
-        assert_eq!(e.names[0].parts.title.as_deref(), Some("Mullah Haji"));
+        assert_eq!(e.names[0].parts().title.as_deref(), Some("Mullah Haji"));
         let dobs: Vec<String> = e.birth_dates.iter().map(|d| d.date.to_string()).collect();
         assert_eq!(dobs, ["1958-05-12", "1945", "1946"]);
         assert_eq!(e.nationalities, ["AF"]);

@@ -778,8 +778,11 @@ mod tests {
         assert_eq!(entity.id, "un:QDi.1");
         assert_eq!(entity.names.len(), 1);
         assert_eq!(entity.names[0].full, "A B");
-        assert_eq!(entity.names[0].parts.title.as_deref(), Some("Mullah, Haji"));
-        assert_eq!(entity.names[0].parts.third, None);
+        assert_eq!(
+            entity.names[0].parts().title.as_deref(),
+            Some("Mullah, Haji")
+        );
+        assert_eq!(entity.names[0].parts().third, None);
         assert_eq!(entity.gender.as_deref(), Some("male"));
         assert_eq!(entity.nationalities, ["AF"]);
         assert_eq!(entity.identifiers[0].kind, IdentifierKind::Passport);
@@ -917,7 +920,7 @@ mod data_tests {
             .unwrap();
         assert_eq!(original.full, "Умаров Доку Хаматович");
         assert_eq!(original.script.as_deref(), Some("Cyrl"));
-        let parts = &umarov.names[0].parts;
+        let parts = &umarov.names[0].parts();
         assert_eq!(parts.first.as_deref(), Some("DOKU"));
         assert_eq!(parts.third.as_deref(), Some("UMAROV"));
         let passport = &umarov.identifiers[0];
@@ -933,7 +936,7 @@ mod data_tests {
         assert_eq!(umarov.birth_dates.len(), 4);
 
         let omar = find(&list, "TAi.004");
-        assert_eq!(omar.names[0].parts.title.as_deref(), Some("Mullah"));
+        assert_eq!(omar.names[0].parts().title.as_deref(), Some("Mullah"));
         assert_eq!(omar.birth_dates[0].qualifier, DateQualifier::Approximate);
         assert_eq!(omar.birth_dates[0].year_range(), (1965, 1967));
         assert_eq!(omar.names[1].script.as_deref(), Some("Arab"));

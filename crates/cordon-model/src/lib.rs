@@ -146,9 +146,38 @@ pub struct Name {
     /// Language code when the publisher gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    /// The name's parts where the publisher gives them.
-    #[serde(default, skip_serializing_if = "NameParts::is_empty")]
-    pub parts: NameParts,
+    /// The name's parts where the publisher gives them ([`Name::parts`]).
+    /// Boxed and absent when empty: most names have no parts, and eight
+    /// inline `Option<String>`s cost 192 bytes in every name (a third of the
+    /// memory of a parsed OFAC Advanced list). JSON is unchanged: the parts
+    /// object, left out when empty.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_empty_parts"
+    )]
+    parts: Option<Box<NameParts>>,
+}
+
+/// No parts at all, for names that have none.
+static NO_PARTS: NameParts = NameParts {
+    first: None,
+    second: None,
+    third: None,
+    fourth: None,
+    middle: None,
+    family: None,
+    patronymic: None,
+    title: None,
+};
+
+/// Keeps the one representation of "no parts" (`None`) when JSON holds `{}`.
+fn non_empty_parts<'de, D>(deserializer: D) -> Result<Option<Box<NameParts>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let parts = Option::<NameParts>::deserialize(deserializer)?;
+    Ok(parts.filter(|p| !p.is_empty()).map(Box::new))
 }
 
 impl Name {
@@ -160,8 +189,18 @@ impl Name {
             quality: NameQuality::Strong,
             script: None,
             lang: None,
-            parts: NameParts::default(),
+            parts: None,
         }
+    }
+
+    /// The name's parts (all unset when the publisher gives none).
+    pub fn parts(&self) -> &NameParts {
+        self.parts.as_deref().unwrap_or(&NO_PARTS)
+    }
+
+    /// Replaces the name's parts.
+    pub fn set_parts(&mut self, parts: NameParts) {
+        self.parts = Some(Box::new(parts)).filter(|p| !p.is_empty());
     }
 
     /// The same name with another quality.
@@ -172,7 +211,7 @@ impl Name {
 
     /// The same name with its parts.
     pub fn with_parts(mut self, parts: NameParts) -> Name {
-        self.parts = parts;
+        self.set_parts(parts);
         self
     }
 }
@@ -400,6 +439,17 @@ pub struct Designation {
     pub remarks: Option<String>,
 }
 
+/// A link the publisher states from one listed entity to another of the
+/// same list (OFAC Advanced `ProfileRelationship`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Link {
+    /// How this entity relates to the other, in the publisher's words
+    /// (`Owned or Controlled By`, `Associate Of`, `Leader Of`...).
+    pub relation: String,
+    /// The other entity's id (`ofac:17022`).
+    pub entity: String,
+}
+
 /// One designated person, organisation, vessel or aircraft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
@@ -432,6 +482,9 @@ pub struct Entity {
     /// Gender as published (`male`, `female`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
+    /// Links to other entities of the same list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
 }
 
 impl Entity {
@@ -453,6 +506,7 @@ impl Entity {
             identifiers: Vec::new(),
             addresses: Vec::new(),
             gender: None,
+            links: Vec::new(),
         }
     }
 
@@ -470,6 +524,23 @@ impl Entity {
         self.names
             .iter()
             .filter(|n| n.quality == NameQuality::Strong)
+    }
+
+    /// Gives back the unused capacity of every list the entity holds. Readers
+    /// call it when an entity is complete: a `Vec` grows by doubling from
+    /// four, so an entity with one name, one date and one passport would
+    /// otherwise reserve room for four of each, a quarter of a parsed list's
+    /// memory (docs/benchmarks.md).
+    pub fn shrink_to_fit(&mut self) {
+        self.designation.programmes.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.birth_dates.shrink_to_fit();
+        self.birth_places.shrink_to_fit();
+        self.nationalities.shrink_to_fit();
+        self.countries.shrink_to_fit();
+        self.identifiers.shrink_to_fit();
+        self.addresses.shrink_to_fit();
+        self.links.shrink_to_fit();
     }
 
     /// Adds a name unless the same text is already there; a strong copy wins over a weak one.
@@ -535,6 +606,14 @@ impl ParsedList {
         }
         counts
     }
+
+    /// Gives back unused capacity: of the entity list and of every entity
+    /// ([`Entity::shrink_to_fit`]). Readers call it before returning.
+    pub fn shrink_to_fit(&mut self) {
+        self.entities.iter_mut().for_each(Entity::shrink_to_fit);
+        self.entities.shrink_to_fit();
+        self.warnings.shrink_to_fit();
+    }
 }
 
 #[cfg(test)]
@@ -568,6 +647,55 @@ mod tests {
         e.push_name(Name::new("  ", NameKind::Alias));
         assert_eq!(e.names.len(), 1);
         assert_eq!(e.names[0].quality, NameQuality::Strong);
+    }
+
+    #[test]
+    fn name_parts_are_absent_when_empty_and_json_is_unchanged() {
+        let plain = Name::new("A B", NameKind::Primary);
+        assert!(plain.parts().is_empty());
+        let json = serde_json::to_string(&plain).unwrap();
+        assert!(!json.contains("parts"), "{json}");
+        // An empty parts object reads as no parts, so equality holds.
+        let with_empty: Name = serde_json::from_str(
+            r#"{"full":"A B","kind":"primary","quality":"strong","parts":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(with_empty, plain);
+        assert_eq!(plain.clone().with_parts(NameParts::default()), plain);
+
+        let parts = NameParts {
+            family: Some("B".into()),
+            ..NameParts::default()
+        };
+        let named = plain.with_parts(parts.clone());
+        assert_eq!(named.parts(), &parts);
+        let json = serde_json::to_string(&named).unwrap();
+        assert!(json.ends_with(r#""parts":{"family":"B"}}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Name>(&json).unwrap(), named);
+    }
+
+    #[test]
+    fn a_name_without_parts_stays_small() {
+        // Full text, script and language (3 x 24 bytes), one pointer for
+        // the parts, kind and quality: a list holds ~100,000 names.
+        assert!(
+            std::mem::size_of::<Name>() <= 88,
+            "{}",
+            std::mem::size_of::<Name>()
+        );
+    }
+
+    #[test]
+    fn shrinking_keeps_content_and_drops_spare_room() {
+        let mut e = Entity::new("ofac", "1", Schema::Person);
+        e.push_name(Name::new("A B", NameKind::Primary));
+        e.nationalities.push("IR".into());
+        let before = e.clone();
+        assert!(e.names.capacity() > 1);
+        e.shrink_to_fit();
+        assert_eq!(e, before);
+        assert_eq!(e.names.capacity(), 1);
+        assert_eq!(e.nationalities.capacity(), 1);
     }
 
     #[test]

@@ -324,6 +324,55 @@ fn update_uk_reads_the_fcdo_list_and_an_error_page_keeps_the_last_good_version()
 }
 
 #[test]
+fn update_jp_mof_finds_the_newest_workbook_on_the_ministrys_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let workbook = std::fs::read(data(
+        "lists/public/jp/jp_mof_asset_freeze_list_2026-03-05.xlsx",
+    ))
+    .unwrap();
+    // The Ministry's page links every release by date; only the newest is fetched.
+    let page = r#"<html><body><ul>
+        <li><a href="shisantouketsu20251120.xlsx">2025-11-20</a></li>
+        <li><a href="./shisantouketsu20260305.xlsx">2026-03-05</a></li>
+        <li><a href="shisantouketsu20260305.pdf">PDF</a></li>
+        </ul></body></html>"#;
+    let (base, server) = serve(
+        vec![
+            ("/sanctions/list.html".into(), page.as_bytes().to_vec()),
+            ("/sanctions/shisantouketsu20260305.xlsx".into(), workbook),
+        ],
+        2,
+    );
+    let url = format!("jp_mof={base}/sanctions/list.html");
+    let out = ok(cordon(
+        dir.path(),
+        &["lists", "update", "--source", "jp_mof", "--url", &url],
+    ));
+    server.join().unwrap();
+    assert!(out.contains("jp_mof: imported jp_mof@"), "{out}");
+
+    // A page that no longer links a workbook is a failure, reported stale.
+    let (base, server) = serve(
+        vec![(
+            "/sanctions/list.html".into(),
+            b"<html><p>moved</p></html>".to_vec(),
+        )],
+        1,
+    );
+    let url = format!("jp_mof={base}/sanctions/list.html");
+    let output = cordon(
+        dir.path(),
+        &["lists", "update", "--source", "jp_mof", "--url", &url],
+    );
+    server.join().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("jp_mof: STALE"), "{err}");
+    assert!(err.contains("links to no shisantouketsu*.xlsx"), "{err}");
+    assert!(err.contains("still serving jp_mof@"), "{err}");
+}
+
+#[test]
 fn update_downloads_verifies_imports_and_goes_stale_on_failure() {
     let dir = tempfile::tempdir().unwrap();
     let un = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
