@@ -3,7 +3,7 @@
 //! Latin names, a held-out false-alert set (another seed, 20,000 names) and
 //! ad-hoc pairs (`diag compare "a" "b"`).
 //!
-//! `cargo run --release -p cordon-match --example diag -- [misses|central|alerts|compare A B|screen NAME...|explain NAME...]`
+//! `cargo run --release -p cordon-match --example diag -- [misses|typos|central|alerts|compare A B|screen NAME...|explain NAME...]`
 
 use cordon_match::{compare, eval, Index, DEFAULT_THRESHOLD};
 use cordon_model::{Entity, NameKind, NameQuality, Schema};
@@ -50,6 +50,7 @@ fn main() {
         Some("time") => time_names(&args[1..]),
         Some("scanfp") => scan_false_hits(),
         Some("misses") => misses(),
+        Some("typos") => typo_misses(),
         Some("central") => central(),
         Some("alerts") => alerts(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4242)),
         Some("explain") => {
@@ -186,6 +187,38 @@ fn scan_false_hits() {
         cross += crossed.len();
     }
     println!("{texts} texts: {same_name} one-name hits, {cross} cross-name hits");
+}
+
+/// Every miss of the typo'd and reordered UN names (the test's cases, against UN
+/// alone) with the explanation of its own entity's best name.
+fn typo_misses() {
+    let un = un();
+    let cases = eval::typo_and_reorder_cases(&un, 7);
+    let index = Index::build(un);
+    let opts = cordon_match::ScreenOptions {
+        threshold: 0.0,
+        limit: 200,
+    };
+    let mut found = 0;
+    for (q, id) in &cases {
+        let hits = index.screen(&cordon_match::Query::name(q), &opts);
+        let own = hits.iter().find(|m| m.entity_id == *id);
+        if own.is_some_and(|m| m.score >= DEFAULT_THRESHOLD) {
+            found += 1;
+            continue;
+        }
+        println!(
+            "MISS {q} [{id}] own {:?}",
+            own.map(|m| (m.score, m.matched_name.clone()))
+        );
+        if let Some(m) = own {
+            println!(
+                "   {}",
+                serde_json::to_string(&m.explanation.name).unwrap_or_default()
+            );
+        }
+    }
+    println!("UN typo/reorder recall {found}/{}", cases.len());
 }
 
 fn misses() {

@@ -176,7 +176,8 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
     let unexplained = c
         .iter()
         .enumerate()
-        .any(|(i, t)| t.distinctive && i < 64 && covered & (1u64 << i) == 0);
+        .any(|(i, t)| t.distinctive && i < 64 && covered & (1u64 << i) == 0)
+        || unexplained_syllable(pairs, q);
 
     let named = pairs
         .iter()
@@ -220,6 +221,22 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
             .powf(PARTIAL_EXP)
             .max(PARTIAL_FLOOR)
     })
+}
+
+/// True when a syllable of a Chinese, Korean or Japanese query name has no
+/// counterpart: such names are two or three syllables, each one of a few
+/// hundred, so a syllable left over is part of a given or family name the list
+/// does not have (`Park Yoo-jin` / `RYU, Jin`, `Chen Mei-zhu` / `CHEN, Zhu`), and
+/// the syllables found must carry the bits of a whole name. A query's extra
+/// words in other scripts stay free (a customer may give more names than a
+/// list holds: `Mohammad Wali Mohammad Awad` / `Mohammad Wali`).
+fn unexplained_syllable(pairs: &[Pair], q: &[Facts]) -> bool {
+    let covered = pairs
+        .iter()
+        .fold(0u64, |m, p| m | span_mask(p.q_start, p.q_len));
+    q.iter()
+        .enumerate()
+        .any(|(i, t)| t.syllabic && t.distinctive && i < 64 && covered & (1u64 << i) == 0)
 }
 
 /// Factor when names swap sides of a shared patronymic particle ("ahmed bin
@@ -744,6 +761,8 @@ struct Facts {
     number: bool,
     /// Information of the token agreeing by chance (population commonness).
     bits: f32,
+    /// Romanised from a Chinese, Korean or Japanese syllable (query side).
+    syllabic: bool,
 }
 
 fn facts(
@@ -752,9 +771,11 @@ fn facts(
     text: &str,
     vowelless: bool,
     bits: f32,
+    syllabic: bool,
 ) -> Facts {
     Facts {
         bits,
+        syllabic,
         vowelless,
         short: text.len() <= 2,
         weight,
@@ -827,6 +848,7 @@ impl Side for [QPos] {
                     p.primary().map_or("", |t| t.text.as_str()),
                     p.primary().is_some_and(|t| t.vowelless),
                     p.primary().map_or(crate::commonness::RARE_BITS, |t| t.bits),
+                    p.primary().is_some_and(|t| t.syllabic),
                 )
             })
             .collect()
@@ -836,7 +858,7 @@ impl Side for [QPos] {
 impl Side for [TokenView<'_>] {
     fn facts(&self) -> SmallVec<[Facts; 8]> {
         self.iter()
-            .map(|t| facts(t.weight, t.kind, t.text, t.vowelless, t.bits))
+            .map(|t| facts(t.weight, t.kind, t.text, t.vowelless, t.bits, false))
             .collect()
     }
 }
@@ -1089,6 +1111,50 @@ mod tests {
             let (query, list) = (name_of(&query), name_of(&list));
             proptest::prop_assert_eq!(reach_holds(&query, &list), Ok(()));
         }
+    }
+
+    /// A syllable of a Chinese or Korean query name left without counterpart makes
+    /// the match partial: two common syllables found must carry a whole name's bits.
+    #[test]
+    fn a_leftover_syllable_of_a_cjk_query_makes_the_match_partial() {
+        let syllables = |text: &str, syllabic: bool| -> Vec<QPos> {
+            text.split(' ')
+                .map(|t| {
+                    let mut token = OwnedToken::new(t);
+                    token.syllabic = syllabic;
+                    token.bits = 8.6;
+                    QPos {
+                        alts: std::iter::once(token).collect(),
+                    }
+                })
+                .collect()
+        };
+        let list: Vec<OwnedToken> = ["chen", "zhu"]
+            .into_iter()
+            .map(|t| {
+                let mut token = OwnedToken::new(t);
+                token.bits = 8.6;
+                token
+            })
+            .collect();
+        let views: Vec<_> = list.iter().map(OwnedToken::view).collect();
+        let run = |q: &[QPos]| {
+            align(
+                q,
+                &views,
+                &mut |i, j| best_alt_sim(&q[i], &views[j]),
+                LOW_EXP,
+            )
+            .score
+        };
+        let typed_in_han = run(&syllables("mei zhu chen", true));
+        let typed_in_latin = run(&syllables("mei zhu chen", false));
+        assert!(
+            typed_in_han < typed_in_latin * 0.8,
+            "{typed_in_han} {typed_in_latin}"
+        );
+        // The whole name, every syllable found, is a namesake and keeps its score.
+        assert!(run(&syllables("zhu chen", true)) >= run(&syllables("zhu chen", false)) - 1e-6);
     }
 
     #[test]

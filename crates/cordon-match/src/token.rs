@@ -221,11 +221,7 @@ fn ends_in_long_i(text: &str) -> bool {
 /// (Qadir, Kadir, Ghedeir), p = b; a final long -i kept as [`NISBA_MARK`].
 fn loose_skeleton(text: &str) -> String {
     let nisba = ends_in_long_i(text);
-    let trimmed = text.trim_end_matches(['a', 'e', 'i', 'o', 'u', 'y']);
-    let trimmed = trimmed
-        .strip_suffix('h')
-        .filter(|t| t.ends_with(['a', 'e']))
-        .unwrap_or(trimmed);
+    let trimmed = stem(text);
     let mut out = String::with_capacity(trimmed.len());
     for c in cordon_names::consonant_skeleton(trimmed).chars() {
         let c = match c {
@@ -244,22 +240,59 @@ fn loose_skeleton(text: &str) -> String {
     out
 }
 
-/// True when one token ends in a long -i and the other, a known name (the
-/// commonness table holds it), does not: `karim` / `karimi`, `reza` / `rezaei`,
-/// `muhammad` / `mohammadi`, `hossein` / `hosseini`. In Arabic and Persian names the
-/// ending (the nisba) makes another name, a family name from a given name, not a
-/// spelling of the same one, so neither sound, spelling nor skeleton makes them
-/// correspond; forms the equivalence table lists as one name still do. A token the
-/// table does not hold may be a typo of a listed name (`zawahir`), and keeps its
-/// near spellings.
-fn is_nisba_pair(a: &str, b: &str) -> bool {
+/// True when one token is the other with the long -i of a nisba added, and the
+/// shorter one is a known name (the commonness table holds it): `karim` /
+/// `karimi`, `reza` / `rezaei`, `muhammad` / `mohammadi`, `hossein` / `hosseini`.
+/// In Arabic and Persian names the ending makes another name, a family name from
+/// a given name, not a spelling of the same one, so neither sound, spelling nor
+/// skeleton makes them correspond; forms the equivalence table lists as one name
+/// still do.
+///
+/// When both tokens were written with their vowels, only the ending may differ:
+/// without it, the -i form has the given name's consonant skeleton and is no
+/// shorter than the given name without its final vowels (`salehi` / `saleh`,
+/// `rezaei` / `reza`, `mohammadi` / `mohamed`). A typo elsewhere in the word that
+/// happens to leave an -i at the end (`ibrahmi` for `ibrahim`, `sali` for `salim`,
+/// `hafzi` for `hafiz`, `mohammaj` for `mohammad`) is a typo, and keeps its near
+/// spellings; a real name shaped like such a typo (`salmi` / `salim`) then meets
+/// it, and is left to the rest of the name and the qualifiers. A spelling
+/// romanised from Arabic script guesses its vowels (`krymy`), so there the
+/// written ya alone tells the nisba. A token the table does not know keeps its
+/// near spellings (`zawahir` is a typo of `zawahiri`).
+fn is_nisba_pair(a: &TokenView<'_>, b: &TokenView<'_>) -> bool {
     const MIN_STEM: usize = 3;
-    let given = match (ends_in_long_i(a), ends_in_long_i(b)) {
-        (true, false) => b,
-        (false, true) => a,
+    let (given, family) = match (ends_in_long_i(a.text), ends_in_long_i(b.text)) {
+        (true, false) => (b.text, a.text),
+        (false, true) => (a.text, b.text),
         _ => return false,
     };
-    given.len() >= MIN_STEM && crate::commonness::per_million(given).is_some()
+    if given.len() < MIN_STEM || crate::commonness::per_million(given).is_none() {
+        return false;
+    }
+    if a.vowelless || b.vowelless {
+        return true;
+    }
+    let family_stem = family
+        .strip_suffix('j')
+        .unwrap_or(family)
+        .trim_end_matches(VOWELS);
+    if family_stem.len() < given.trim_end_matches(VOWELS).len() {
+        return false;
+    }
+    // The skeleton keeps the ending as a mark: without it, the stems must agree.
+    let family_skeleton = loose_skeleton(family);
+    family_skeleton.strip_suffix(NISBA_MARK) == Some(loose_skeleton(given).as_str())
+}
+
+const VOWELS: [char; 6] = ['a', 'e', 'i', 'o', 'u', 'y'];
+
+/// A token without its final vowels, nor a final -h after one (ta marbuta).
+fn stem(text: &str) -> &str {
+    let trimmed = text.trim_end_matches(VOWELS);
+    trimmed
+        .strip_suffix('h')
+        .filter(|t| t.ends_with(['a', 'e']))
+        .unwrap_or(trimmed)
 }
 
 /// Similarity of tokens that share a consonant skeleton when one side was
@@ -270,7 +303,7 @@ const SHORT_SKELETON_SIM: f32 = 0.83;
 
 /// Similarity of two tokens and the rule behind it, or `None` below [`MIN_TOKEN_SIM`].
 pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
-    if is_nisba_pair(a.text, b.text) {
+    if is_nisba_pair(a, b) {
         return shares_group(a.groups, b.groups).then_some((EQUIVALENCE_SIM, Rule::Equivalence));
     }
     let plain = plain_sim(a, b);
@@ -572,6 +605,9 @@ mod tests {
             ("hossein", "hosseini"),
             ("reza", "rezaei"),
             ("muhammad", "mohammadi"),
+            ("hashim", "hashemi"),
+            ("saleh", "salehi"),
+            ("mohamed", "mohammadi"),
         ] {
             assert!(sim(given, family).is_none(), "{given} {family}");
             let (q, l) = (arabic(family), OwnedToken::new(given));
@@ -588,6 +624,17 @@ mod tests {
         // name the commonness table does not know.
         assert!(sim("hashimi", "hashemi").is_some());
         assert!(sim("zawahir", "zawahiri").is_some());
+        // A typo that leaves an -i at the end, elsewhere in the word, is a typo.
+        for (typo, name) in [
+            ("ibrahmi", "ibrahim"),
+            ("sali", "salim"),
+            ("hafzi", "hafiz"),
+            ("yassni", "yassin"),
+            ("mohammaj", "mohammad"),
+            ("adli", "adil"),
+        ] {
+            assert!(sim(typo, name).is_some(), "{typo} {name}");
+        }
         assert_eq!(skeleton_hash("fatimah"), skeleton_hash("fatima"));
     }
 
