@@ -75,6 +75,19 @@ impl TransferBatch {
         rule_alerts: Vec<Vec<Alert>>,
         context: &TransferContext<'_>,
     ) -> Result<Vec<RecordedTransfer>, Error> {
+        let screened = self.screened(rule_alerts, context);
+        Ok(store.record_transfers(&screened)?)
+    }
+
+    /// Attaches the rules' alerts (one list per readable transaction, in
+    /// order) and returns what [`TransferBatch::record`] would store, one
+    /// per readable transaction, for a caller that records them another way
+    /// (once per delivery key: `TransferAlerts::record_transfers_once`).
+    pub fn screened(
+        &mut self,
+        rule_alerts: Vec<Vec<Alert>>,
+        context: &TransferContext<'_>,
+    ) -> Vec<ScreenedTransfer> {
         let engine = engine_label(context.threshold);
         let mut alerts = rule_alerts.into_iter();
         let mut screened = Vec::new();
@@ -92,7 +105,7 @@ impl TransferBatch {
                 ));
             }
         }
-        Ok(store.record_transfers(&screened)?)
+        screened
     }
 }
 

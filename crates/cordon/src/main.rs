@@ -30,7 +30,9 @@ mod serve_cmd;
 mod sources;
 mod tabular;
 mod transfers_cmd;
+mod transfers_stream;
 mod update;
+mod worker_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -165,6 +167,8 @@ enum Command {
         #[command(subcommand)]
         command: transfers_cmd::TransfersCommand,
     },
+    /// Consume payment messages from NATS JetStream: screen, apply the rules, record, then acknowledge.
+    Worker(worker_cmd::WorkerArgs),
 }
 
 fn default_data_dir() -> PathBuf {
@@ -202,6 +206,7 @@ fn main() -> ExitCode {
         Command::Keys { command } => keys_cmd::run(command, &data_dir),
         Command::Customers { command } => customers_cmd::run(command, &data_dir),
         Command::Transfers { command } => transfers_cmd::run(command, &data_dir),
+        Command::Worker(args) => worker_cmd::run(args, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
