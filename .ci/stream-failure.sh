@@ -55,9 +55,9 @@ if [ "$KILL" = 1 ]; then
   kill -KILL "${PIDS[0]}"
   echo "killed worker 1 (SIGKILL) at $(screened) screened"
 fi
-DEADLINE=$((SECONDS + 240))
+DEADLINE=$((SECONDS + 600))
 until [ "$(screened)" -ge "$N" ]; do
-  [ $SECONDS -lt $DEADLINE ] || fail "only $(screened) of $N screened after 4 minutes"
+  [ $SECONDS -lt $DEADLINE ] || fail "only $(screened) of $N screened after 10 minutes"
   sleep 0.5
 done
 END=$(date +%s.%N)

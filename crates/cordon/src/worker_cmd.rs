@@ -173,9 +173,8 @@ impl Shares {
         let partitions = transfers.topology().partitions();
         let Some(leases) = self.leases.as_mut() else {
             for p in 0..partitions {
-                if !self.held.contains_key(&p) {
-                    let consumer = runtime.block_on(transfers.partition_consumer(p, settings))?;
-                    self.held.insert(p, consumer);
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.held.entry(p) {
+                    slot.insert(runtime.block_on(transfers.partition_consumer(p, settings))?);
                 }
             }
             return Ok(());
