@@ -75,14 +75,7 @@ impl TransferBatch {
         rule_alerts: Vec<Vec<Alert>>,
         context: &TransferContext<'_>,
     ) -> Result<Vec<RecordedTransfer>, Error> {
-        let observations = rule_alerts
-            .into_iter()
-            .map(|alerts| Observation {
-                alerts,
-                delivery: Delivery::InOrder,
-            })
-            .collect();
-        self.record_observed(store, observations, context)
+        self.record_observed(store, in_order(rule_alerts), context)
     }
 
     /// [`TransferBatch::record`] with what the rules made of each readable
@@ -95,6 +88,28 @@ impl TransferBatch {
         observations: Vec<Observation>,
         context: &TransferContext<'_>,
     ) -> Result<Vec<RecordedTransfer>, Error> {
+        let screened = self.screened_observed(observations, context);
+        Ok(store.record_transfers(&screened)?)
+    }
+
+    /// Attaches the rules' alerts (one list per readable transaction, in
+    /// order) and returns what [`TransferBatch::record`] would store, one
+    /// per readable transaction, for a caller that records them another way
+    /// (once per delivery key: `TransferAlerts::record_transfers_once`).
+    pub fn screened(
+        &mut self,
+        rule_alerts: Vec<Vec<Alert>>,
+        context: &TransferContext<'_>,
+    ) -> Vec<ScreenedTransfer> {
+        self.screened_observed(in_order(rule_alerts), context)
+    }
+
+    /// [`TransferBatch::screened`] with the delivery of each transaction.
+    pub fn screened_observed(
+        &mut self,
+        observations: Vec<Observation>,
+        context: &TransferContext<'_>,
+    ) -> Vec<ScreenedTransfer> {
         let engine = engine_label(context.threshold);
         let mut observations = observations.into_iter();
         let mut screened = Vec::new();
@@ -114,8 +129,19 @@ impl TransferBatch {
                 ));
             }
         }
-        Ok(store.record_transfers(&screened)?)
+        screened
     }
+}
+
+/// The rules' alerts of transactions delivered in order, once each.
+fn in_order(rule_alerts: Vec<Vec<Alert>>) -> Vec<Observation> {
+    rule_alerts
+        .into_iter()
+        .map(|alerts| Observation {
+            alerts,
+            delivery: Delivery::InOrder,
+        })
+        .collect()
 }
 
 /// The audit entry and alerts of one transaction.

@@ -23,10 +23,13 @@ mod customers;
 mod decisions;
 mod jobs;
 mod keys;
+mod leases;
 mod lists;
 mod pool;
 mod schema;
 mod transfers;
+
+pub use leases::PartitionLeases;
 
 use cordon_store::decisions::DEFAULT_MAX_DECISION_DAYS;
 use cordon_store::{Error, Result};

@@ -155,6 +155,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         changes TEXT NOT NULL,
         saved_at TEXT NOT NULL
      );",
+    // 3: transfers already recorded, by delivery key (SQLite's migration 12),
+    // with how many repeats of each were seen: a redelivery from NATS, or a
+    // file screened again, is recognised by every process and after restarts.
+    "CREATE TABLE transfer_deliveries (
+        delivery_key TEXT PRIMARY KEY,
+        audit_seq BIGINT NOT NULL,
+        first_at TEXT NOT NULL,
+        repeats BIGINT NOT NULL DEFAULT 0
+     );",
 ];
 
 /// Applies the migrations this database lacks, in one transaction each,

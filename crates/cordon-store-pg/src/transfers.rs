@@ -6,9 +6,9 @@ use cordon_store::audit::NewAuditEntry;
 use cordon_store::decisions::Actor;
 use cordon_store::keys::Role;
 use cordon_store::transfers::{
-    labels, proposer, NewTransferAlert, NewTransferAlertDecision, RecordedTransfer,
-    ScreenedTransfer, TransferAlert, TransferAlertDecision, TransferAlertHistory,
-    TransferAlertStatus, TransferAlerts, TransferVerdict,
+    labels, proposer, DeliveredTransfer, NewTransferAlert, NewTransferAlertDecision,
+    RecordedTransfer, ScreenedTransfer, TransferAlert, TransferAlertDecision, TransferAlertHistory,
+    TransferAlertStatus, TransferAlerts, TransferCounts, TransferVerdict,
 };
 use cordon_store::{timestamp_now, Error, Result};
 use postgres::{GenericClient, Row};
@@ -28,6 +28,17 @@ fn parsed<T>(row: &Row, index: usize, column: &str, parse: fn(&str) -> Result<T>
         what: format!("column {column}"),
         message: e.to_string(),
     })
+}
+
+/// True (and the repeat counted) when a transfer with this delivery key was recorded before.
+fn count_repeat(client: &mut impl GenericClient, key: &str) -> Result<bool> {
+    let changed = client
+        .execute(
+            "UPDATE transfer_deliveries SET repeats = repeats + 1 WHERE delivery_key = $1",
+            &[&key],
+        )
+        .db("counting a repeated delivery")?;
+    Ok(changed > 0)
 }
 
 fn alert_from_row(row: &Row) -> Result<TransferAlert> {
@@ -182,6 +193,87 @@ impl TransferAlerts for PgStore {
                 recorded.push(RecordedTransfer { audit, alerts });
             }
             Ok(recorded)
+        })
+    }
+
+    fn record_transfers_once(
+        &self,
+        delivered: &[DeliveredTransfer],
+    ) -> Result<Vec<Option<RecordedTransfer>>> {
+        // Under the store's write lock: no other process records the same key
+        // between the check and the insert.
+        self.write(|tx| {
+            let mut recorded = Vec::with_capacity(delivered.len());
+            for transfer in delivered {
+                if let Some(key) = &transfer.delivery_key {
+                    if count_repeat(tx, key)? {
+                        recorded.push(None);
+                        continue;
+                    }
+                }
+                let screened = &transfer.screened;
+                let audit = audit::append(tx, &screened.audit)?;
+                let at = timestamp_now();
+                if let Some(key) = &transfer.delivery_key {
+                    tx.execute(
+                        "INSERT INTO transfer_deliveries (delivery_key, audit_seq, first_at)
+                         VALUES ($1, $2, $3)",
+                        &[key, &audit.seq, &at],
+                    )
+                    .db("recording a delivery key")?;
+                }
+                let alerts = screened
+                    .alerts
+                    .iter()
+                    .map(|alert| insert_alert(tx, alert, audit.seq, &screened.list_versions, &at))
+                    .collect::<Result<Vec<_>>>()?;
+                recorded.push(Some(RecordedTransfer { audit, alerts }));
+            }
+            Ok(recorded)
+        })
+    }
+
+    fn note_repeats(&self, delivery_keys: &[String]) -> Result<Vec<bool>> {
+        self.write(|tx| {
+            delivery_keys
+                .iter()
+                .map(|key| count_repeat(tx, key))
+                .collect()
+        })
+    }
+
+    fn transfer_counts(&self) -> Result<TransferCounts> {
+        self.read(|client| {
+            let mut count = |sql: &str, what: &str| -> Result<u64> {
+                let n: i64 = get(&client.query_one(sql, &[]).db(what)?, 0, what)?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            };
+            let mut counts = TransferCounts {
+                screened: count(
+                    "SELECT COUNT(*) FROM audit_log WHERE kind = 'transfer_screening'",
+                    "counting screened transfers",
+                )?,
+                transfers_with_sanctions_alerts: count(
+                    "SELECT COUNT(DISTINCT audit_seq) FROM transfer_alerts WHERE kind = 'sanctions'",
+                    "counting transfers with sanctions alerts",
+                )?,
+                duplicates: count(
+                    "SELECT COALESCE(SUM(repeats), 0)::bigint FROM transfer_deliveries",
+                    "counting repeated deliveries",
+                )?,
+                ..TransferCounts::default()
+            };
+            let rows = client
+                .query("SELECT kind, COUNT(*) FROM transfer_alerts GROUP BY kind", &[])
+                .db("counting transfer alerts")?;
+            for row in &rows {
+                let kind: String = get(row, 0, "transfer_alerts.kind")?;
+                let n: i64 = get(row, 1, "count")?;
+                let n = u64::try_from(n).unwrap_or(0);
+                counts.alerts += n;
+                counts.alerts_by_kind.insert(kind, n);
+            }
+            Ok(counts)
         })
     }
 

@@ -7,9 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use crate::{
-    Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, Error, ImportJobs,
-    ImportRequest, MonitorSnapshots, NewAlert, NewAuditEntry, NewDecision, Role, Store,
-    TransferAlerts, Verdict,
+    Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, DeliveredTransfer,
+    Error, ImportJobs, ImportRequest, MonitorSnapshots, NewAlert, NewAuditEntry, NewDecision,
+    NewTransferAlert, Role, ScreenedTransfer, Store, TransferAlerts, Verdict,
 };
 use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
 use serde_json::json;
@@ -146,6 +146,65 @@ pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
     true_matches_need_a_second_supervisor(&fresh());
     customers_upsert_and_alerts_are_raised_once(&fresh());
     audit_chain_and_purge(&fresh());
+    repeated_deliveries_are_recorded_once(&fresh());
+}
+
+/// A screened transfer with a delivery key and one sanctions alert.
+fn delivered(key: Option<&str>, transfer_id: &str) -> DeliveredTransfer {
+    DeliveredTransfer {
+        delivery_key: key.map(str::to_string),
+        screened: ScreenedTransfer {
+            audit: NewAuditEntry {
+                kind: "transfer_screening".into(),
+                caller: "test".into(),
+                payload: json!({"transfer_id": transfer_id}),
+            },
+            list_versions: vec!["un@2026-02-27#1".into()],
+            alerts: vec![NewTransferAlert {
+                transfer_id: Some(transfer_id.into()),
+                kind: "sanctions".into(),
+                rule: "un:QDi.1".into(),
+                message: "creditor matches".into(),
+                details: json!({}),
+            }],
+        },
+    }
+}
+
+/// A transfer whose delivery key was recorded (in an earlier call, or
+/// earlier in the same one) is not recorded again but counted as a repeat;
+/// one without a key is always recorded; the counts add up.
+pub fn repeated_deliveries_are_recorded_once(store: &impl Backend) {
+    let first = store
+        .record_transfers_once(&[delivered(Some("uetr:a"), "A"), delivered(None, "N")])
+        .unwrap();
+    assert!(first.iter().all(Option::is_some));
+    let again = store
+        .record_transfers_once(&[
+            delivered(Some("uetr:a"), "A"),
+            delivered(Some("uetr:b"), "B"),
+            delivered(Some("uetr:b"), "B"),
+            delivered(None, "N"),
+        ])
+        .unwrap();
+    let stored: Vec<bool> = again.iter().map(Option::is_some).collect();
+    assert_eq!(stored, [false, true, false, true]);
+    assert_eq!(
+        store
+            .note_repeats(&["uetr:b".into(), "uetr:c".into()])
+            .unwrap(),
+        [true, false]
+    );
+    let counts = store.transfer_counts().unwrap();
+    assert_eq!(counts.screened, 4, "A, N, B and N again");
+    assert_eq!(counts.alerts, 4);
+    assert_eq!(counts.alerts_by_kind.get("sanctions"), Some(&4));
+    assert_eq!(counts.transfers_with_sanctions_alerts, 4);
+    assert_eq!(
+        counts.duplicates, 3,
+        "A and B once each in the second call, B noted"
+    );
+    assert!(store.verify_audit().unwrap().is_intact());
 }
 
 /// Appends, verifies against the documented formula, purges and verifies again.

@@ -67,9 +67,9 @@ pub use rows::RowProblem;
 pub use sqlite::SqliteStore;
 pub use sqlite_monitor::{MonitorSnapshots, StoredMonitorChanges, StoredMonitorSnapshot};
 pub use transfers::{
-    NewTransferAlert, NewTransferAlertDecision, RecordedTransfer, ScreenedTransfer, TransferAlert,
-    TransferAlertDecision, TransferAlertHistory, TransferAlertStatus, TransferAlerts,
-    TransferVerdict,
+    DeliveredTransfer, NewTransferAlert, NewTransferAlertDecision, RecordedTransfer,
+    ScreenedTransfer, TransferAlert, TransferAlertDecision, TransferAlertHistory,
+    TransferAlertStatus, TransferAlerts, TransferCounts, TransferVerdict,
 };
 
 /// Everything that can go wrong in the store.

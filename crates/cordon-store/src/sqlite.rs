@@ -177,6 +177,15 @@ const MIGRATIONS: &[&str] = &[
         changes TEXT NOT NULL,
         saved_at TEXT NOT NULL
      );",
+    // 12: transfers already recorded, by delivery key (UETR, else message id,
+    // transaction ids and amount), with how many repeats of each were seen, so
+    // that a repeated delivery is recognised across processes and restarts.
+    "CREATE TABLE IF NOT EXISTS transfer_deliveries (
+        delivery_key TEXT PRIMARY KEY,
+        audit_seq INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        repeats INTEGER NOT NULL DEFAULT 0
+     );",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.

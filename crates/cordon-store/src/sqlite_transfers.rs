@@ -4,9 +4,9 @@ use crate::audit::NewAuditEntry;
 use crate::decisions::Actor;
 use crate::keys::Role;
 use crate::transfers::{
-    labels, proposer, NewTransferAlert, NewTransferAlertDecision, RecordedTransfer,
-    ScreenedTransfer, TransferAlert, TransferAlertDecision, TransferAlertHistory,
-    TransferAlertStatus, TransferAlerts, TransferVerdict,
+    labels, proposer, DeliveredTransfer, NewTransferAlert, NewTransferAlertDecision,
+    RecordedTransfer, ScreenedTransfer, TransferAlert, TransferAlertDecision, TransferAlertHistory,
+    TransferAlertStatus, TransferAlerts, TransferCounts, TransferVerdict,
 };
 use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -61,6 +61,15 @@ fn decision_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TransferAlertD
         list_versions: parsed(row, 9, labels)?,
         decided_at: row.get(10)?,
     })
+}
+
+/// True (and the repeat counted) when a transfer with this delivery key was recorded before.
+fn count_repeat(connection: &Connection, key: &str) -> Result<bool> {
+    let changed = connection.execute(
+        "UPDATE transfer_deliveries SET repeats = repeats + 1 WHERE delivery_key = ?1",
+        params![key],
+    )?;
+    Ok(changed > 0)
 }
 
 fn insert_alert(
@@ -173,6 +182,78 @@ impl TransferAlerts for SqliteStore {
         }
         tx.commit()?;
         Ok(recorded)
+    }
+
+    fn record_transfers_once(
+        &self,
+        delivered: &[DeliveredTransfer],
+    ) -> Result<Vec<Option<RecordedTransfer>>> {
+        let mut connection = self.conn();
+        // Immediate: no other process records the same key between the check and the insert.
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let mut recorded = Vec::with_capacity(delivered.len());
+        for transfer in delivered {
+            if let Some(key) = &transfer.delivery_key {
+                if count_repeat(&tx, key)? {
+                    recorded.push(None);
+                    continue;
+                }
+            }
+            let screened = &transfer.screened;
+            let audit = sqlite_audit::append(&tx, &screened.audit)?;
+            let at = timestamp_now();
+            if let Some(key) = &transfer.delivery_key {
+                tx.execute(
+                    "INSERT INTO transfer_deliveries (delivery_key, audit_seq, first_at) VALUES (?1, ?2, ?3)",
+                    params![key, audit.seq, at],
+                )?;
+            }
+            let alerts = screened
+                .alerts
+                .iter()
+                .map(|alert| insert_alert(&tx, alert, audit.seq, &screened.list_versions, &at))
+                .collect::<Result<Vec<_>>>()?;
+            recorded.push(Some(RecordedTransfer { audit, alerts }));
+        }
+        tx.commit()?;
+        Ok(recorded)
+    }
+
+    fn note_repeats(&self, delivery_keys: &[String]) -> Result<Vec<bool>> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        let repeats = delivery_keys
+            .iter()
+            .map(|key| count_repeat(&tx, key))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(repeats)
+    }
+
+    fn transfer_counts(&self) -> Result<TransferCounts> {
+        let connection = self.reader();
+        let count = |sql: &str| -> Result<u64> {
+            let n: i64 = connection.query_row(sql, [], |row| row.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        };
+        let mut counts = TransferCounts {
+            screened: count("SELECT COUNT(*) FROM audit_log WHERE kind = 'transfer_screening'")?,
+            transfers_with_sanctions_alerts: count(
+                "SELECT COUNT(DISTINCT audit_seq) FROM transfer_alerts WHERE kind = 'sanctions'",
+            )?,
+            duplicates: count("SELECT COALESCE(SUM(repeats), 0) FROM transfer_deliveries")?,
+            ..TransferCounts::default()
+        };
+        let mut statement =
+            connection.prepare("SELECT kind, COUNT(*) FROM transfer_alerts GROUP BY kind")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (kind, n): (String, i64) = row?;
+            let n = u64::try_from(n).unwrap_or(0);
+            counts.alerts += n;
+            counts.alerts_by_kind.insert(kind, n);
+        }
+        Ok(counts)
     }
 
     fn transfer_alerts(

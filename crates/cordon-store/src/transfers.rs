@@ -311,11 +311,53 @@ pub struct RecordedTransfer {
     pub alerts: Vec<TransferAlert>,
 }
 
+/// One screened transfer and what tells a repeated delivery of it (the
+/// monitor's delivery key: UETR, else message id, transaction ids and amount).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveredTransfer {
+    /// The delivery key; `None` when the message carries no id (then it is
+    /// always recorded: it cannot be told from another).
+    pub delivery_key: Option<String>,
+    /// The audit entry and alerts to record the first time.
+    pub screened: ScreenedTransfer,
+}
+
+/// Counts over every transfer screening the store holds (`cordon transfers stats`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TransferCounts {
+    /// Transfers screened and recorded (`transfer_screening` audit entries).
+    pub screened: u64,
+    /// Transfer alerts stored, of every kind.
+    pub alerts: u64,
+    /// Stored alerts per kind (`r16`, `sanctions`, `typology`).
+    pub alerts_by_kind: std::collections::BTreeMap<String, u64>,
+    /// Transfers with at least one `sanctions` alert.
+    pub transfers_with_sanctions_alerts: u64,
+    /// Repeated deliveries recognised and not recorded again.
+    pub duplicates: u64,
+}
+
 /// Storage of transfer screenings, their alerts and the decisions on them.
 pub trait TransferAlerts {
     /// Appends the audit entry and alerts of every screened transfer, in
     /// order, in one transaction: either all are stored or none.
     fn record_transfers(&self, screened: &[ScreenedTransfer]) -> Result<Vec<RecordedTransfer>>;
+    /// Like [`TransferAlerts::record_transfers`], but a transfer whose
+    /// delivery key was recorded before (by any process, in any run, or
+    /// earlier in `delivered`) is not recorded again: it is counted as a
+    /// repeat and its place in the answer is `None`. Keys and records commit
+    /// in one transaction, so a redelivery after a crash never makes a
+    /// second audit entry or alert.
+    fn record_transfers_once(
+        &self,
+        delivered: &[DeliveredTransfer],
+    ) -> Result<Vec<Option<RecordedTransfer>>>;
+    /// For each key, whether a transfer with it was recorded before; each
+    /// one that was is counted as a repeated delivery. Lets a caller skip
+    /// the screening and the typology rules of a repeat.
+    fn note_repeats(&self, delivery_keys: &[String]) -> Result<Vec<bool>>;
+    /// Counts of screened transfers, alerts and repeats.
+    fn transfer_counts(&self) -> Result<TransferCounts>;
     /// Stored transfer alerts, newest first, at most `limit`, optionally
     /// only those with a status.
     fn transfer_alerts(

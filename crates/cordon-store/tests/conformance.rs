@@ -1169,6 +1169,7 @@ mod generic {
         cordon_store::conformance::list_versions => sqlite_keeps_list_versions,
         cordon_store::conformance::import_jobs => sqlite_keeps_import_jobs,
         cordon_store::conformance::customers => sqlite_keeps_customers,
+        cordon_store::conformance::repeated_deliveries_are_recorded_once => sqlite_records_a_repeated_delivery_once,
     }
 
     /// `backend_contract` itself runs (a second backend calls it the same way).

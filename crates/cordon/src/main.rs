@@ -32,7 +32,9 @@ mod sources;
 mod store_open;
 mod tabular;
 mod transfers_cmd;
+mod transfers_stream;
 mod update;
+mod worker_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -172,6 +174,8 @@ enum Command {
         #[command(subcommand)]
         command: transfers_cmd::TransfersCommand,
     },
+    /// Consume payment messages from NATS JetStream: screen, apply the rules, record, then acknowledge.
+    Worker(worker_cmd::WorkerArgs),
 }
 
 fn default_data_dir() -> PathBuf {
@@ -210,6 +214,7 @@ fn main() -> ExitCode {
         Command::Customers { command } => customers_cmd::run(command, &data_dir),
         Command::Transfers { command } => transfers_cmd::run(command, &data_dir),
         Command::Exchange { command } => exchange_cmd::run(command, &data_dir),
+        Command::Worker(args) => worker_cmd::run(args, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,6 +24,11 @@ pub fn choose_store(url: Option<String>) {
     let _ = STORE_URL.set(url.filter(|u| !u.trim().is_empty()));
 }
 
+/// The `--store` URL, when one was given.
+pub fn store_url() -> Option<&'static str> {
+    STORE_URL.get().and_then(Option::as_deref)
+}
+
 /// True when `--store` names a database (so there is a store even without a data directory).
 pub fn store_url_given() -> bool {
     STORE_URL.get().is_some_and(Option::is_some)

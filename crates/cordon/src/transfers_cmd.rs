@@ -7,9 +7,10 @@ use cordon_engine::transfer_audit::{TransferBatch, TransferContext};
 use cordon_engine::{TransferReport, TransferScreener};
 use cordon_match::textscan::TextScanner;
 use cordon_match::{Index, DEFAULT_THRESHOLD};
+use cordon_monitor::facts::delivery_key;
 use cordon_monitor::{Monitor, RulePack};
 use cordon_payments::MessageError;
-use cordon_store::RecordedTransfer;
+use cordon_store::{DeliveredTransfer, RecordedTransfer};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,12 @@ use crate::InputError;
 pub enum TransfersCommand {
     /// Screen payment messages (ISO 20022 XML, SWIFT MT FIN or RJE): R16, names, free text, rules.
     Screen(ScreenTransfersArgs),
+    /// Publish payment message files to NATS JetStream for `cordon worker` (one message per file).
+    Publish(crate::transfers_stream::PublishArgs),
+    /// Count the screened transfers, alerts and repeated deliveries in the store.
+    Stats(crate::transfers_stream::StatsArgs),
+    /// Delete a JetStream stream with its consumers (tests and benchmarks clean up with it).
+    DropStream(crate::transfers_stream::DropStreamArgs),
 }
 
 /// Options of `cordon transfers screen`.
@@ -48,6 +55,9 @@ pub struct ScreenTransfersArgs {
 pub fn run(command: TransfersCommand, data_dir: &Path) -> Result<()> {
     match command {
         TransfersCommand::Screen(args) => screen(args, data_dir),
+        TransfersCommand::Publish(args) => crate::transfers_stream::publish(args),
+        TransfersCommand::Stats(args) => crate::transfers_stream::stats(args, data_dir),
+        TransfersCommand::DropStream(args) => crate::transfers_stream::drop_stream(args),
     }
 }
 
@@ -84,13 +94,22 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
         // Names, texts and R16 in parallel; the rules in arrival order; every
         // transaction audited (with its alerts) before anything is shown.
         let mut batch = TransferBatch::check(&screener, bytes);
-        let alerts = batch
-            .transfers()
-            .iter()
-            .map(|t| monitor.observe(t))
+        // A transfer recorded before (in this run or an earlier one, by any
+        // process on the store) is reported as a repeat and not recorded again.
+        let transfers = batch.transfers();
+        let keys: Vec<Option<String>> = transfers.iter().map(delivery_key).collect();
+        let alerts = transfers.iter().map(|t| monitor.observe(t)).collect();
+        let delivered: Vec<DeliveredTransfer> = batch
+            .screened(alerts, &context)
+            .into_iter()
+            .zip(keys)
+            .map(|(screened, delivery_key)| DeliveredTransfer {
+                delivery_key,
+                screened,
+            })
             .collect();
-        let recorded = batch
-            .record(&*store, alerts, &context)
+        let recorded = store
+            .record_transfers_once(&delivered)
             .context("writing the audit log")?;
         let mut recorded = recorded.iter();
         for result in &batch.checked {
@@ -158,14 +177,17 @@ fn error_line(origin: &str, error: &MessageError) -> Value {
 fn transaction_line(
     origin: &str,
     report: &TransferReport,
-    recorded: Option<&RecordedTransfer>,
+    recorded: Option<&Option<RecordedTransfer>>,
 ) -> Value {
     let mut line = json!({ "file": origin });
     if let (Value::Object(map), Ok(Value::Object(fields))) =
         (&mut line, serde_json::to_value(report))
     {
         map.extend(fields);
-        if let Some(recorded) = recorded {
+        if let Some(None) = recorded {
+            map.insert("repeat".into(), json!(true));
+        }
+        if let Some(Some(recorded)) = recorded {
             map.insert(
                 "audit".into(),
                 json!({"seq": recorded.audit.seq, "entry_hash": recorded.audit.entry_hash}),

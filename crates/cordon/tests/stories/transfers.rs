@@ -387,10 +387,22 @@ fn transfer_output_shows_warnings_and_the_instructed_amount() {
     assert!(text.contains("\n  warning: "), "{text}");
     insta::assert_snapshot!("transfers_screen_text", clean(&text));
 
-    let lines = json_lines(&ok(cordon(
-        dir.path(),
-        &["transfers", "screen", "--list", &un, "--json", &message],
-    )));
+    // A store of its own: in `dir` the message was recorded above, and a
+    // transfer screened again is reported as a repeat, not recorded twice.
+    let fresh = tempfile::tempdir().unwrap();
+    let screen_json = || {
+        json_lines(&ok(cordon(
+            fresh.path(),
+            &["transfers", "screen", "--list", &un, "--json", &message],
+        )))
+    };
+    let lines = screen_json();
+    let again = screen_json();
+    assert_eq!(again[0]["repeat"], true, "{again:#?}");
+    assert!(again[0].get("audit").is_none(), "{again:#?}");
+    let repeat = json_lines(&ok(cordon(fresh.path(), &["transfers", "stats", "--json"])));
+    assert_eq!(repeat[0]["duplicates"], 1, "{repeat:#?}");
+    assert_eq!(repeat[0]["screened"], 1, "{repeat:#?}");
     assert_eq!(lines.len(), 1, "{lines:#?}");
     let line = &lines[0];
     assert_eq!(line["summary"]["instructed_amount"], "1000");
