@@ -21,7 +21,7 @@ struct Official {
     source: &'static str,
     format: Format,
     /// The file's address; for the OFAC set, the folder its files are in;
-    /// with [`Official::link_prefix`], the page that links to the file.
+    /// with [`Official::link_pattern`], the page that links to the file.
     url: &'static str,
     /// Updated when no `--source` is given; the others on request.
     default: bool,
