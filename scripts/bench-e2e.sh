@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-200000}
 DATA=../shared/data
 cargo build --release -p cordon >/dev/null 2>&1
-BIN=target/release/cordon
+BIN=${CORDON_BIN:-target/release/cordon}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 LISTS=(--list "$DATA/lists/un/un_consolidated_2026-02-27.xml" --list "$DATA/lists/ofac/sdn_legacy_csv_2021"
