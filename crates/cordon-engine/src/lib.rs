@@ -57,6 +57,7 @@ pub mod lists;
 pub mod query;
 pub mod register;
 pub mod screening;
+pub mod store;
 pub mod transfer_audit;
 pub mod transfers;
 
@@ -64,6 +65,7 @@ pub use hash::ContentHash;
 pub use indexed::Indexed;
 pub use query::{FieldError, QueryInput};
 pub use register::{customer_query, Rescreen};
+pub use store::EngineStore;
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 
 /// Everything a use case can fail with.

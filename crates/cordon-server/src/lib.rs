@@ -47,8 +47,7 @@ pub use cordon_engine::transfers;
 pub use error::{ApiError, ErrorSpec, ERROR_TABLE};
 pub use metrics::Metrics;
 pub use state::{
-    AppState, MonitorGuard, ServerConfig, ServerStore, Snapshot, ENGINE, PROBE_TIMEOUT,
-    WORKERS_PER_CORE,
+    AppState, MonitorGuard, ServerConfig, Snapshot, ENGINE, PROBE_TIMEOUT, WORKERS_PER_CORE,
 };
 pub use transfers::{NameHit, TransferReport, TransferScreener};
 

@@ -5,13 +5,11 @@
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use cordon_engine::EngineStore;
 use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::transfer::Transfer;
 use cordon_monitor::snapshot::MonitorChanges;
 use cordon_monitor::{Monitor, MonitorSnapshot, Observation, RulePack, Stats};
-use cordon_store::{
-    ApiKeys, AuditLog, Customers, Decisions, ImportJobs, MonitorSnapshots, Store, TransferAlerts,
-};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -129,7 +127,7 @@ impl MonitorGuard<'_> {
     /// delivery keys they added) to the store's journal, before the request is
     /// answered: a restart replays it over the last full save. A failure is
     /// logged, not returned, as for [`MonitorGuard::save`].
-    pub fn journal(&mut self, store: &dyn ServerStore) {
+    pub fn journal(&mut self, store: &dyn EngineStore) {
         let changes = self.monitor.take_changes();
         let appended = serde_json::to_string(&changes)
             .map_err(|e| e.to_string())
@@ -148,7 +146,7 @@ impl MonitorGuard<'_> {
 
     /// [`MonitorGuard::save`] when this process has not saved for
     /// a minute (or ever): a save rewrites every window.
-    pub fn save_if_due(&self, store: &dyn ServerStore) {
+    pub fn save_if_due(&self, store: &dyn EngineStore) {
         let due = self
             .saved_at
             .lock()
@@ -162,7 +160,7 @@ impl MonitorGuard<'_> {
     /// Saves the monitor's windows to the store (replacing the last save), so
     /// that a restart takes them up again. A failure is logged, not returned:
     /// the request that observed the transfers has succeeded all the same.
-    pub fn save(&self, store: &dyn ServerStore) {
+    pub fn save(&self, store: &dyn EngineStore) {
         *self.saved_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         let saved = serde_json::to_string(&self.monitor.snapshot())
             .map_err(|e| e.to_string())
@@ -183,7 +181,7 @@ impl MonitorGuard<'_> {
 impl Rules {
     /// A monitor for `pack`, going on from the stored snapshot when there is
     /// one taken under the same pack; otherwise empty, with a warning.
-    fn start(store: &dyn ServerStore, pack: RulePack) -> Rules {
+    fn start(store: &dyn EngineStore, pack: RulePack) -> Rules {
         let version = pack.version.clone();
         let restored = stored_snapshot(store, &pack).and_then(|saved| match saved {
             Some(snapshot) => Monitor::restore(pack.clone(), snapshot)
@@ -230,7 +228,7 @@ impl Rules {
 /// Replays the journal appended after the last full save, oldest first; an entry
 /// of another pack or one that does not fit is skipped with a warning (the monitor
 /// refuses it whole, so it stays as it was).
-fn replay_journal(store: &dyn ServerStore, version: &str, monitor: &mut Monitor) {
+fn replay_journal(store: &dyn EngineStore, version: &str, monitor: &mut Monitor) {
     let entries = match store.monitor_changes() {
         Ok(entries) => entries,
         Err(e) => {
@@ -264,7 +262,7 @@ fn replay_journal(store: &dyn ServerStore, version: &str, monitor: &mut Monitor)
 /// The stored snapshot of the monitor, read back; `Err` says why it cannot
 /// be used with `pack` (the version is compared before the JSON is parsed).
 fn stored_snapshot(
-    store: &dyn ServerStore,
+    store: &dyn EngineStore,
     pack: &RulePack,
 ) -> Result<Option<MonitorSnapshot>, String> {
     let Some(stored) = store
@@ -289,38 +287,8 @@ fn stored_snapshot(
         })
 }
 
-/// Every store trait the service uses: any backend implementing them all
-/// serves (SQLite is the one shipped).
-pub trait ServerStore:
-    Store
-    + AuditLog
-    + Decisions
-    + ApiKeys
-    + Customers
-    + TransferAlerts
-    + MonitorSnapshots
-    + ImportJobs
-    + Send
-    + Sync
-{
-}
-
-impl<S> ServerStore for S where
-    S: Store
-        + AuditLog
-        + Decisions
-        + ApiKeys
-        + Customers
-        + TransferAlerts
-        + MonitorSnapshots
-        + ImportJobs
-        + Send
-        + Sync
-{
-}
-
 struct Inner {
-    store: Box<dyn ServerStore>,
+    store: Box<dyn EngineStore>,
     rules: RwLock<Arc<Result<Rules, String>>>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     cpu: Arc<Semaphore>,
@@ -343,12 +311,12 @@ impl AppState {
     /// A state over a store; call [`AppState::load_lists`] (blocking) to become ready.
     /// The typology monitor runs the built-in pack and takes up the windows
     /// saved in the store when they were taken under that pack.
-    pub fn new(store: impl ServerStore + 'static, config: ServerConfig) -> AppState {
+    pub fn new(store: impl EngineStore + 'static, config: ServerConfig) -> AppState {
         AppState::with_boxed_store(Box::new(store), config)
     }
 
     /// [`AppState::new`] over a store chosen at run time (SQLite or PostgreSQL).
-    pub fn with_boxed_store(store: Box<dyn ServerStore>, config: ServerConfig) -> AppState {
+    pub fn with_boxed_store(store: Box<dyn EngineStore>, config: ServerConfig) -> AppState {
         let rules = RulePack::default_pack()
             .map_err(|e| format!("the built-in rules pack: {e}"))
             .map(|pack| Rules::start(store.as_ref(), pack));
@@ -373,7 +341,7 @@ impl AppState {
     }
 
     /// The store.
-    pub fn store(&self) -> &dyn ServerStore {
+    pub fn store(&self) -> &dyn EngineStore {
         self.inner.store.as_ref()
     }
 

@@ -148,7 +148,7 @@ fn read_checkpoint(path: &Path, pubkey: Option<&Path>) -> Result<CheckedCheckpoi
 }
 
 fn verify(
-    store: &dyn cordon_server::ServerStore,
+    store: &dyn cordon_engine::EngineStore,
     json: bool,
     checkpoint: Option<&CheckedCheckpoint>,
 ) -> Result<()> {
@@ -253,7 +253,7 @@ fn load_or_create_key(path: &Path) -> Result<CheckpointKey> {
         .map_err(|e| InputError::new(format!("--key {}: {e}", path.display())))?)
 }
 
-fn checkpoint(store: &dyn cordon_server::ServerStore, key: &Path, out: &Path) -> Result<()> {
+fn checkpoint(store: &dyn cordon_engine::EngineStore, key: &Path, out: &Path) -> Result<()> {
     let key = load_or_create_key(key)?;
     let report = store.verify_audit()?;
     if !report.is_intact() {
@@ -290,7 +290,7 @@ fn checkpoint(store: &dyn cordon_server::ServerStore, key: &Path, out: &Path) ->
     Ok(())
 }
 
-fn purge(store: &dyn cordon_server::ServerStore, days: u32, json: bool) -> Result<()> {
+fn purge(store: &dyn cordon_engine::EngineStore, days: u32, json: bool) -> Result<()> {
     if days == 0 {
         return Err(InputError::new(
             "--older-than-days 0 would delete everything; give at least 1",

@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::InputError;
 
 /// A store of any backend: every store trait the commands and the service use.
-pub type AnyStore = Box<dyn cordon_server::ServerStore>;
+pub type AnyStore = Box<dyn cordon_engine::EngineStore>;
 
 /// The `--store` URL, chosen once per process by the global flag (it is
 /// global configuration, like the data directory, read by every command
@@ -91,7 +91,7 @@ pub fn report_rescreen(imported: &Imported) {
 
 /// Finishes list imports a crash interrupted (their customer rescreen), so
 /// that every command that writes starts from a settled store.
-pub fn resume_imports(store: &dyn cordon_server::ServerStore) -> Result<()> {
+pub fn resume_imports(store: &dyn cordon_engine::EngineStore) -> Result<()> {
     for resumed in cordon_engine::lists::resume_imports(store, DEFAULT_THRESHOLD)? {
         eprintln!(
             "finished the interrupted import of {}: rescreened {} customers, {} new alerts",

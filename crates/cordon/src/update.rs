@@ -234,7 +234,7 @@ fn attempts(official: &Official, chosen: Option<&str>) -> Vec<(Format, String)> 
 /// are named in the message, and all of them in the error when none works.
 fn update_from(
     client: &reqwest::blocking::Client,
-    store: &dyn cordon_server::ServerStore,
+    store: &dyn cordon_engine::EngineStore,
     official: &Official,
     attempts: &[(Format, String)],
 ) -> Result<String> {
@@ -256,7 +256,7 @@ fn update_from(
 
 fn update_one(
     client: &reqwest::blocking::Client,
-    store: &dyn cordon_server::ServerStore,
+    store: &dyn cordon_engine::EngineStore,
     official: &Official,
     format: Format,
     url: &str,
@@ -349,7 +349,7 @@ fn content_hash(parts: &[Vec<u8>]) -> ContentHash {
 /// Refuses a download that parsed but cannot be the real list: empty, of the
 /// wrong source, or less than half the size of the last good version.
 fn verify(
-    store: &dyn cordon_server::ServerStore,
+    store: &dyn cordon_engine::EngineStore,
     official: &Official,
     list: &cordon_lists::ParsedList,
 ) -> Result<()> {
