@@ -216,19 +216,8 @@ fn public_path(key: &Path) -> PathBuf {
 /// Writes a new key to `path` (refusing to overwrite one) and its public key to `path.pub`.
 fn create_key(path: &Path) -> Result<CheckpointKey> {
     let key = CheckpointKey::generate()?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // The secret is for its owner only.
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
+    crate::secret_file::write_new_secret(path, format!("{}\n", key.secret_hex()).as_bytes())
         .map_err(|e| InputError::new(format!("--key {}: {e}", path.display())))?;
-    std::io::Write::write_all(&mut file, format!("{}\n", key.secret_hex()).as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
     let public = public_path(path);
     std::fs::write(&public, format!("{}\n", key.public_hex()))
         .with_context(|| format!("writing {}", public.display()))?;

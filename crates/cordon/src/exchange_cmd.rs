@@ -148,19 +148,8 @@ fn now_rfc3339() -> Result<String> {
 
 /// Writes the secret key readable by its owner only.
 fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    crate::secret_file::write_new_secret(path, bytes)
+        .with_context(|| format!("creating {}", path.display()))
 }
 
 fn load_key(dir: &Path) -> Result<(PublisherKey, Option<Rotation>)> {

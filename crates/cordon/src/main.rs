@@ -27,6 +27,7 @@ mod exchange_cmd;
 mod keys_cmd;
 mod lists_cmd;
 mod screen_cmd;
+mod secret_file;
 mod serve_cmd;
 mod sources;
 mod store_open;
