@@ -27,7 +27,6 @@ use crate::generic::{field, identifier, loose_date, Columns, CsvRows};
 use crate::text::{self, non_empty, push_unique, scripted, CountryCodes};
 use crate::uk_xml::uk_birth_date;
 use crate::{Error, ParsedList, Result};
-use cordon_model::identifier::{comparable_of, imo_check_digit_ok};
 use cordon_model::{
     Address, Entity, IdentifierKind, Name, NameKind, NameParts, NameQuality, Place, Schema,
 };
@@ -291,17 +290,7 @@ fn add_fcdo_columns(
 ) {
     let cell = |index: Option<usize>| field(row, index);
     for imo in split_numbered(cell(at.imo)) {
-        let number = comparable_of(&IdentifierKind::Imo, &imo);
-        if !imo_check_digit_ok(&number) {
-            warnings.push(format!(
-                "designation {}: IMO number `{imo}` has a wrong check digit; kept as written",
-                entity.designation.source_id
-            ));
-        }
-        push_unique(
-            &mut entity.identifiers,
-            identifier(IdentifierKind::Imo, number),
-        );
+        crate::uk_xml::add_imo(entity, &imo, warnings);
     }
     for number in split_numbered(cell(at.registration)) {
         push_unique(

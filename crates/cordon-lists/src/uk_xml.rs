@@ -371,6 +371,22 @@ fn add_company(entity: &mut Entity, company: &Node) {
     }
 }
 
+/// Adds a ship's IMO number in its comparable form, warning when its check
+/// digit is wrong (the number is kept as written: the publisher's word).
+pub(crate) fn add_imo(entity: &mut Entity, imo: &str, warnings: &mut Vec<String>) {
+    let number = comparable_of(&IdentifierKind::Imo, imo);
+    if !imo_check_digit_ok(&number) {
+        warnings.push(format!(
+            "designation {}: IMO number `{imo}` has a wrong check digit; kept as written",
+            entity.designation.source_id
+        ));
+    }
+    push_unique(
+        &mut entity.identifiers,
+        identifier(IdentifierKind::Imo, number),
+    );
+}
+
 fn add_ship(
     entity: &mut Entity,
     ship: &Node,
@@ -378,17 +394,7 @@ fn add_ship(
     warnings: &mut Vec<String>,
 ) {
     for imo in ship.texts_at(&["IMONumbers", "IMONumber"]) {
-        let number = comparable_of(&IdentifierKind::Imo, imo);
-        if !imo_check_digit_ok(&number) {
-            warnings.push(format!(
-                "designation {}: IMO number `{imo}` has a wrong check digit; kept as written",
-                entity.designation.source_id
-            ));
-        }
-        push_unique(
-            &mut entity.identifiers,
-            identifier(IdentifierKind::Imo, number),
-        );
+        add_imo(entity, imo, warnings);
     }
     for flag in ship.texts_at(&["CurrentBelievedFlagOfShips", "CurrentBelievedFlagOfShip"]) {
         if let Some(code) = country_of(flag, misses) {
