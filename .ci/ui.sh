@@ -19,7 +19,7 @@ if [ -z "$chromium" ]; then
 fi
 if [ -z "$chromium" ]; then echo "ui.sh: chromium is not installed and apt-get could not install it"; exit 1; fi
 work="$(mktemp -d)"
-server_pid=""
+source .ci/lib/serve.sh
 cleanup() {
     if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
     rm -rf "$work"
@@ -41,17 +41,7 @@ export KEY_SCREENER="$(key screener sam)" KEY_ANALYST="$(key analyst alice)"
 export KEY_SUPERVISOR="$(key supervisor bob)" KEY_AUDITOR="$(key auditor carol)"
 admin="$(key admin ops)"
 
-"$cordon" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-address=""
-for _ in $(seq 1 150); do
-    address="$(sed -n 's/^cordon listening on //p' "$work/serve.out")"
-    if [ -n "$address" ] && curl -fsS "$address/readyz" >/dev/null 2>&1; then break; fi
-    sleep 0.2
-done
-if [ -z "$address" ] || ! curl -fsS "$address/readyz" >/dev/null 2>&1; then
-    echo "cordon serve did not become ready:"; cat "$work/serve.err"; exit 1
-fi
+start_serve
 # A customer of the register who is listed: screening them raises the alert the story decides.
 printf '%s\n' '{"id":"cust-umarov","name":"Doku Khamatovich Umarov","dob":"1964-04-13","type":"person"}' |
     curl -fsS -H "Authorization: Bearer $admin" --data-binary @- "$address/v1/customers" >/dev/null
