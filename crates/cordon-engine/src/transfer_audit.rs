@@ -8,10 +8,12 @@ use crate::screening::engine_label;
 use crate::transfers::{NameHit, TransferReport, TransferScreener};
 use crate::Error;
 use cordon_model::transfer::Transfer;
-use cordon_monitor::{Alert, Delivery, Observation};
+use cordon_monitor::facts::delivery_key;
+use cordon_monitor::{Alert, Delivery, Monitor, Observation};
 use cordon_payments::{MessageError, Severity};
 use cordon_store::{
-    NewAuditEntry, NewTransferAlert, RecordedTransfer, ScreenedTransfer, TransferAlerts,
+    DeliveredTransfer, NewAuditEntry, NewTransferAlert, RecordedTransfer, ScreenedTransfer,
+    TransferAlerts,
 };
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -131,6 +133,60 @@ impl TransferBatch {
         }
         screened
     }
+}
+
+/// Recording each transfer once, across runs and processes (the command
+/// line and the stream workers): a transfer whose delivery key (UETR, else
+/// message and transaction ids and amount) the store already holds is a
+/// repeat, seen by no rule and recorded again nowhere; the others go through
+/// the typology rules in arrival order and are recorded in one transaction.
+/// Per batch, per readable transaction: its record, or `None` for a repeat.
+pub fn record_once<S: TransferAlerts + ?Sized>(
+    store: &S,
+    monitor: &mut Monitor,
+    batches: &mut [TransferBatch],
+    context: &TransferContext<'_>,
+) -> Result<Vec<Vec<Option<RecordedTransfer>>>, Error> {
+    let keys: Vec<Vec<Option<String>>> = batches
+        .iter()
+        .map(|b| b.transfers().iter().map(delivery_key).collect())
+        .collect();
+    let known: Vec<String> = keys.iter().flatten().flatten().cloned().collect();
+    let mut seen = store.note_repeats(&known)?.into_iter();
+    let mut repeats = Vec::with_capacity(batches.len());
+    let mut delivered = Vec::new();
+    for (batch, keys) in batches.iter_mut().zip(keys) {
+        let repeat: Vec<bool> = keys
+            .iter()
+            .map(|k| k.is_some() && seen.next().unwrap_or(false))
+            .collect();
+        let alerts = batch
+            .transfers()
+            .iter()
+            .zip(&repeat)
+            .map(|(t, &r)| if r { Vec::new() } else { monitor.observe(t) })
+            .collect();
+        let screened = batch.screened(alerts, context);
+        for ((screened, delivery_key), &r) in screened.into_iter().zip(keys).zip(&repeat) {
+            if !r {
+                delivered.push(DeliveredTransfer {
+                    delivery_key,
+                    screened,
+                });
+            }
+        }
+        repeats.push(repeat);
+    }
+    let mut recorded = store.record_transfers_once(&delivered)?.into_iter();
+    Ok(repeats
+        .into_iter()
+        .map(|repeat| {
+            repeat
+                .into_iter()
+                .map(|r| if r { None } else { recorded.next().flatten() })
+                .collect()
+        })
+        .collect())
 }
 
 /// The rules' alerts of transactions delivered in order, once each.

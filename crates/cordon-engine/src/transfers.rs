@@ -550,6 +550,37 @@ mod tests {
     }
 
     #[test]
+    fn a_transfer_recorded_once_is_a_repeat_later_and_no_rule_sees_it_again() {
+        use crate::transfer_audit::{record_once, TransferBatch, TransferContext};
+        use cordon_store::TransferAlerts;
+        let s = screener();
+        let store = cordon_store::SqliteStore::open_in_memory().expect("a store");
+        let mut monitor =
+            Monitor::new(cordon_monitor::RulePack::default_pack().expect("the default pack"));
+        let lists = vec!["un:test".to_string()];
+        let context = TransferContext {
+            lists: &lists,
+            threshold: cordon_match::DEFAULT_THRESHOLD,
+            pack_version: "test",
+            caller: "test",
+        };
+        let message = sample(MT103);
+        let mut first = [TransferBatch::check(&s, message.as_bytes())];
+        let recorded = record_once(&store, &mut monitor, &mut first, &context).expect("recorded");
+        assert!(!recorded[0].is_empty());
+        assert!(recorded[0].iter().all(Option::is_some));
+        let observed = monitor.stats().observed;
+        let mut again = [TransferBatch::check(&s, message.as_bytes())];
+        let repeated = record_once(&store, &mut monitor, &mut again, &context).expect("recorded");
+        assert_eq!(repeated[0].len(), recorded[0].len());
+        assert!(repeated[0].iter().all(Option::is_none));
+        assert_eq!(monitor.stats().observed, observed);
+        let counts = store.transfer_counts().expect("counts");
+        assert_eq!(counts.screened, recorded[0].len() as u64);
+        assert_eq!(counts.duplicates, recorded[0].len() as u64);
+    }
+
+    #[test]
     fn late_repeated_and_too_late_deliveries_are_said_and_too_late_ones_go_to_a_person() {
         let s = screener();
         let mut monitor =

@@ -3,14 +3,13 @@
 //! each transaction audited with its alerts (as `POST /v1/transfers` does).
 
 use anyhow::{Context, Result};
-use cordon_engine::transfer_audit::{TransferBatch, TransferContext};
+use cordon_engine::transfer_audit::{record_once, TransferBatch, TransferContext};
 use cordon_engine::{TransferReport, TransferScreener};
 use cordon_match::textscan::TextScanner;
 use cordon_match::{Index, DEFAULT_THRESHOLD};
-use cordon_monitor::facts::delivery_key;
 use cordon_monitor::{Monitor, RulePack};
 use cordon_payments::MessageError;
-use cordon_store::{DeliveredTransfer, RecordedTransfer};
+use cordon_store::RecordedTransfer;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -93,24 +92,13 @@ fn screen(args: ScreenTransfersArgs, data_dir: &Path) -> Result<()> {
     for (origin, bytes) in &inputs {
         // Names, texts and R16 in parallel; the rules in arrival order; every
         // transaction audited (with its alerts) before anything is shown.
-        let mut batch = TransferBatch::check(&screener, bytes);
+        let mut batches = [TransferBatch::check(&screener, bytes)];
         // A transfer recorded before (in this run or an earlier one, by any
         // process on the store) is reported as a repeat and not recorded again.
-        let transfers = batch.transfers();
-        let keys: Vec<Option<String>> = transfers.iter().map(delivery_key).collect();
-        let alerts = transfers.iter().map(|t| monitor.observe(t)).collect();
-        let delivered: Vec<DeliveredTransfer> = batch
-            .screened(alerts, &context)
-            .into_iter()
-            .zip(keys)
-            .map(|(screened, delivery_key)| DeliveredTransfer {
-                delivery_key,
-                screened,
-            })
-            .collect();
-        let recorded = store
-            .record_transfers_once(&delivered)
+        let recorded = record_once(store.as_ref(), &mut monitor, &mut batches, &context)
             .context("writing the audit log")?;
+        let [batch] = batches;
+        let recorded: Vec<Option<RecordedTransfer>> = recorded.into_iter().flatten().collect();
         let mut recorded = recorded.iter();
         for result in &batch.checked {
             let line = match result {

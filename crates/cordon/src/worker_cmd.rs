@@ -14,13 +14,11 @@
 //! worker reads every partition.
 
 use anyhow::{Context, Result};
-use cordon_engine::transfer_audit::{TransferBatch, TransferContext};
+use cordon_engine::transfer_audit::{record_once, TransferBatch, TransferContext};
 use cordon_engine::TransferScreener;
 use cordon_match::textscan::TextScanner;
 use cordon_match::{Index, DEFAULT_THRESHOLD};
-use cordon_monitor::facts::delivery_key;
 use cordon_monitor::Monitor;
-use cordon_store::DeliveredTransfer;
 use cordon_store_pg::PartitionLeases;
 use cordon_stream::{ConsumerSettings, Delivered, PartitionConsumer, Transfers};
 use serde_json::json;
@@ -268,55 +266,20 @@ impl Work<'_> {
             .iter()
             .map(|m| TransferBatch::check(&self.screener, m.payload()))
             .collect();
-        let keys: Vec<Vec<Option<String>>> = batches
-            .iter()
-            .map(|b| b.transfers().iter().map(delivery_key).collect())
-            .collect();
-        let known: Vec<String> = keys.iter().flatten().flatten().cloned().collect();
-        let mut seen = self
-            .store
-            .note_repeats(&known)
-            .context("looking up delivery keys")?
-            .into_iter();
-        let mut delivered = Vec::new();
-        for (batch, keys) in batches.iter_mut().zip(keys) {
+        let recorded = record_once(
+            self.store.as_ref(),
+            &mut self.monitor,
+            &mut batches,
+            &self.context,
+        )
+        .context("recording screened transfers")?;
+        for (batch, recorded) in batches.iter().zip(&recorded) {
             self.tally.messages += 1;
             self.tally.unreadable += batch.parsed.iter().filter(|r| r.is_err()).count() as u64;
-            let repeat: Vec<bool> = keys
-                .iter()
-                .map(|k| k.is_some() && seen.next().unwrap_or(false))
-                .collect();
-            let alerts = batch
-                .transfers()
-                .iter()
-                .zip(&repeat)
-                .map(|(t, &r)| {
-                    if r {
-                        Vec::new()
-                    } else {
-                        self.monitor.observe(t)
-                    }
-                })
-                .collect();
-            let screened = batch.screened(alerts, &self.context);
-            for ((screened, key), r) in screened.into_iter().zip(keys).zip(repeat) {
-                if r {
-                    self.tally.repeats += 1;
-                } else {
-                    delivered.push(DeliveredTransfer {
-                        delivery_key: key,
-                        screened,
-                    });
-                }
-            }
+            let stored = recorded.iter().filter(|r| r.is_some()).count() as u64;
+            self.tally.recorded += stored;
+            self.tally.repeats += recorded.len() as u64 - stored;
         }
-        let recorded = self
-            .store
-            .record_transfers_once(&delivered)
-            .context("recording screened transfers")?;
-        let stored = recorded.iter().filter(|r| r.is_some()).count() as u64;
-        self.tally.recorded += stored;
-        self.tally.repeats += recorded.len() as u64 - stored;
         Ok(())
     }
 }
