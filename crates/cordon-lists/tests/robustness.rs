@@ -135,6 +135,45 @@ fn whole_files_cut_or_flipped_never_panic_in_their_own_reader() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// The streamed readers give the same list whatever the read buffer: a
+/// buffer edge may cut any element, attribute or UTF-8 sequence (the fuzz
+/// target `streamed` checks the same on any input).
+#[test]
+fn streamed_readers_agree_with_whole_reads_through_tiny_buffers() {
+    for (format, file) in [
+        (
+            Format::UkXml,
+            "public/uk/uk_sanctions_list_xml_sample_2026-09-10_EDITED5.xml",
+        ),
+        (
+            Format::UkXml,
+            "public/uk/uk_sanctions_list_xml_2026-03-26_PREFIX4.xml",
+        ),
+        (
+            Format::SecoXml,
+            "public/ch/seco_amendment_TEST_EXAMPLE_2024-01-17.xml",
+        ),
+        (
+            Format::OfacAdvanced,
+            "public/ofac/ofac_cons_advanced_2020-03-17.xml",
+        ),
+        (
+            Format::OfacEnhanced,
+            "public/ofac/ofac_enhanced_xml_irgc_filtered_2024-08-28.xml",
+        ),
+    ] {
+        let bytes = load(file);
+        let whole = read_bytes(format, &bytes).unwrap();
+        assert!(!whole.entities.is_empty(), "{file}");
+        // One byte at a time is slow on the megabyte files; 7 is prime, so
+        // its edges fall everywhere.
+        let capacity = if bytes.len() < 64 * 1024 { 1 } else { 7 };
+        let reader = std::io::BufReader::with_capacity(capacity, bytes.as_slice());
+        let streamed = cordon_lists::read_from(format, reader).unwrap();
+        assert_eq!(whole, streamed, "{file}");
+    }
+}
+
 #[test]
 fn truncated_un_file_names_its_offset() {
     let bytes = load("un/un_consolidated_2026-02-27.xml");
