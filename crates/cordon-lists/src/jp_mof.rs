@@ -43,8 +43,9 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
         ..ParsedList::default()
     };
     let mut read_sheets = 0;
+    let mut newest_notice = None;
     for sheet in &sheets {
-        if read_sheet(sheet, &mut list)? {
+        if read_sheet(sheet, &mut list, &mut newest_notice)? {
             read_sheets += 1;
         }
     }
@@ -53,13 +54,25 @@ pub fn read(bytes: &[u8]) -> Result<ParsedList> {
             "not the Japan MOF asset-freeze list: no sheet has the 告示番号/日本語表記/英語表記 header".into(),
         ));
     }
-    list.version = list
-        .entities
-        .iter()
-        .filter_map(|e| e.designation.last_updated.or(e.designation.listed_on))
-        .max()
-        .map(|d| d.to_string());
+    list.version = newest_notice.map(|d: PartialDate| d.to_string());
     Ok(list)
+}
+
+/// The publication date the Ministry gives a release in its file name
+/// (`shisantouketsu20260305.xlsx` -> `2026-03-05`), the list's true version
+/// date; `None` for any other name.
+pub fn publication_date(file_name: &str) -> Option<String> {
+    let lower = file_name.to_ascii_lowercase();
+    let digits = lower
+        .strip_prefix("shisantouketsu")?
+        .strip_suffix(".xlsx")?;
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| digits.get(range)?.parse::<u8>().ok();
+    let year = digits.get(..4)?.parse::<i32>().ok()?;
+    // `new` refuses a month or day that no calendar has.
+    PartialDate::new(year, Some(number(4..6)?), Some(number(6..8)?)).map(|d| d.to_string())
 }
 
 /// Whether a row is a programme sheet's header.
@@ -122,7 +135,13 @@ impl Layout {
 }
 
 /// Reads one sheet into the list; `false` when it is not a programme sheet.
-fn read_sheet(sheet: &Sheet, list: &mut ParsedList) -> Result<bool> {
+/// `newest_notice` is raised to the newest notice date of the sheet's rows,
+/// withdrawn ones included: the day of the last change the file records.
+fn read_sheet(
+    sheet: &Sheet,
+    list: &mut ParsedList,
+    newest_notice: &mut Option<PartialDate>,
+) -> Result<bool> {
     let Some(header_at) = sheet.rows.iter().position(|row| is_header(row)) else {
         return Ok(false);
     };
@@ -133,6 +152,8 @@ fn read_sheet(sheet: &Sheet, list: &mut ParsedList) -> Result<bool> {
     let kind_of_sheet = sheet_schema(&sheet.name);
     for (offset, row) in sheet.rows.iter().enumerate().skip(header_at + 1) {
         let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map_or("", String::as_str);
+        let dates: Vec<PartialDate> = cell(layout.date).lines().filter_map(notice_date).collect();
+        *newest_notice = dates.iter().copied().chain(*newest_notice).max();
         let english = first_line(cell(Some(layout.english)));
         let japanese = first_line(cell(Some(layout.japanese)));
         if english.is_none() && japanese.is_none() {
@@ -155,7 +176,6 @@ fn read_sheet(sheet: &Sheet, list: &mut ParsedList) -> Result<bool> {
         add_details(&mut entity, &layout, row);
         let designation = &mut entity.designation;
         designation.programmes.push(programme.clone());
-        let dates: Vec<PartialDate> = cell(layout.date).lines().filter_map(notice_date).collect();
         designation.listed_on = dates.iter().min().copied();
         designation.last_updated = dates.iter().max().copied();
         list.entities.push(entity);
@@ -518,6 +538,41 @@ mod tests {
             "2008-06-25"
         );
         assert_eq!(japanese_date("不明"), None);
+    }
+
+    #[test]
+    fn the_version_is_the_day_of_the_last_notice_withdrawals_included() {
+        // The workbook's newest notice is the withdrawal `2026.3.5削除`
+        // (found in its shared strings by a python scan); the newest notice
+        // of a listed row is 2025-11-25, the date this reader gave before.
+        assert_eq!(mof().version.as_deref(), Some("2026-03-05"));
+        assert!(mof()
+            .entities
+            .iter()
+            .filter_map(|e| e.designation.last_updated)
+            .all(|d| d.to_string().as_str() <= "2025-11-25"));
+    }
+
+    #[test]
+    fn the_publication_date_is_in_the_ministrys_file_name() {
+        assert_eq!(
+            publication_date("shisantouketsu20260305.xlsx").as_deref(),
+            Some("2026-03-05")
+        );
+        assert_eq!(
+            publication_date("SHISANTOUKETSU20251120.XLSX").as_deref(),
+            Some("2025-11-20")
+        );
+        for other in [
+            "shisantouketsu20261305.xlsx",
+            "shisantouketsu20260230.xlsx",
+            "shisantouketsu2026035.xlsx",
+            "shisantouketsu20260305.pdf",
+            "jp_mof_asset_freeze_list_2026-03-05.xlsx",
+            "shisantouketsu+2026030.xlsx",
+        ] {
+            assert_eq!(publication_date(other), None, "{other}");
+        }
     }
 
     #[test]
