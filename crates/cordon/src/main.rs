@@ -20,6 +20,7 @@ macro_rules! outln {
 
 mod audit_cmd;
 mod customers_cmd;
+mod download;
 mod eval;
 mod eval_cmd;
 mod eval_customers;

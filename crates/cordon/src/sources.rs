@@ -131,14 +131,30 @@ pub fn load(spec: &str) -> Result<LoadedList> {
             }
         }
     }
-    let list = cordon_lists::read_bytes(format, &bytes)
+    let mut list = cordon_lists::read_bytes(format, &bytes)
         .map_err(|e| InputError::new(format!("{} ({format}): {e}", path.display())))?;
+    if let Some(date) = release_date(format, &path.display().to_string()) {
+        list.version = Some(date);
+    }
     Ok(LoadedList {
         list,
         content_hash: ContentHash::of_bytes(&bytes),
         origin: path.display().to_string(),
         format,
     })
+}
+
+/// The publication date a publisher puts in a release's file name (Japan
+/// MOF's `shisantouketsu20260305.xlsx`), from a path or an address: it is
+/// the list's version, where the file itself only tells the day of its
+/// newest notice.
+pub fn release_date(format: Format, path_or_url: &str) -> Option<String> {
+    if format != Format::JpMofXlsx {
+        return None;
+    }
+    let path = path_or_url.split(['?', '#']).next().unwrap_or(path_or_url);
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    cordon_lists::jp_mof::publication_date(name)
 }
 
 /// The format of a file that is read as a stream (forced, or detected from

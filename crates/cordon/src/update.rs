@@ -7,14 +7,15 @@ use cordon_engine::lists::{import_list, NewVersion};
 use cordon_engine::ContentHash;
 use cordon_lists::Format;
 use cordon_match::DEFAULT_THRESHOLD;
-use std::io::Read;
+use std::fs::File;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::{Finding, InputError};
+use crate::{download, Finding, InputError};
 
-/// The largest download accepted (the biggest official list is far smaller).
-const MAX_DOWNLOAD_BYTES: u64 = 512 << 20;
+/// The read buffer of a downloaded file read as a stream (as `lists import`
+/// reads one: large enough that the reader's calls are few).
+const READ_BUFFER: usize = 64 * 1024;
 
 /// A list a publisher serves at a fixed address.
 struct Official {
@@ -137,6 +138,12 @@ pub struct UpdateArgs {
     /// is tried for an address given here.
     #[arg(long, value_name = "SOURCE=URL")]
     pub url: Vec<String>,
+    /// Fetch every official address, fallbacks included, through a mirror
+    /// that keeps the publishers' host names and paths:
+    /// `https://HOST/PATH` is fetched as `MIRROR/HOST/PATH` (an address
+    /// given with `--url` is used as it is).
+    #[arg(long, env = "CORDON_LISTS_MIRROR", value_name = "URL")]
+    pub mirror: Option<String>,
     /// Seconds to wait for one download.
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
@@ -173,7 +180,8 @@ pub fn run(args: UpdateArgs, data_dir: &Path) -> Result<()> {
             .iter()
             .find(|(s, _)| s == official.source)
             .map(|(_, u)| u.as_str());
-        match update_from(&client, &*store, official, &attempts(official, chosen)) {
+        let plan = attempts(official, chosen, args.mirror.as_deref());
+        match update_from(&client, &*store, official, &plan, data_dir) {
             Ok(message) => {
                 store.record_update(official.source, None)?;
                 outln!("{}: {message}", official.source);
@@ -213,8 +221,12 @@ fn parse_overrides(urls: &[String]) -> Result<Vec<(String, String)>> {
 
 /// The files to try for a list, in order: the address given with `--url`
 /// alone (one ending in `/` is a folder: the OFAC legacy CSV set), else the
-/// official file and then its fallback.
-fn attempts(official: &Official, chosen: Option<&str>) -> Vec<(Format, String)> {
+/// official file and then its fallback, each through the mirror if one is given.
+fn attempts(
+    official: &Official,
+    chosen: Option<&str>,
+    mirror: Option<&str>,
+) -> Vec<(Format, String)> {
     match chosen {
         Some(url)
             if url.ends_with('/')
@@ -225,8 +237,17 @@ fn attempts(official: &Official, chosen: Option<&str>) -> Vec<(Format, String)> 
         Some(url) => vec![(official.format, url.to_string())],
         None => std::iter::once((official.format, official.url))
             .chain(official.fallback)
-            .map(|(format, url)| (format, url.to_string()))
+            .map(|(format, url)| (format, through_mirror(mirror, url)))
             .collect(),
+    }
+}
+
+/// An official address as a mirror that keeps the publishers' paths serves
+/// it: `https://HOST/PATH` becomes `MIRROR/HOST/PATH`.
+fn through_mirror(mirror: Option<&str>, url: &str) -> String {
+    match (mirror, url.split_once("://")) {
+        (Some(mirror), Some((_, rest))) => format!("{}/{rest}", mirror.trim_end_matches('/')),
+        _ => url.to_string(),
     }
 }
 
@@ -237,10 +258,11 @@ fn update_from(
     store: &dyn cordon_engine::EngineStore,
     official: &Official,
     attempts: &[(Format, String)],
+    data_dir: &Path,
 ) -> Result<String> {
     let mut failures: Vec<String> = Vec::new();
     for (format, url) in attempts {
-        match update_one(client, store, official, *format, url) {
+        match update_one(client, store, official, *format, url, data_dir) {
             Ok(message) if failures.is_empty() => return Ok(message),
             Ok(message) => {
                 return Ok(format!(
@@ -260,11 +282,12 @@ fn update_one(
     official: &Official,
     format: Format,
     url: &str,
+    data_dir: &Path,
 ) -> Result<String> {
     let resolved;
     let url = match official.link_pattern.filter(|_| format == official.format) {
         Some((prefix, extension)) => {
-            let page = download(client, url)?;
+            let page = download::fetch_page(client, url)?;
             let page = String::from_utf8_lossy(&page);
             resolved = newest_link(url, &page, prefix, extension).ok_or_else(|| {
                 anyhow!(
@@ -275,75 +298,183 @@ fn update_one(
         }
         None => url,
     };
-    let (list, parts) = if format == Format::OfacCsv {
-        let base = if url.ends_with('/') {
-            url.to_string()
-        } else {
-            format!("{url}/")
-        };
-        let mut files = Vec::new();
-        for (index, name) in OFAC_FILES.iter().enumerate() {
-            let upper = format!("{base}{name}");
-            let lower = format!("{base}{}", name.to_lowercase());
-            let body = download(client, &upper).or_else(|_| download(client, &lower));
-            match body {
-                Ok(body) => files.push(body),
-                // Only the main file is required; comments may be absent.
-                Err(error) if index == 0 => return Err(error),
-                Err(_) => files.push(Vec::new()),
-            }
-        }
-        if let Some(what) = files.first().and_then(|main| not_a_list(main)) {
-            bail!("{base}SDN.CSV answered with {what}, not the ofac-csv file");
-        }
-        let opt = |i: usize| Some(files[i].as_slice()).filter(|b| !b.is_empty());
-        let list = cordon_lists::ofac::read_csv_set(&files[0], opt(1), opt(2), opt(3))?;
-        (list, files)
+    let dir = download::downloads_dir(data_dir)?;
+    let mut fetched = if format == Format::OfacCsv {
+        fetch_ofac_set(client, url, &dir)?
     } else {
-        let body = download(client, url)?;
-        if let Some(what) = not_a_list(&body) {
-            bail!("{url} answered with {what}, not the {format} file");
-        }
-        let served = cordon_lists::detect(&body)?;
-        if served != format {
-            bail!("{url} served {served}, expected {format}");
-        }
-        (cordon_lists::read_bytes(format, &body)?, vec![body])
+        fetch_one(client, url, format, &dir)?
     };
-    verify(store, official, &list)?;
-    let hash = content_hash(&parts);
+    if let Some(date) = crate::sources::release_date(format, url) {
+        fetched.list.version = Some(date);
+    }
+    verify(store, official, &fetched.list)?;
     let new = NewVersion {
-        list: &list,
-        hash: &hash,
+        list: &fetched.list,
+        hash: &fetched.hash,
         origin: url,
     };
     let imported = import_list(store, new, DEFAULT_THRESHOLD, &crate::local_caller())?;
     crate::store_open::report_rescreen(&imported);
+    let entities = fetched.list.entities.len();
+    // The version is stored: a file that cannot be kept costs only the copy.
+    if let Err(error) = fetched.keep(&dir.join(official.source)) {
+        eprintln!(
+            "{}: imported, but the downloaded file was not kept: {error:#}",
+            official.source
+        );
+    }
     Ok(if imported.created {
         format!(
-            "imported {} ({} entities)",
-            imported.version.label(),
-            list.entities.len()
+            "imported {} ({entities} entities)",
+            imported.version.label()
         )
     } else {
         format!("unchanged ({})", imported.version.label())
     })
 }
 
-/// The content hash of a download: of the file, or of the OFAC CSV set's
-/// manifest under the files' names in lowercase (see [`ContentHash`]), as a
-/// folder on disk gets.
-fn content_hash(parts: &[Vec<u8>]) -> ContentHash {
-    if let [single] = parts {
-        return ContentHash::of_bytes(single);
+/// A list downloaded and read, with the files it came from (still
+/// temporary) and their content hash.
+struct Fetched {
+    list: cordon_lists::ParsedList,
+    hash: ContentHash,
+    /// Each file under the name it is kept as.
+    files: Vec<(String, download::Download)>,
+}
+
+impl Fetched {
+    /// Moves the files into `folder` (`downloads/SOURCE/`), each with one
+    /// rename, so the last good download can be read again or checked with
+    /// `sha256sum`.
+    fn keep(self, folder: &Path) -> Result<()> {
+        std::fs::create_dir_all(folder)?;
+        for (name, file) in self.files {
+            file.keep(&folder.join(name))?;
+        }
+        Ok(())
     }
-    let names = OFAC_FILES.iter().map(|name| name.to_lowercase());
-    let named: Vec<(String, &[u8])> = names
-        .zip(parts)
-        .filter(|(_, bytes)| !bytes.is_empty())
-        .map(|(name, bytes)| (name, bytes.as_slice()))
-        .collect();
-    ContentHash::of_files(named.iter().map(|(n, b)| (n.as_str(), *b)))
+}
+
+/// Downloads one list file to disk and reads it from there: the formats
+/// `cordon_lists::streams` names one record at a time, the others whole.
+fn fetch_one(
+    client: &reqwest::blocking::Client,
+    url: &str,
+    format: Format,
+    dir: &Path,
+) -> Result<Fetched> {
+    let file = download::fetch(client, url, dir, |head| expect_format(url, format, head))?;
+    let list = if is_workbook(format) {
+        let bytes = file.bytes()?;
+        let served = cordon_lists::detect(&bytes).map_err(|e| anyhow!("{url}: {e}"))?;
+        if served != format {
+            bail!("{url} served {served}, expected {format}");
+        }
+        cordon_lists::read_bytes(format, &bytes)
+    } else {
+        let reader = std::io::BufReader::with_capacity(READ_BUFFER, File::open(file.path())?);
+        cordon_lists::read_from(format, reader)
+    }
+    .map_err(|e| anyhow!("{url} ({format}): {e}"))?;
+    let hash = ContentHash::of_reader(File::open(file.path())?)?;
+    let name = format!("{}.{}", format.name(), extension(format));
+    Ok(Fetched {
+        list,
+        hash,
+        files: vec![(name, file)],
+    })
+}
+
+/// Downloads an OFAC legacy CSV set (each file under its upper- or
+/// lowercase name) and reads it. SDN.CSV, ADD.CSV and ALT.CSV are required:
+/// without the last two, the aliases and addresses would silently drop out;
+/// OFAC publishes SDN_COMMENTS.CSV too, but a set without it loses only
+/// remarks.
+fn fetch_ofac_set(client: &reqwest::blocking::Client, url: &str, dir: &Path) -> Result<Fetched> {
+    let base = if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    };
+    let mut files = Vec::new();
+    for (index, name) in OFAC_FILES.iter().enumerate() {
+        let check = |head: &[u8]| {
+            if index == 0 {
+                expect_format(&format!("{base}{name}"), Format::OfacCsv, head)
+            } else {
+                refuse_non_list(&format!("{base}{name}"), "CSV", head)
+            }
+        };
+        let upper = format!("{base}{name}");
+        let lower = format!("{base}{}", name.to_lowercase());
+        match download::fetch(client, &upper, dir, check)
+            .or_else(|_| download::fetch(client, &lower, dir, check))
+        {
+            Ok(file) => files.push((name.to_string(), file)),
+            Err(_) if *name == "SDN_COMMENTS.CSV" => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let bytes: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(name, file)| Ok((name.to_lowercase(), file.bytes()?)))
+        .collect::<Result<_>>()?;
+    let part = |name: &str| {
+        bytes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+    };
+    let list = cordon_lists::ofac::read_csv_set(
+        part("sdn.csv").unwrap_or_default(),
+        part("add.csv"),
+        part("alt.csv"),
+        part("sdn_comments.csv"),
+    )
+    .map_err(|e| anyhow!("{base}SDN.CSV (ofac-csv): {e}"))?;
+    let hash = ContentHash::of_files(bytes.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    Ok(Fetched { list, hash, files })
+}
+
+/// Checks the first bytes of a download: no error page, and the format
+/// expected. A workbook is recognised by its header row inside the ZIP, so
+/// it is checked once whole.
+fn expect_format(url: &str, format: Format, head: &[u8]) -> Result<()> {
+    refuse_non_list(url, &format.to_string(), head)?;
+    if is_workbook(format) {
+        return Ok(());
+    }
+    let served = cordon_lists::detect(head).map_err(|e| anyhow!("{url}: {e}"))?;
+    if served != format {
+        bail!("{url} served {served}, expected {format}");
+    }
+    Ok(())
+}
+
+fn refuse_non_list(url: &str, expected: &str, head: &[u8]) -> Result<()> {
+    match not_a_list(head) {
+        Some(what) => bail!("{url} answered with {what}, not the {expected} file"),
+        None => Ok(()),
+    }
+}
+
+fn is_workbook(format: Format) -> bool {
+    matches!(format, Format::AuDfatXlsx | Format::JpMofXlsx)
+}
+
+/// The extension a kept download gets, after its content.
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::AuDfatXlsx | Format::JpMofXlsx => "xlsx",
+        Format::FtmJson => "json",
+        Format::OfacCsv
+        | Format::UkCsv
+        | Format::EuCsv
+        | Format::UsCsl
+        | Format::OpenSanctionsCsv
+        | Format::GenericCsv => "csv",
+        _ => "xml",
+    }
 }
 
 /// Refuses a download that parsed but cannot be the real list: empty, of the
@@ -427,28 +558,6 @@ fn hrefs(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn download(client: &reqwest::blocking::Client, url: &str) -> Result<Vec<u8>> {
-    let response = client.get(url).send()?;
-    let status = response.status();
-    if !status.is_success() {
-        bail!("{url}: HTTP {status}");
-    }
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_DOWNLOAD_BYTES)
-    {
-        bail!("{url}: larger than {MAX_DOWNLOAD_BYTES} bytes");
-    }
-    let mut body = Vec::new();
-    response
-        .take(MAX_DOWNLOAD_BYTES + 1)
-        .read_to_end(&mut body)?;
-    if body.len() as u64 > MAX_DOWNLOAD_BYTES {
-        bail!("{url}: larger than {MAX_DOWNLOAD_BYTES} bytes");
-    }
-    Ok(body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,27 +568,52 @@ mod tests {
 
     #[test]
     fn ofac_tries_the_advanced_xml_then_the_legacy_csv_set() {
-        let plan = attempts(official("ofac"), None);
+        let plan = attempts(official("ofac"), None, None);
         let formats: Vec<Format> = plan.iter().map(|(f, _)| *f).collect();
         assert_eq!(formats, [Format::OfacAdvanced, Format::OfacCsv]);
         assert!(plan[0].1.ends_with("/SDN_ADVANCED.XML"), "{}", plan[0].1);
         assert!(plan[1].1.ends_with("/exports/"), "{}", plan[1].1);
         // An address given on the command line is the only one tried; a
         // folder means the CSV set.
-        let chosen = attempts(official("ofac"), Some("https://mirror/ofac/"));
+        let chosen = attempts(official("ofac"), Some("https://mirror/ofac/"), None);
         assert_eq!(
             chosen,
             [(Format::OfacCsv, "https://mirror/ofac/".to_string())]
         );
-        let chosen = attempts(official("ofac"), Some("https://mirror/sdn_advanced.xml"));
+        let chosen = attempts(
+            official("ofac"),
+            Some("https://mirror/sdn_advanced.xml"),
+            None,
+        );
         assert_eq!(chosen[0].0, Format::OfacAdvanced);
         assert_eq!(chosen.len(), 1);
         // A trailing slash means nothing special for a list without a CSV set.
-        assert_eq!(attempts(official("un"), Some("https://m/")).len(), 1);
+        assert_eq!(attempts(official("un"), Some("https://m/"), None).len(), 1);
         assert_eq!(
-            attempts(official("un"), Some("https://m/"))[0].0,
+            attempts(official("un"), Some("https://m/"), None)[0].0,
             Format::UnXml
         );
+    }
+
+    #[test]
+    fn a_mirror_serves_the_official_file_and_its_fallback_under_their_paths() {
+        let plan = attempts(official("ofac"), None, Some("http://127.0.0.1:8080/"));
+        assert_eq!(
+            plan,
+            [
+                (
+                    Format::OfacAdvanced,
+                    "http://127.0.0.1:8080/sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML".to_string()
+                ),
+                (
+                    Format::OfacCsv,
+                    "http://127.0.0.1:8080/sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/".to_string()
+                ),
+            ]
+        );
+        // An address given with --url is not rewritten.
+        let chosen = attempts(official("un"), Some("https://m/un.xml"), Some("http://x"));
+        assert_eq!(chosen, [(Format::UnXml, "https://m/un.xml".to_string())]);
     }
 
     #[test]

@@ -323,6 +323,144 @@ fn update_uk_reads_the_fcdo_list_and_an_error_page_keeps_the_last_good_version()
         .contains("500"));
 }
 
+/// The OFAC entries of a legacy `sdn.csv`, counted without the reader: the
+/// distinct numeric ids of its first column (the file ends with a DOS EOF byte).
+fn ofac_ids(sdn_csv: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(sdn_csv);
+    let ids: std::collections::BTreeSet<u64> = reader
+        .records()
+        .filter_map(|r| r.ok()?.get(0)?.trim().parse().ok())
+        .collect();
+    ids.len()
+}
+
+/// Where OFAC's Sanctions List Service publishes its exports, as a mirror
+/// given with `--mirror` serves them.
+const OFAC_EXPORTS: &str = "/sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports";
+
+#[test]
+fn update_ofac_falls_back_to_the_legacy_csv_set_when_the_advanced_xml_is_an_error_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = data("lists/ofac/sdn_legacy_csv_2021");
+    let read = |name: &str| std::fs::read(format!("{folder}/{name}")).unwrap();
+    let expected = ofac_ids(&read("sdn.csv"));
+    // The main file answers 200 with an outage page; the CSV set is served
+    // under OFAC's upper-case names, as the service publishes them.
+    let outage = b"<!DOCTYPE html><html><body>Service unavailable</body></html>".to_vec();
+    let mut files = vec![(format!("{OFAC_EXPORTS}/SDN_ADVANCED.XML"), outage)];
+    for name in ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"] {
+        files.push((
+            format!("{OFAC_EXPORTS}/{}", name.to_uppercase()),
+            read(name),
+        ));
+    }
+    let (base, server) = serve(files, 5);
+    let out = ok(cordon(
+        dir.path(),
+        &["lists", "update", "--source", "ofac", "--mirror", &base],
+    ));
+    server.join().unwrap();
+    // The legacy CSV set carries no publication date: the label is `ofac@-#1`.
+    assert!(
+        out.contains(&format!(
+            "ofac: imported ofac@-#1 ({expected} entities) from the fallback"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("SDN_ADVANCED.XML answered with an HTML page"),
+        "{out}"
+    );
+    // The set is kept as downloaded, and no temporary file is left.
+    let kept = dir.path().join("downloads/ofac");
+    assert_eq!(
+        std::fs::read(kept.join("SDN.CSV")).unwrap(),
+        read("sdn.csv")
+    );
+    assert_eq!(
+        std::fs::read(kept.join("ALT.CSV")).unwrap(),
+        read("alt.csv")
+    );
+    let loose: Vec<_> = std::fs::read_dir(dir.path().join("downloads"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".download-"))
+        .collect();
+    assert!(loose.is_empty(), "{loose:?}");
+
+    // Now both fail: a JSON error with 200 for the XML, nothing for the set
+    // (SDN.CSV asked under both spellings). The last good version serves on.
+    let (base, server) = serve(
+        vec![(
+            format!("{OFAC_EXPORTS}/SDN_ADVANCED.XML"),
+            b"{\"error\": \"rate limited\"}".to_vec(),
+        )],
+        3,
+    );
+    let output = cordon(
+        dir.path(),
+        &["lists", "update", "--source", "ofac", "--mirror", &base],
+    );
+    server.join().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("ofac: STALE"), "{err}");
+    assert!(err.contains("JSON document"), "{err}");
+    assert!(err.contains("then the fallback"), "{err}");
+    assert!(err.contains("sdn.csv: HTTP 404"), "{err}");
+    assert!(err.contains("still serving ofac@-#1"), "{err}");
+    let shown: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 1);
+}
+
+/// One loopback response that promises `declared` bytes and sends only
+/// `body`, then closes: a connection cut mid-download.
+fn serve_cut(body: Vec<u8>, declared: usize) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        if let Some(Ok(mut stream)) = listener.incoming().next() {
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let header = format!("HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\n\r\n");
+            let _ = stream.write_all(header.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn update_cut_mid_download_leaves_nothing_written_and_the_list_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let un = std::fs::read(data("lists/un/un_consolidated_2026-02-27.xml")).unwrap();
+    let half = un[..un.len() / 2].to_vec();
+    let (base, server) = serve_cut(half, un.len());
+    let url = format!("un={base}/un.xml");
+    let output = cordon(
+        dir.path(),
+        &["lists", "update", "--source", "un", "--url", &url],
+    );
+    server.join().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("un: STALE"), "{err}");
+    assert!(err.contains("no earlier version stored"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("downloads"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let shown: Value =
+        serde_json::from_str(&ok(cordon(dir.path(), &["lists", "show", "--json"]))).unwrap();
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 0);
+}
+
 #[test]
 fn update_jp_mof_finds_the_newest_workbook_on_the_ministrys_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -349,7 +487,8 @@ fn update_jp_mof_finds_the_newest_workbook_on_the_ministrys_page() {
         &["lists", "update", "--source", "jp_mof", "--url", &url],
     ));
     server.join().unwrap();
-    assert!(out.contains("jp_mof: imported jp_mof@"), "{out}");
+    // The version is the publication date in the workbook's name on the page.
+    assert!(out.contains("jp_mof: imported jp_mof@2026-03-05"), "{out}");
 
     // A page that no longer links a workbook is a failure, reported stale.
     let (base, server) = serve(
