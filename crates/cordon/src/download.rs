@@ -9,6 +9,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The largest list file accepted: the biggest official list (OFAC's
 /// SDN_ADVANCED.XML) is ~100 MB, so five times that is a broken or hostile
@@ -23,6 +24,15 @@ const MAX_PAGE_BYTES: u64 = 8 << 20;
 /// head `cordon_lists::detect` looks at (its XML root and CSV header tests
 /// read the first 8 KiB).
 const SNIFF_BYTES: usize = 8192;
+
+/// The name prefix of a download not yet complete and imported.
+const TEMP_PREFIX: &str = ".download-";
+
+/// A temporary download older than this was left by a process that died
+/// (killed mid-download: no destructor ran). A download lasts at most
+/// `--timeout` (120 s by default); a day leaves room for any timeout given,
+/// so a download in progress elsewhere is never removed.
+const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A response body saved to a temporary file.
 pub struct Download {
@@ -51,11 +61,35 @@ impl Download {
     }
 }
 
-/// The folder downloads are written to (created when missing).
+/// The folder downloads are written to (created when missing), cleared of
+/// temporary files that dead processes left.
 pub fn downloads_dir(data_dir: &Path) -> Result<PathBuf> {
     let dir = data_dir.join("downloads");
     std::fs::create_dir_all(&dir).with_context(|| format!("{}", dir.display()))?;
+    remove_abandoned(&dir, ABANDONED_AFTER);
     Ok(dir)
+}
+
+/// Removes the temporary downloads in `dir` at least `age` old. Best effort:
+/// a file that cannot be removed now is tried again at the next update.
+fn remove_abandoned(dir: &Path, age: Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let abandoned = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|elapsed| elapsed >= age);
+        if abandoned {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Downloads `url` into a temporary file in `dir`. `check` sees the first
@@ -73,7 +107,7 @@ pub fn fetch(
     let head = read_head(&mut body, SNIFF_BYTES).with_context(|| url.to_string())?;
     check(&head).map_err(|e| anyhow!("{e:#} (served as {served_as})"))?;
     let mut file = tempfile::Builder::new()
-        .prefix(".download-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .with_context(|| format!("{}", dir.display()))?;
     file.write_all(&head)?;
@@ -149,11 +183,26 @@ mod tests {
     }
 
     #[test]
+    fn only_temporary_downloads_of_the_age_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir.path().join(".download-abc123");
+        let kept = dir.path().join("ofac");
+        std::fs::write(&left, "half").unwrap();
+        std::fs::create_dir(&kept).unwrap();
+        // Younger than a day: a download in progress, left alone.
+        remove_abandoned(dir.path(), ABANDONED_AFTER);
+        assert!(left.exists());
+        remove_abandoned(dir.path(), Duration::ZERO);
+        assert!(!left.exists());
+        assert!(kept.exists());
+    }
+
+    #[test]
     fn a_download_dropped_leaves_nothing_and_one_kept_is_whole() {
         let dir = tempfile::tempdir().unwrap();
         let make = |text: &str| {
             let mut file = tempfile::Builder::new()
-                .prefix(".download-")
+                .prefix(TEMP_PREFIX)
                 .tempfile_in(dir.path())
                 .unwrap();
             file.write_all(text.as_bytes()).unwrap();
