@@ -162,6 +162,13 @@ impl TransferScreener<'_> {
         }
     }
 
+    /// The same screener remembering at most `2 * names` party and agent
+    /// names (0: none, every name is screened every time).
+    pub fn with_name_memory(mut self, names: usize) -> Self {
+        self.names = NameCache::with_generation(names);
+        self
+    }
+
     /// Screens one transfer and evaluates the rules on it.
     pub fn screen(&self, transfer: &Transfer, monitor: &mut Monitor) -> TransferReport {
         let mut report = self.check(transfer);
