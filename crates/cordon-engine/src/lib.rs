@@ -17,7 +17,8 @@
 //! - [`register`]: the customer register kept screened (rescreen on a new
 //!   version, screening on insert and update).
 //! - [`transfers`] and [`transfer_audit`]: payment messages screened (R16,
-//!   names, free texts, typology rules) and recorded.
+//!   names, free texts, typology rules) and recorded; [`name_cache`] is the
+//!   screener's bounded memory of the party and agent names a stream repeats.
 //!
 //! Everything here is synchronous; callers choose their threads.
 //!
@@ -54,6 +55,7 @@ pub mod hash;
 pub mod indexed;
 pub mod json;
 pub mod lists;
+pub mod name_cache;
 pub mod query;
 pub mod register;
 pub mod screening;

@@ -4,6 +4,7 @@
 //! against the index and its free texts with the text scanner, and feeds it
 //! to the typology rules; the result is a [`TransferReport`].
 
+use crate::name_cache::{NameCache, NameKey};
 use cordon_match::textscan::{self, TextHit, TextScanner};
 use cordon_match::{Explanation, Index, Match, Query, ScreenOptions};
 use cordon_model::transfer::{Agent, Party, PostalAddress, Transfer};
@@ -137,6 +138,8 @@ pub struct TransferScreener<'a> {
     pub options: ScreenOptions,
     /// R16 threshold and rates.
     pub r16: R16Config,
+    /// What each party or agent name screened gave, for the names a stream repeats.
+    names: NameCache<Option<NameHit>>,
 }
 
 impl TransferScreener<'_> {
@@ -155,7 +158,15 @@ impl TransferScreener<'_> {
                 limit: MATCHES_PER_NAME,
             },
             r16: R16Config::default(),
+            names: NameCache::default(),
         }
+    }
+
+    /// The same screener remembering at most `2 * names` party and agent
+    /// names (0: none, every name is screened every time).
+    pub fn with_name_memory(mut self, names: usize) -> Self {
+        self.names = NameCache::with_generation(names);
+        self
     }
 
     /// Screens one transfer and evaluates the rules on it.
@@ -222,7 +233,22 @@ impl TransferScreener<'_> {
     /// neither path finds anything. An entity found by both stays in both
     /// lists, so the hit explains both; [`transfer_alerts`](crate::transfer_audit::transfer_alerts)
     /// raises one alert for it.
+    ///
+    /// A name screened before with the same country is not screened again: the
+    /// screener remembers the last few thousand ([`crate::name_cache`]).
     fn name_hit(&self, name: &str, country: Option<String>) -> Option<NameHit> {
+        let key = NameKey {
+            name: name.to_string(),
+            country: country.clone(),
+            threshold: self.options.threshold.to_bits(),
+            limit: self.options.limit,
+        };
+        self.names
+            .get_or_compute(key, || self.screen_name(name, country))
+    }
+
+    /// [`TransferScreener::name_hit`] without the memory.
+    fn screen_name(&self, name: &str, country: Option<String>) -> Option<NameHit> {
         let mut query = Query::name(name);
         query.country = country;
         let matches = self.index.screen(&query, &self.options);

@@ -6,12 +6,10 @@
 //! what the other side leaves unexplained: a missing middle name costs little,
 //! a given name that contradicts the list's costs a lot.
 
-use crate::prepare::QPos;
+use crate::prepare::{QPos, MAX_TOKENS};
 use crate::token::{allowed_edits, compound_sim, is_distinctive, token_sim, Rule, TokenView};
 use smallvec::SmallVec;
 
-/// Tokens beyond this position in a name are ignored (no real name has more).
-pub(crate) const MAX_TOKENS: usize = 32;
 /// Most tokens joined into one compound (`salah al din` / `salahaldin`).
 const MAX_COMPOUND: usize = 3;
 /// Exponent on the better coverage: a contradiction on both sides falls fast.

@@ -5,11 +5,12 @@
 //! variants give there (`hassan`, `hasan`, `hesen`). Variants with another
 //! token count form another shape (`shan tian tai lang` / `shan tiantailang`).
 
-use crate::align::MAX_TOKENS;
 use crate::token::{OwnedToken, TokenView};
 use cordon_names::TokenKind;
 use smallvec::SmallVec;
 
+/// Tokens beyond this position in a name are ignored (no real name has more).
+pub(crate) const MAX_TOKENS: usize = 32;
 /// Most romanisation variants considered for one query.
 pub(crate) const MAX_QUERY_VARIANTS: usize = 8;
 /// Most spellings kept per query position.

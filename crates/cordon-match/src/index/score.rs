@@ -1,0 +1,229 @@
+//! Full scoring of the retrieved records and the matches made of them.
+
+use super::stamp::Stamped;
+use super::*;
+
+impl Index {
+    pub(super) fn record_views(&self, r: &NameRecord) -> SmallVec<[TokenView<'_>; 8]> {
+        self.tokens_of(r)
+            .iter()
+            .map(|&t| self.vocab.view(t))
+            .collect()
+    }
+
+    /// Fully scores candidate records; keeps the best name per entity.
+    pub(super) fn score_candidates(
+        &self,
+        shapes: &[QueryShape],
+        candidates: &[u32],
+        least: &mut LeastScores<'_>,
+        memo: &mut Memo,
+    ) -> Vec<Best> {
+        let mut best: AHashMap<u32, Best> = AHashMap::new();
+        let sides: SmallVec<[QuerySide<'_>; 3]> = shapes
+            .iter()
+            .map(|s| QuerySide::new(&s.positions))
+            .collect();
+        for &rid in candidates {
+            let Some(r) = self.records.get(rid as usize) else {
+                continue;
+            };
+            let ids = self.tokens_of(r);
+            let ids = &ids[..ids.len().min(MAX_TOKENS)];
+            let cv = self.record_views(r);
+            let least_score = self
+                .entities
+                .get(r.entity as usize)
+                .map_or(0.0, |e| least.of(e));
+            for (si, (shape, side)) in shapes.iter().zip(&sides).enumerate() {
+                let q = &shape.positions;
+                let mut matrix = SimMatrix::new(side.len(), ids.len());
+                for (j, (&t, view)) in ids.iter().zip(&cv).enumerate() {
+                    memo.fill_column(si, t, side.len(), |i, cell| {
+                        matrix.set(
+                            i,
+                            j,
+                            *cell.get_or_insert_with(|| {
+                                q.get(i).and_then(|pos| best_alt_sim(pos, view))
+                            }),
+                        );
+                    });
+                }
+                matrix.find_compounds(side, &cv);
+                if !side.may_reach(&cv, &matrix, least_score) {
+                    continue;
+                }
+                let mut al = align_prepared(side, &cv, &matrix, QUERY_LOW_EXP);
+                if r.weak && is_bare(&cv) {
+                    al.score *= WEAK_BARE_FACTOR;
+                    al.factors.push((
+                        "a weak alias of one name (a nickname or single name) is no evidence alone",
+                        WEAK_BARE_FACTOR,
+                    ));
+                }
+                let effective = f64::from(al.score) * if r.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
+                let entry = best.entry(r.entity).or_insert_with(|| Best {
+                    record: rid,
+                    shape: si,
+                    effective: -1.0,
+                    alignment: Alignment::default(),
+                });
+                if effective > entry.effective {
+                    *entry = Best {
+                        record: rid,
+                        shape: si,
+                        effective,
+                        alignment: al,
+                    };
+                }
+            }
+        }
+        best.into_values().collect()
+    }
+
+    pub(super) fn to_match(
+        &self,
+        query: &Query,
+        shapes: &[QueryShape],
+        b: Best,
+        threshold: f64,
+    ) -> Option<Match> {
+        let r = self.records.get(b.record as usize)?;
+        let entity = self.entities.get(r.entity as usize)?;
+        let name = entity.names.get(usize::from(r.name))?;
+        let evidence = assess(query, entity);
+        let (score, qualifiers) = combine(f64::from(b.alignment.score), r.weak, &evidence);
+        if score < threshold {
+            return None;
+        }
+        let shape = shapes.get(b.shape)?;
+        let cv = self.record_views(r);
+        let list_text: Vec<&str> = cv.iter().map(|t| t.text).collect();
+        let ctx = NameContext {
+            query_text: &shape.text,
+            list_text: &list_text.join(" "),
+            transliterated: shape.transliterated || r.transliterated,
+            weak_penalty: r.weak.then_some(WEAK_ALIAS_FACTOR as f32),
+        };
+        let name_expl = explain_name(&shape.positions, &cv, &b.alignment, &ctx);
+        let score = crate::explain::round_score(score);
+        let summary = summarize(&name_expl, &qualifiers, score);
+        Some(Match {
+            entity_id: entity.id.clone(),
+            source: entity.designation.source.clone(),
+            source_id: entity.designation.source_id.clone(),
+            schema: entity.schema,
+            name: entity.caption().to_string(),
+            matched_name: name.full.clone(),
+            matched_name_kind: name.kind,
+            score,
+            explanation: Explanation {
+                summary,
+                score,
+                name: name_expl,
+                qualifiers,
+            },
+        })
+    }
+}
+
+/// Factor on a match through a bare weak alias, over the weak-alias factor: a
+/// nickname or single name that the publisher itself rates low ("Dave", "John",
+/// "Abu Yunus") carries the information of one common token. With it, such a match
+/// alone scores 0.93 x 0.85 x 0.8 = 0.63; a birth date agreeing to the day (or to
+/// the month with the nationality) still raises it over the threshold.
+pub(super) const WEAK_BARE_FACTOR: f32 = 0.8;
+
+/// True when a listed name has at most one distinctive token (particles, titles and
+/// initials aside).
+pub(super) fn is_bare(tokens: &[TokenView<'_>]) -> bool {
+    tokens
+        .iter()
+        .filter(|t| is_distinctive(t.kind) && t.text.len() > 1)
+        .count()
+        <= 1
+}
+
+/// Memoised similarities of (shape, position, vocabulary token) for one query:
+/// a row of cells per vocabulary token met, found through a stamped array
+/// rather than hashing (the scorer looks cells up for every candidate pair).
+#[derive(Default)]
+pub(super) struct Memo {
+    /// Per vocabulary token met in this query: its row.
+    rows: Stamped<u32>,
+    /// `width` cells per row; the outer `None` means not computed yet.
+    pub(super) cells: Vec<Option<Option<Cell>>>,
+    /// First column of each shape's positions.
+    pub(super) shape_start: SmallVec<[usize; 4]>,
+    pub(super) width: usize,
+}
+
+impl Memo {
+    /// Starts a query over these shapes.
+    pub(super) fn begin(&mut self, vocab_len: usize, shapes: &[QueryShape]) {
+        self.rows.next(vocab_len);
+        self.cells.clear();
+        self.shape_start.clear();
+        self.width = 0;
+        for shape in shapes {
+            self.shape_start.push(self.width);
+            self.width += shape.positions.len();
+        }
+    }
+
+    /// The cell index of (shape, position, token), giving the token a row if it has none.
+    pub(super) fn slot(&mut self, shape: usize, pos: usize, token: u32) -> Option<usize> {
+        let column = self.shape_start.get(shape)? + pos;
+        let row = match self.rows.get(token) {
+            Some(row) => row as usize,
+            None => {
+                let row = self.cells.len() / self.width.max(1);
+                *self.rows.entry(token)? = row as u32;
+                self.cells.resize(self.cells.len() + self.width, None);
+                row
+            }
+        };
+        Some(row * self.width + column)
+    }
+
+    pub(super) fn set(&mut self, shape: usize, pos: usize, token: u32, cell: Option<Cell>) {
+        if let Some(c) = self
+            .slot(shape, pos, token)
+            .and_then(|i| self.cells.get_mut(i))
+        {
+            *c = Some(cell);
+        }
+    }
+
+    /// Visits the cells of `token` for the first `positions` positions of a shape, in
+    /// order; `visit` fills a cell not computed yet (`None`) and reads it.
+    pub(super) fn fill_column(
+        &mut self,
+        shape: usize,
+        token: u32,
+        positions: usize,
+        mut visit: impl FnMut(usize, &mut Option<Option<Cell>>),
+    ) {
+        let Some(first) = self.slot(shape, 0, token) else {
+            return;
+        };
+        let end = (first + positions).min(self.cells.len());
+        for (i, cell) in self
+            .cells
+            .get_mut(first..end)
+            .unwrap_or(&mut [])
+            .iter_mut()
+            .enumerate()
+        {
+            visit(i, cell);
+        }
+    }
+}
+
+/// The best-scoring name of one entity.
+pub(super) struct Best {
+    pub(super) record: u32,
+    pub(super) shape: usize,
+    pub(super) effective: f64,
+    pub(super) alignment: Alignment,
+}

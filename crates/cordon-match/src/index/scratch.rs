@@ -1,0 +1,164 @@
+//! Per-thread buffers of retrieval, reused across queries.
+
+use super::stamp::Stamped;
+use super::*;
+
+/// Per-entity counts of the records [`Index::select`] keeps for one query, and
+/// the entities marked as able to agree with the query's country.
+#[derive(Default)]
+pub(super) struct Kept {
+    /// Per entity: records kept, and the name of the first one.
+    admitted: Stamped<(u8, u16)>,
+    /// Entities the query's country can agree with.
+    agreeing: Stamped<()>,
+}
+
+impl Kept {
+    pub(super) fn begin(&mut self, entities: usize) {
+        self.admitted.next(entities);
+    }
+
+    /// Marks `entities` (out of `count`) as able to agree with the query's country.
+    pub(super) fn mark(&mut self, count: usize, entities: &[u32]) {
+        self.agreeing.next(count);
+        for &e in entities {
+            self.agreeing.set(e, ());
+        }
+    }
+
+    pub(super) fn is_marked(&self, entity: u32) -> bool {
+        self.agreeing.is_set(entity)
+    }
+
+    /// Keeps a record of this entity's name unless the entity has
+    /// [`MAX_PER_ENTITY`] already or one of this same name.
+    pub(super) fn admit(&mut self, entity: u32, name: u16) -> bool {
+        let Some((count, first)) = self.admitted.entry(entity) else {
+            return false;
+        };
+        if *count >= MAX_PER_ENTITY || (*count > 0 && *first == name) {
+            return false;
+        }
+        if *count == 0 {
+            *first = name;
+        }
+        *count += 1;
+        true
+    }
+}
+
+/// Per-thread buffers of retrieval, reused across queries (no allocation per query in steady state).
+#[derive(Default)]
+pub(super) struct Scratch {
+    pub(super) acc: Vec<f32>,
+    pub(super) best: Vec<f32>,
+    /// Records already credited for the current query position.
+    credited: Stamped<()>,
+    pub(super) touched: Vec<u32>,
+    pub(super) seen: Seen,
+    pub(super) memo: Memo,
+    pub(super) kept: Kept,
+}
+
+/// Vocabulary tokens already visited while expanding one query position, with
+/// where each sits in the output list (`None` when it was not kept).
+#[derive(Default)]
+pub(super) struct Seen {
+    visits: Stamped<Option<u32>>,
+}
+
+impl Seen {
+    /// Starts expanding another position.
+    pub(super) fn next(&mut self, vocab_len: usize) {
+        self.visits.next(vocab_len);
+    }
+
+    pub(super) fn set_slot(&mut self, token: u32, slot: usize) {
+        self.visits.set(token, Some(slot as u32));
+    }
+
+    /// The kept position of a token visited for this position.
+    pub(super) fn slot(&self, token: u32) -> Option<usize> {
+        self.visits.get(token).flatten().map(|s| s as usize)
+    }
+
+    /// True the first time `token` is visited for this position.
+    pub(super) fn first_visit(&mut self, token: u32) -> bool {
+        self.visits.insert(token)
+    }
+}
+
+thread_local! {
+    pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    pub(super) fn reset(&mut self, n: usize) {
+        for &i in &self.touched {
+            if let (Some(a), Some(b)) =
+                (self.acc.get_mut(i as usize), self.best.get_mut(i as usize))
+            {
+                *a = 0.0;
+                *b = 0.0;
+            }
+        }
+        self.touched.clear();
+        if self.acc.len() != n {
+            self.acc = vec![0.0; n];
+            self.best = vec![0.0; n];
+        }
+    }
+
+    /// Adds `weight * similarity` of the best similar token to each record holding one.
+    pub(super) fn accumulate(
+        &mut self,
+        similar: impl Iterator<Item = (u32, f32)>,
+        postings: &Csr,
+        weight: f32,
+    ) {
+        self.credited.next(self.acc.len());
+        for (t, sim) in similar {
+            for &rid in postings.row(t) {
+                let i = rid as usize;
+                if !self.credited.insert(rid) {
+                    continue;
+                }
+                let Some(acc) = self.acc.get_mut(i) else {
+                    continue;
+                };
+                if *acc == 0.0 && self.best.get(i).is_some_and(|b| *b == 0.0) {
+                    self.touched.push(rid);
+                }
+                *acc += weight * sim;
+            }
+        }
+    }
+
+    /// Keeps the best variant's accumulation per record.
+    pub(super) fn fold_variant(&mut self) {
+        for &i in &self.touched {
+            let i = i as usize;
+            if let (Some(a), Some(b)) = (self.acc.get_mut(i), self.best.get_mut(i)) {
+                *b = b.max(*a);
+                *a = 0.0;
+            }
+        }
+    }
+
+    /// Records at or above `floor` that `keep` accepts, best first.
+    pub(super) fn ranked(&self, floor: f32, keep: impl Fn(u32, f32) -> bool) -> Vec<(u32, f32)> {
+        let mut scored: Vec<(u32, f32)> = self
+            .touched
+            .iter()
+            .filter_map(|&i| self.best.get(i as usize).map(|&b| (i, b)))
+            .filter(|&(i, b)| b >= floor && b > 0.0 && keep(i, b))
+            .collect();
+        let keep = MAX_TIED * 2;
+        if scored.len() > keep {
+            scored.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1));
+            scored.truncate(keep);
+        }
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored
+    }
+}
