@@ -158,6 +158,31 @@ pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
     audit_chain_and_purge(&fresh());
     repeated_deliveries_are_recorded_once(&fresh());
     the_alert_queue_filters_sorts_and_pages_both_kinds(&fresh());
+    verification_reports_its_position(&fresh());
+}
+
+/// A verification tells its position at the start and after each chunk of
+/// the walk: checked of the snapshot's total, never going back.
+pub fn verification_reports_its_position(store: &impl Backend) {
+    let chunk = usize::try_from(crate::chain::VERIFY_CHUNK).unwrap();
+    let entries: Vec<NewAuditEntry> = (0..chunk + 1)
+        .map(|i| NewAuditEntry {
+            kind: "screening".into(),
+            caller: "test".into(),
+            payload: json!({"request_hash": format!("{i:064}")}),
+        })
+        .collect();
+    store.append_audits(&entries).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = store
+        .verify_audit_reporting(&|p| seen.lock().unwrap().push((p.checked, p.total)))
+        .unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    let total = chunk as u64 + 1;
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        [(0, total), (total - 1, total), (total, total)]
+    );
 }
 
 /// A screened transfer with a delivery key and one sanctions alert.

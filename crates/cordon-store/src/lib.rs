@@ -59,6 +59,7 @@ pub mod transfers;
 
 pub use audit::{
     AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry, PurgeOutcome,
+    VerifyProgress,
 };
 pub use canonical::{canonical_json, sha256_hex};
 pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};

@@ -217,11 +217,13 @@ pub fn page_sql(request: &QueueRequest, dialect: Dialect) -> PageSql {
     }
 }
 
-/// The alert has `value` in a side table (its primary key, led by the value, answers this).
+/// The alert has `value` in a side table. Written as a set (`IN`), not as a
+/// correlated `EXISTS`: the set is read once through the side table's index
+/// led by the value, where SQLite ran `EXISTS` once per queue row (2.9 s for
+/// a rule filter over 100,000 alerts).
 fn side_table_has(table: &str, column: &str, placeholder: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM {table} s WHERE s.{column} = {placeholder} \
-         AND s.kind = q.kind AND s.alert_id = q.alert_id)"
+        "(q.kind, q.alert_id) IN (SELECT s.kind, s.alert_id FROM {table} s WHERE s.{column} = {placeholder})"
     )
 }
 
