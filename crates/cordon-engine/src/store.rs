@@ -3,7 +3,8 @@
 //! the backend.
 
 use cordon_store::{
-    ApiKeys, AuditLog, Customers, Decisions, ImportJobs, MonitorSnapshots, Store, TransferAlerts,
+    AlertQueue, ApiKeys, AuditLog, Customers, Decisions, ImportJobs, MonitorSnapshots, Store,
+    TransferAlerts,
 };
 
 /// Every store trait the use cases need: any backend implementing them all
@@ -17,6 +18,7 @@ pub trait EngineStore:
     + TransferAlerts
     + MonitorSnapshots
     + ImportJobs
+    + AlertQueue
     + Send
     + Sync
 {
@@ -31,6 +33,7 @@ impl<S> EngineStore for S where
         + TransferAlerts
         + MonitorSnapshots
         + ImportJobs
+        + AlertQueue
         + Send
         + Sync
 {

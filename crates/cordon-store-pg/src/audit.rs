@@ -9,7 +9,7 @@ use cordon_store::audit::{
 };
 use cordon_store::chain::{ChainWalk, RawEntry, VERIFY_CHUNK};
 use cordon_store::rows::RowLedger;
-use cordon_store::{canonical_json, timestamp_now, Result};
+use cordon_store::{canonical_json, timestamp_now, Result, VerifyProgress};
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 use serde_json::{json, Value};
@@ -170,7 +170,12 @@ fn raw_from_row(row: &Row) -> Result<RawEntry> {
 }
 
 /// Walks the chain in chunks, stopping at the first broken entry.
-fn walk_chain(client: &mut impl GenericClient, walk: &mut ChainWalk) -> Result<()> {
+fn walk_chain(
+    client: &mut impl GenericClient,
+    walk: &mut ChainWalk,
+    progress: &dyn Fn(VerifyProgress),
+    total: u64,
+) -> Result<()> {
     let mut after = i64::MIN;
     loop {
         let rows = client
@@ -188,6 +193,10 @@ fn walk_chain(client: &mut impl GenericClient, walk: &mut ChainWalk) -> Result<(
                 return Ok(());
             }
         }
+        progress(VerifyProgress {
+            checked: walk.checked(),
+            total,
+        });
         if big(rows.len()) < VERIFY_CHUNK {
             return Ok(());
         }
@@ -255,6 +264,13 @@ impl AuditLog for PgStore {
     }
 
     fn verify_audit(&self) -> Result<AuditVerification> {
+        self.verify_audit_reporting(&|_| {})
+    }
+
+    fn verify_audit_reporting(
+        &self,
+        progress: &dyn Fn(VerifyProgress),
+    ) -> Result<AuditVerification> {
         self.read(|client| {
             // One snapshot for the chain, the head and the rows, while writers go on.
             let mut tx = client
@@ -263,8 +279,16 @@ impl AuditLog for PgStore {
                 .read_only(true)
                 .start()
                 .db("starting the verification")?;
+            let total: i64 = get(
+                &tx.query_one("SELECT COUNT(*) FROM audit_log", &[])
+                    .db("counting the audit chain")?,
+                0,
+                "count",
+            )?;
+            let total = u64::try_from(total).unwrap_or_default();
+            progress(VerifyProgress { checked: 0, total });
             let mut walk = ChainWalk::default();
-            walk_chain(&mut tx, &mut walk)?;
+            walk_chain(&mut tx, &mut walk, progress, total)?;
             let head = stored_head(&mut tx)?;
             let verification = walk.finish(head, || stored_rows(&mut tx))?;
             tx.commit().db("ending the verification")?;

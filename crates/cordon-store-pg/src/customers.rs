@@ -10,10 +10,10 @@ use cordon_store::{timestamp_now, Result};
 use postgres::Row;
 use serde_json::json;
 
-const ALERT_COLUMNS: &str =
+pub(crate) const ALERT_COLUMNS: &str =
     "id, customer_id, entity_id, entity_hash, list_version, score, reason, details, status, raised_at";
 
-fn customer_from_row(row: &Row) -> Result<Customer> {
+pub(crate) fn customer_from_row(row: &Row) -> Result<Customer> {
     let schema: Option<String> = get(row, 4, "customers.schema")?;
     let identifiers: String = get(row, 5, "customers.identifiers")?;
     Ok(Customer {
@@ -26,7 +26,7 @@ fn customer_from_row(row: &Row) -> Result<Customer> {
     })
 }
 
-fn alert_from_row(row: &Row) -> Result<Alert> {
+pub(crate) fn alert_from_row(row: &Row) -> Result<Alert> {
     let details: String = get(row, 7, "alerts.details")?;
     Ok(Alert {
         id: get(row, 0, "alerts.id")?,
@@ -169,6 +169,34 @@ impl Customers for PgStore {
                 .iter()
                 .map(alert_from_row)
                 .collect()
+        })
+    }
+
+    fn customer(&self, id: &str) -> Result<Option<Customer>> {
+        self.read(|client| {
+            client
+                .query_opt(
+                    "SELECT id, name, dob, country, schema, identifiers FROM customers WHERE id = $1",
+                    &[&id],
+                )
+                .db("looking up a customer")?
+                .as_ref()
+                .map(customer_from_row)
+                .transpose()
+        })
+    }
+
+    fn alert(&self, id: i64) -> Result<Option<Alert>> {
+        self.read(|client| {
+            client
+                .query_opt(
+                    &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1"),
+                    &[&id],
+                )
+                .db("looking up an alert")?
+                .as_ref()
+                .map(alert_from_row)
+                .transpose()
         })
     }
 }

@@ -26,6 +26,7 @@ mod keys;
 mod leases;
 mod lists;
 mod pool;
+mod queue;
 mod schema;
 mod transfers;
 

@@ -164,6 +164,129 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         first_at TEXT NOT NULL,
         repeats BIGINT NOT NULL DEFAULT 0
      );",
+    // 4: the alert queue (SQLite's migration 13, `cordon_store::queue`): one narrow
+    // row per customer or transfer alert with what the queue filters and sorts on,
+    // its rules and list labels in side tables keyed for look-up by value, kept by
+    // a trigger on each alert table and filled from the alerts present. The views
+    // hold the one reading of the alerts' JSON; `cordon_jsonb` reads a malformed
+    // value as NULL rather than failing the alert's write.
+    "CREATE TABLE alert_queue (
+        kind TEXT NOT NULL,
+        alert_id BIGINT NOT NULL,
+        source TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        what TEXT NOT NULL,
+        lists TEXT NOT NULL,
+        rules TEXT NOT NULL,
+        status TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        score DOUBLE PRECISION,
+        PRIMARY KEY (kind, alert_id)
+     );
+     CREATE INDEX alert_queue_time ON alert_queue(raised_at, alert_id, kind);
+     CREATE INDEX alert_queue_status ON alert_queue(status, raised_at, alert_id, kind);
+     CREATE INDEX alert_queue_source ON alert_queue(source, raised_at, alert_id, kind);
+     CREATE INDEX alert_queue_score
+        ON alert_queue(score DESC NULLS LAST, raised_at DESC, alert_id DESC, kind DESC);
+     CREATE TABLE alert_queue_rules (
+        kind TEXT NOT NULL,
+        alert_id BIGINT NOT NULL,
+        rule TEXT NOT NULL,
+        PRIMARY KEY (kind, alert_id, rule)
+     );
+     CREATE INDEX alert_queue_rules_rule ON alert_queue_rules(rule, kind, alert_id);
+     CREATE TABLE alert_queue_lists (
+        kind TEXT NOT NULL,
+        alert_id BIGINT NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (kind, alert_id, label)
+     );
+     CREATE INDEX alert_queue_lists_label ON alert_queue_lists(label, kind, alert_id);
+     CREATE INDEX transfer_alerts_screening ON transfer_alerts(audit_seq, id);
+     CREATE FUNCTION cordon_jsonb(value TEXT) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+        BEGIN RETURN value::jsonb; EXCEPTION WHEN others THEN RETURN NULL; END $f$;
+     CREATE FUNCTION cordon_json_array(value jsonb) RETURNS SETOF jsonb LANGUAGE sql IMMUTABLE AS $f$
+        SELECT e FROM jsonb_array_elements(
+            CASE WHEN jsonb_typeof(value) = 'array' THEN value ELSE '[]'::jsonb END) e $f$;
+     CREATE VIEW alert_queue_customer_rules AS
+        SELECT 'customer'::text AS kind, a.id AS alert_id, e->>'rule' AS rule
+          FROM alerts a,
+               cordon_json_array(cordon_jsonb(a.details) #> '{explanation,name,alignment}') e
+         WHERE jsonb_typeof(e->'rule') = 'string';
+     CREATE VIEW alert_queue_transfer_rules AS
+        SELECT 'transfer'::text AS kind, t.id AS alert_id, t.kind AS rule FROM transfer_alerts t
+        UNION ALL
+        -- a sanctions alert's rule is the listed entity's id: not a rule.
+        SELECT 'transfer', t.id, t.rule FROM transfer_alerts t WHERE t.kind <> 'sanctions'
+        UNION ALL
+        SELECT 'transfer', t.id, e->>'rule'
+          FROM transfer_alerts t,
+               cordon_json_array(cordon_jsonb(t.details) #> '{match,explanation,name,alignment}') e
+         WHERE jsonb_typeof(e->'rule') = 'string';
+     CREATE VIEW alert_queue_transfer_lists AS
+        SELECT 'transfer'::text AS kind, t.id AS alert_id, e #>> '{}' AS label
+          FROM transfer_alerts t, cordon_json_array(cordon_jsonb(t.list_versions)) e
+         WHERE jsonb_typeof(e) = 'string';
+     CREATE VIEW alert_queue_customer_rows AS
+        SELECT 'customer'::text AS kind, a.id AS alert_id, a.reason AS source,
+               a.customer_id AS subject, a.entity_id AS what,
+               jsonb_build_array(a.list_version)::text AS lists,
+               COALESCE((SELECT jsonb_agg(r.rule ORDER BY r.rule) FROM alert_queue_rules r
+                   WHERE r.kind = 'customer' AND r.alert_id = a.id), '[]'::jsonb)::text AS rules,
+               a.status AS status, a.raised_at AS raised_at, a.score AS score
+          FROM alerts a;
+     CREATE VIEW alert_queue_transfer_rows AS
+        SELECT 'transfer'::text AS kind, t.id AS alert_id, 'transfer'::text AS source,
+               COALESCE(t.transfer_id, '(no id)') AS subject, t.message AS what,
+               COALESCE((SELECT jsonb_agg(l.label ORDER BY l.label) FROM alert_queue_lists l
+                   WHERE l.kind = 'transfer' AND l.alert_id = t.id), '[]'::jsonb)::text AS lists,
+               COALESCE((SELECT jsonb_agg(r.rule ORDER BY r.rule) FROM alert_queue_rules r
+                   WHERE r.kind = 'transfer' AND r.alert_id = t.id), '[]'::jsonb)::text AS rules,
+               t.status AS status, t.raised_at AS raised_at,
+               CASE WHEN jsonb_typeof(cordon_jsonb(t.details) #> '{match,score}') = 'number'
+                    THEN (cordon_jsonb(t.details) #>> '{match,score}')::double precision END AS score
+          FROM transfer_alerts t;
+     CREATE FUNCTION alert_queue_customer_sync() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+          IF TG_OP <> 'INSERT' THEN
+            DELETE FROM alert_queue_rules WHERE kind = 'customer' AND alert_id = OLD.id;
+            DELETE FROM alert_queue_lists WHERE kind = 'customer' AND alert_id = OLD.id;
+            DELETE FROM alert_queue WHERE kind = 'customer' AND alert_id = OLD.id;
+          END IF;
+          IF TG_OP <> 'DELETE' THEN
+            INSERT INTO alert_queue_rules SELECT DISTINCT * FROM alert_queue_customer_rules
+              WHERE alert_id = NEW.id;
+            INSERT INTO alert_queue_lists VALUES ('customer', NEW.id, NEW.list_version);
+            INSERT INTO alert_queue SELECT * FROM alert_queue_customer_rows WHERE alert_id = NEW.id;
+          END IF;
+          RETURN NULL;
+        END $f$;
+     CREATE FUNCTION alert_queue_transfer_sync() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+          IF TG_OP <> 'INSERT' THEN
+            DELETE FROM alert_queue_rules WHERE kind = 'transfer' AND alert_id = OLD.id;
+            DELETE FROM alert_queue_lists WHERE kind = 'transfer' AND alert_id = OLD.id;
+            DELETE FROM alert_queue WHERE kind = 'transfer' AND alert_id = OLD.id;
+          END IF;
+          IF TG_OP <> 'DELETE' THEN
+            INSERT INTO alert_queue_rules SELECT DISTINCT * FROM alert_queue_transfer_rules
+              WHERE alert_id = NEW.id;
+            INSERT INTO alert_queue_lists SELECT DISTINCT * FROM alert_queue_transfer_lists
+              WHERE alert_id = NEW.id;
+            INSERT INTO alert_queue SELECT * FROM alert_queue_transfer_rows WHERE alert_id = NEW.id;
+          END IF;
+          RETURN NULL;
+        END $f$;
+     CREATE TRIGGER alert_queue_customer_sync AFTER INSERT OR UPDATE OR DELETE ON alerts
+        FOR EACH ROW EXECUTE FUNCTION alert_queue_customer_sync();
+     CREATE TRIGGER alert_queue_transfer_sync AFTER INSERT OR UPDATE OR DELETE ON transfer_alerts
+        FOR EACH ROW EXECUTE FUNCTION alert_queue_transfer_sync();
+     INSERT INTO alert_queue_rules SELECT DISTINCT * FROM alert_queue_customer_rules;
+     INSERT INTO alert_queue_rules SELECT DISTINCT * FROM alert_queue_transfer_rules;
+     INSERT INTO alert_queue_lists SELECT 'customer', id, list_version FROM alerts;
+     INSERT INTO alert_queue_lists SELECT DISTINCT * FROM alert_queue_transfer_lists;
+     INSERT INTO alert_queue SELECT * FROM alert_queue_customer_rows;
+     INSERT INTO alert_queue SELECT * FROM alert_queue_transfer_rows;",
 ];
 
 /// Applies the migrations this database lacks, in one transaction each,

@@ -14,7 +14,7 @@ use cordon_store::{timestamp_now, Error, Result};
 use postgres::{GenericClient, Row};
 use serde_json::json;
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, transfer_id, kind, rule, message, details, audit_seq, raised_at, status, list_versions";
 
 const DECISION_COLUMNS: &str = "id, alert_id, verdict, reason, status_before, status_after,
@@ -41,7 +41,7 @@ fn count_repeat(client: &mut impl GenericClient, key: &str) -> Result<bool> {
     Ok(changed > 0)
 }
 
-fn alert_from_row(row: &Row) -> Result<TransferAlert> {
+pub(crate) fn alert_from_row(row: &Row) -> Result<TransferAlert> {
     let details: String = get(row, 5, "transfer_alerts.details")?;
     Ok(TransferAlert {
         id: get(row, 0, "transfer_alerts.id")?,

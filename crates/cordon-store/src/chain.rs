@@ -71,6 +71,11 @@ pub struct ChainWalk {
 }
 
 impl ChainWalk {
+    /// Entries taken in so far.
+    pub fn checked(&self) -> u64 {
+        self.checked
+    }
+
     /// Takes in the next stored entry; false when it is broken (stop walking:
     /// nothing after a broken entry can be trusted).
     pub fn step(&mut self, raw: &RawEntry) -> bool {

@@ -6,6 +6,7 @@
 //! failure, and is compiled only with the `conformance` feature.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+use crate::queue::{AlertKind, AlertQueue, QueueFilter, QueueOrder, QueueRequest};
 use crate::{
     Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, DeliveredTransfer,
     Error, ImportJobs, ImportRequest, MonitorSnapshots, NewAlert, NewAuditEntry, NewDecision,
@@ -16,7 +17,15 @@ use serde_json::json;
 
 /// Every trait a full backend implements.
 pub trait Backend:
-    Store + AuditLog + Decisions + ApiKeys + Customers + TransferAlerts + MonitorSnapshots + ImportJobs
+    Store
+    + AuditLog
+    + Decisions
+    + ApiKeys
+    + Customers
+    + TransferAlerts
+    + MonitorSnapshots
+    + ImportJobs
+    + AlertQueue
 {
 }
 impl<S> Backend for S where
@@ -28,6 +37,7 @@ impl<S> Backend for S where
         + TransferAlerts
         + MonitorSnapshots
         + ImportJobs
+        + AlertQueue
         + ?Sized
 {
 }
@@ -147,6 +157,32 @@ pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
     customers_upsert_and_alerts_are_raised_once(&fresh());
     audit_chain_and_purge(&fresh());
     repeated_deliveries_are_recorded_once(&fresh());
+    the_alert_queue_filters_sorts_and_pages_both_kinds(&fresh());
+    verification_reports_its_position(&fresh());
+}
+
+/// A verification tells its position at the start and after each chunk of
+/// the walk: checked of the snapshot's total, never going back.
+pub fn verification_reports_its_position(store: &impl Backend) {
+    let chunk = usize::try_from(crate::chain::VERIFY_CHUNK).unwrap();
+    let entries: Vec<NewAuditEntry> = (0..chunk + 1)
+        .map(|i| NewAuditEntry {
+            kind: "screening".into(),
+            caller: "test".into(),
+            payload: json!({"request_hash": format!("{i:064}")}),
+        })
+        .collect();
+    store.append_audits(&entries).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = store
+        .verify_audit_reporting(&|p| seen.lock().unwrap().push((p.checked, p.total)))
+        .unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    let total = chunk as u64 + 1;
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        [(0, total), (total - 1, total), (total, total)]
+    );
 }
 
 /// A screened transfer with a delivery key and one sanctions alert.
@@ -645,5 +681,299 @@ pub fn decision_expiry_is_capped_and_never_is_refused<S: Backend>(store: &S) {
     assert!(
         expires > days_from_now(364) && expires <= days_from_now(366),
         "{expires}"
+    );
+}
+
+/// A customer alert whose match aligned names through `rules`.
+fn queue_alert(
+    customer: &str,
+    entity: &str,
+    list: &str,
+    score: f64,
+    reason: &str,
+    rules: &[&str],
+) -> NewAlert {
+    let alignment: Vec<_> = rules.iter().map(|r| json!({"rule": r})).collect();
+    NewAlert {
+        customer_id: customer.into(),
+        entity_id: entity.into(),
+        entity_hash: format!("{entity}-h"),
+        list_version: list.into(),
+        score,
+        reason: reason.into(),
+        details: json!({"explanation": {"name": {"alignment": alignment}}}),
+    }
+}
+
+/// A screened transfer raising an R16 alert and a sanctions alert (score 0.88, typo alignment).
+fn queue_transfer(transfer_id: &str) -> ScreenedTransfer {
+    ScreenedTransfer {
+        audit: NewAuditEntry {
+            kind: "transfer_screening".into(),
+            caller: "test".into(),
+            payload: json!({"transfer_id": transfer_id}),
+        },
+        list_versions: vec!["un@2026-02-27#1".into(), "ofac@2026-03-01#2".into()],
+        alerts: vec![
+            NewTransferAlert {
+                transfer_id: Some(transfer_id.into()),
+                kind: "r16".into(),
+                rule: "R16-ORIGINATOR-NAME".into(),
+                message: "originator name missing".into(),
+                details: json!({"field": "Dbtr/Nm"}),
+            },
+            NewTransferAlert {
+                transfer_id: Some(transfer_id.into()),
+                kind: "sanctions".into(),
+                rule: "un:QDi.290".into(),
+                message: "creditor matches".into(),
+                // a malformed alignment (not an array) reads as no rules, never an error
+                details: json!({"match": {"score": 0.88, "explanation": {"name": {"alignment": [{"rule": "typo"}, {"x": 1}, "odd"]}}}}),
+            },
+        ],
+    }
+}
+
+fn page(
+    store: &impl Backend,
+    filter: QueueFilter,
+    order: QueueOrder,
+    offset: u64,
+    limit: u64,
+) -> crate::QueuePage {
+    store
+        .alert_page(&QueueRequest {
+            filter,
+            order,
+            offset,
+            limit,
+        })
+        .unwrap()
+}
+
+fn keys(page: &crate::QueuePage) -> Vec<(AlertKind, i64)> {
+    page.rows.iter().map(|r| (r.kind, r.id)).collect()
+}
+
+/// The alert queue: both kinds in one list, each filter applied in the
+/// database, three orders, pages that neither overlap nor skip, a total that
+/// counts every page, status changes followed, and the look-ups by id.
+pub fn the_alert_queue_filters_sorts_and_pages_both_kinds(store: &impl Backend) {
+    let empty = page(store, QueueFilter::default(), QueueOrder::Newest, 0, 50);
+    assert_eq!((empty.total, empty.rows.len()), (0, 0));
+    store
+        .upsert_customers(&[
+            customer("c1", "Tohir Yuldashev"),
+            customer("c2", "Jane Roe"),
+        ])
+        .unwrap();
+    let raised = store
+        .raise_alerts(
+            &[
+                queue_alert(
+                    "c1",
+                    "un:QDi.290",
+                    "un@2026-02-27#1",
+                    0.93,
+                    "rescreen",
+                    &["transliteration", "exact", "transliteration"],
+                ),
+                queue_alert(
+                    "c2",
+                    "un:QDi.1",
+                    "eu@2026-01-10#4",
+                    0.71,
+                    "onboarding",
+                    &["typo"],
+                ),
+            ],
+            "system",
+        )
+        .unwrap();
+    let recorded = store
+        .record_transfers(&[queue_transfer("T1"), queue_transfer("T2")])
+        .unwrap();
+    let all = page(store, QueueFilter::default(), QueueOrder::Newest, 0, 50);
+    assert_eq!(all.total, 6);
+    assert_eq!(all.rows.len(), 6);
+    let mut times: Vec<&str> = all.rows.iter().map(|r| r.raised_at.as_str()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+    times.clear();
+    let c1 = all
+        .rows
+        .iter()
+        .find(|r| r.kind == AlertKind::Customer && r.id == raised[0].id)
+        .unwrap();
+    assert_eq!(c1.rules, ["exact", "transliteration"]);
+    assert_eq!(c1.lists, ["un@2026-02-27#1"]);
+    assert_eq!(
+        (c1.source.as_str(), c1.subject.as_str(), c1.what.as_str()),
+        ("rescreen", "c1", "un:QDi.290")
+    );
+    assert_eq!(c1.score, Some(0.93));
+    let sanction = &recorded[0].alerts[1];
+    let t1 = all
+        .rows
+        .iter()
+        .find(|r| r.kind == AlertKind::Transfer && r.id == sanction.id)
+        .unwrap();
+    assert_eq!(
+        t1.rules,
+        ["sanctions", "typo"],
+        "a sanctions alert's entity id is not a rule"
+    );
+    assert_eq!(t1.lists, ["ofac@2026-03-01#2", "un@2026-02-27#1"]);
+    assert_eq!(
+        (t1.source.as_str(), t1.subject.as_str(), t1.status.as_str()),
+        ("transfer", "T1", "open")
+    );
+    assert_eq!(t1.score, Some(0.88));
+    let r16 = all
+        .rows
+        .iter()
+        .find(|r| r.id == recorded[0].alerts[0].id && r.kind == AlertKind::Transfer)
+        .unwrap();
+    assert_eq!(r16.rules, ["R16-ORIGINATOR-NAME", "r16"]);
+    assert_eq!(r16.score, None);
+
+    // Pages: two of two, then the rest; together exactly the whole list, in its order.
+    let mut paged = Vec::new();
+    for offset in [0, 2, 4] {
+        let p = page(store, QueueFilter::default(), QueueOrder::Newest, offset, 2);
+        assert_eq!(p.total, 6, "the total counts every page");
+        assert_eq!(p.rows.len(), 2);
+        paged.extend(keys(&p));
+    }
+    assert_eq!(paged, keys(&all));
+    assert!(
+        page(store, QueueFilter::default(), QueueOrder::Newest, 6, 2)
+            .rows
+            .is_empty()
+    );
+    let oldest = page(store, QueueFilter::default(), QueueOrder::Oldest, 0, 50);
+    let mut reversed = keys(&oldest);
+    reversed.reverse();
+    assert_eq!(reversed, keys(&all));
+    let by_score = page(
+        store,
+        QueueFilter::default(),
+        QueueOrder::HighestScore,
+        0,
+        50,
+    );
+    let scores: Vec<Option<f64>> = by_score.rows.iter().map(|r| r.score).collect();
+    assert_eq!(
+        scores,
+        [Some(0.93), Some(0.88), Some(0.88), Some(0.71), None, None]
+    );
+
+    // Each filter, alone and together.
+    let only = |filter: QueueFilter| page(store, filter, QueueOrder::Newest, 0, 50);
+    let transfers = only(QueueFilter {
+        source: Some("transfer".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(transfers.total, 4);
+    assert!(transfers.rows.iter().all(|r| r.kind == AlertKind::Transfer));
+    let typo = only(QueueFilter {
+        rule: Some("typo".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(
+        typo.total, 3,
+        "a rule filters customer and transfer alerts alike"
+    );
+    let eu = only(QueueFilter {
+        list: Some("eu@2026-01-10#4".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(keys(&eu), [(AlertKind::Customer, raised[1].id)]);
+    let un = only(QueueFilter {
+        list: Some("un@2026-02-27#1".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(un.total, 5);
+    let both = only(QueueFilter {
+        rule: Some("typo".into()),
+        list: Some("un@2026-02-27#1".into()),
+        source: Some("transfer".into()),
+        status: Some("open".into()),
+        raised_since: Some(days_from_now(-1)),
+    });
+    assert_eq!(both.total, 2);
+    let future = only(QueueFilter {
+        raised_since: Some(days_from_now(1)),
+        ..QueueFilter::default()
+    });
+    assert_eq!(future.total, 0);
+    let injected = only(QueueFilter {
+        rule: Some("x' OR '1'='1".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(injected.total, 0);
+
+    // Status changes (a decision, a transfer decision) are followed.
+    let analyst = actor(store, Role::Analyst, "alice");
+    store
+        .decide_transfer_alert(
+            sanction.id,
+            &crate::NewTransferAlertDecision {
+                verdict: crate::TransferVerdict::FalsePositive,
+                reason: "other person".into(),
+            },
+            &analyst,
+        )
+        .unwrap();
+    let closed = only(QueueFilter {
+        status: Some("false_positive".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(keys(&closed), [(AlertKind::Transfer, sanction.id)]);
+    assert_eq!(
+        closed.rows[0].rules,
+        ["sanctions", "typo"],
+        "an update keeps the rules"
+    );
+    let mut decision = fp("c1", "un:QDi.290-h", None);
+    decision.verdict = Verdict::TrueMatch;
+    store.record_decision(&decision, &analyst).unwrap();
+    let pending = only(QueueFilter {
+        status: Some("pending_confirmation".into()),
+        ..QueueFilter::default()
+    });
+    assert_eq!(keys(&pending), [(AlertKind::Customer, raised[0].id)]);
+
+    let facets = store.alert_facets().unwrap();
+    assert_eq!(facets.sources, ["onboarding", "rescreen", "transfer"]);
+    assert_eq!(
+        facets.lists,
+        ["eu@2026-01-10#4", "ofac@2026-03-01#2", "un@2026-02-27#1"]
+    );
+    assert_eq!(
+        facets.rules,
+        [
+            "R16-ORIGINATOR-NAME",
+            "exact",
+            "r16",
+            "sanctions",
+            "transliteration",
+            "typo"
+        ]
+    );
+
+    assert_eq!(store.customer("c2").unwrap().unwrap().name, "Jane Roe");
+    assert!(store.customer("nobody").unwrap().is_none());
+    assert_eq!(
+        store.alert(raised[1].id).unwrap().unwrap().entity_id,
+        "un:QDi.1"
+    );
+    assert!(store.alert(raised[1].id + 100).unwrap().is_none());
+    let siblings = store
+        .transfer_alerts_of_screening(recorded[1].audit.seq)
+        .unwrap();
+    let ids: Vec<i64> = siblings.iter().map(|a| a.id).collect();
+    assert_eq!(
+        ids,
+        recorded[1].alerts.iter().map(|a| a.id).collect::<Vec<_>>()
     );
 }

@@ -94,6 +94,10 @@ pub trait Customers {
     fn raise_alerts(&self, alerts: &[NewAlert], caller: &str) -> Result<Vec<Alert>>;
     /// Alerts, newest first, optionally only those with a status.
     fn alerts(&self, status: Option<&str>, limit: usize) -> Result<Vec<Alert>>;
+    /// One customer by id (the primary key), if registered.
+    fn customer(&self, id: &str) -> Result<Option<Customer>>;
+    /// One alert by id, if raised.
+    fn alert(&self, id: i64) -> Result<Option<Alert>>;
 }
 
 /// Refuses a customer without an id or a name; `position` (from 0) is named from 1.

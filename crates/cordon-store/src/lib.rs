@@ -44,6 +44,7 @@ pub mod customers;
 pub mod decisions;
 pub mod import_jobs;
 pub mod keys;
+pub mod queue;
 pub mod rows;
 mod sqlite;
 mod sqlite_audit;
@@ -52,17 +53,22 @@ mod sqlite_decisions;
 mod sqlite_import_jobs;
 mod sqlite_keys;
 mod sqlite_monitor;
+mod sqlite_queue;
 mod sqlite_transfers;
 pub mod transfers;
 
 pub use audit::{
     AuditEntry, AuditLog, AuditVerification, BrokenEntry, NewAuditEntry, PurgeOutcome,
+    VerifyProgress,
 };
 pub use canonical::{canonical_json, sha256_hex};
 pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 pub use import_jobs::{ImportJobs, PendingImport};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
+pub use queue::{
+    AlertKind, AlertQueue, QueueFacets, QueueFilter, QueueOrder, QueuePage, QueueRequest, QueueRow,
+};
 pub use rows::RowProblem;
 pub use sqlite::SqliteStore;
 pub use sqlite_monitor::{MonitorSnapshots, StoredMonitorChanges, StoredMonitorSnapshot};

@@ -186,6 +186,128 @@ const MIGRATIONS: &[&str] = &[
         first_at TEXT NOT NULL,
         repeats INTEGER NOT NULL DEFAULT 0
      );",
+    // 13: the alert queue (`queue.rs`): one narrow row per customer or transfer
+    // alert with what the queue filters and sorts on, its rules and list labels
+    // in side tables keyed for look-up by value, kept by triggers on both alert
+    // tables and filled from the alerts present. The views hold the one reading
+    // of the alerts' JSON (guarded: a malformed value reads as nothing, never an
+    // error that would refuse the alert's write). `IF NOT EXISTS`, `OR REPLACE`:
+    // tests that replay earlier migrations run this one again.
+    "CREATE TABLE IF NOT EXISTS alert_queue (
+        kind TEXT NOT NULL,
+        alert_id INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        what TEXT NOT NULL,
+        lists TEXT NOT NULL,
+        rules TEXT NOT NULL,
+        status TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        score REAL,
+        PRIMARY KEY (kind, alert_id)
+     );
+     CREATE INDEX IF NOT EXISTS alert_queue_time ON alert_queue(raised_at, alert_id, kind);
+     CREATE INDEX IF NOT EXISTS alert_queue_status ON alert_queue(status, raised_at, alert_id, kind);
+     CREATE INDEX IF NOT EXISTS alert_queue_source ON alert_queue(source, raised_at, alert_id, kind);
+     CREATE INDEX IF NOT EXISTS alert_queue_score ON alert_queue(score, raised_at, alert_id, kind);
+     CREATE TABLE IF NOT EXISTS alert_queue_rules (
+        kind TEXT NOT NULL,
+        alert_id INTEGER NOT NULL,
+        rule TEXT NOT NULL,
+        PRIMARY KEY (kind, alert_id, rule)
+     ) WITHOUT ROWID;
+     CREATE INDEX IF NOT EXISTS alert_queue_rules_rule ON alert_queue_rules(rule, kind, alert_id);
+     CREATE TABLE IF NOT EXISTS alert_queue_lists (
+        kind TEXT NOT NULL,
+        alert_id INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (kind, alert_id, label)
+     ) WITHOUT ROWID;
+     CREATE INDEX IF NOT EXISTS alert_queue_lists_label ON alert_queue_lists(label, kind, alert_id);
+     CREATE INDEX IF NOT EXISTS transfer_alerts_screening ON transfer_alerts(audit_seq, id);
+     CREATE VIEW IF NOT EXISTS alert_queue_customer_rules AS
+        SELECT 'customer' AS kind, a.id AS alert_id, json_extract(j.value, '$.rule') AS rule
+          FROM alerts a,
+               json_each(CASE WHEN json_valid(a.details) THEN a.details ELSE '{}' END,
+                         '$.explanation.name.alignment') j
+         WHERE j.type = 'object' AND json_type(j.value, '$.rule') = 'text';
+     CREATE VIEW IF NOT EXISTS alert_queue_transfer_rules AS
+        SELECT 'transfer' AS kind, t.id AS alert_id, t.kind AS rule FROM transfer_alerts t
+        UNION ALL
+        -- a sanctions alert's rule is the listed entity's id: not a rule.
+        SELECT 'transfer', t.id, t.rule FROM transfer_alerts t WHERE t.kind <> 'sanctions'
+        UNION ALL
+        SELECT 'transfer', t.id, json_extract(j.value, '$.rule')
+          FROM transfer_alerts t,
+               json_each(CASE WHEN json_valid(t.details) THEN t.details ELSE '{}' END,
+                         '$.match.explanation.name.alignment') j
+         WHERE j.type = 'object' AND json_type(j.value, '$.rule') = 'text';
+     CREATE VIEW IF NOT EXISTS alert_queue_transfer_lists AS
+        SELECT 'transfer' AS kind, t.id AS alert_id, j.value AS label
+          FROM transfer_alerts t,
+               json_each(CASE WHEN json_valid(t.list_versions) THEN t.list_versions ELSE '[]' END) j
+         WHERE j.type = 'text';
+     CREATE VIEW IF NOT EXISTS alert_queue_customer_rows AS
+        SELECT 'customer' AS kind, a.id AS alert_id, a.reason AS source, a.customer_id AS subject,
+               a.entity_id AS what, json_array(a.list_version) AS lists,
+               (SELECT json_group_array(rule) FROM (SELECT rule FROM alert_queue_rules r
+                   WHERE r.kind = 'customer' AND r.alert_id = a.id ORDER BY rule)) AS rules,
+               a.status AS status, a.raised_at AS raised_at, a.score AS score
+          FROM alerts a;
+     CREATE VIEW IF NOT EXISTS alert_queue_transfer_rows AS
+        SELECT 'transfer' AS kind, t.id AS alert_id, 'transfer' AS source,
+               COALESCE(t.transfer_id, '(no id)') AS subject, t.message AS what,
+               (SELECT json_group_array(label) FROM (SELECT label FROM alert_queue_lists l
+                   WHERE l.kind = 'transfer' AND l.alert_id = t.id ORDER BY label)) AS lists,
+               (SELECT json_group_array(rule) FROM (SELECT rule FROM alert_queue_rules r
+                   WHERE r.kind = 'transfer' AND r.alert_id = t.id ORDER BY rule)) AS rules,
+               t.status AS status, t.raised_at AS raised_at,
+               CASE WHEN NOT json_valid(t.details) THEN NULL
+                    WHEN json_type(t.details, '$.match.score') IN ('real', 'integer')
+                    THEN json_extract(t.details, '$.match.score') END AS score
+          FROM transfer_alerts t;
+     CREATE TRIGGER IF NOT EXISTS alert_queue_alerts_insert AFTER INSERT ON alerts BEGIN
+        INSERT OR IGNORE INTO alert_queue_rules SELECT * FROM alert_queue_customer_rules WHERE alert_id = NEW.id;
+        INSERT OR IGNORE INTO alert_queue_lists VALUES ('customer', NEW.id, NEW.list_version);
+        INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_customer_rows WHERE alert_id = NEW.id;
+     END;
+     CREATE TRIGGER IF NOT EXISTS alert_queue_alerts_update AFTER UPDATE ON alerts BEGIN
+        DELETE FROM alert_queue_rules WHERE kind = 'customer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue_lists WHERE kind = 'customer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue WHERE kind = 'customer' AND alert_id = OLD.id;
+        INSERT OR IGNORE INTO alert_queue_rules SELECT * FROM alert_queue_customer_rules WHERE alert_id = NEW.id;
+        INSERT OR IGNORE INTO alert_queue_lists VALUES ('customer', NEW.id, NEW.list_version);
+        INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_customer_rows WHERE alert_id = NEW.id;
+     END;
+     CREATE TRIGGER IF NOT EXISTS alert_queue_alerts_delete AFTER DELETE ON alerts BEGIN
+        DELETE FROM alert_queue_rules WHERE kind = 'customer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue_lists WHERE kind = 'customer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue WHERE kind = 'customer' AND alert_id = OLD.id;
+     END;
+     CREATE TRIGGER IF NOT EXISTS alert_queue_transfer_insert AFTER INSERT ON transfer_alerts BEGIN
+        INSERT OR IGNORE INTO alert_queue_rules SELECT * FROM alert_queue_transfer_rules WHERE alert_id = NEW.id;
+        INSERT OR IGNORE INTO alert_queue_lists SELECT * FROM alert_queue_transfer_lists WHERE alert_id = NEW.id;
+        INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_transfer_rows WHERE alert_id = NEW.id;
+     END;
+     CREATE TRIGGER IF NOT EXISTS alert_queue_transfer_update AFTER UPDATE ON transfer_alerts BEGIN
+        DELETE FROM alert_queue_rules WHERE kind = 'transfer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue_lists WHERE kind = 'transfer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue WHERE kind = 'transfer' AND alert_id = OLD.id;
+        INSERT OR IGNORE INTO alert_queue_rules SELECT * FROM alert_queue_transfer_rules WHERE alert_id = NEW.id;
+        INSERT OR IGNORE INTO alert_queue_lists SELECT * FROM alert_queue_transfer_lists WHERE alert_id = NEW.id;
+        INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_transfer_rows WHERE alert_id = NEW.id;
+     END;
+     CREATE TRIGGER IF NOT EXISTS alert_queue_transfer_delete AFTER DELETE ON transfer_alerts BEGIN
+        DELETE FROM alert_queue_rules WHERE kind = 'transfer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue_lists WHERE kind = 'transfer' AND alert_id = OLD.id;
+        DELETE FROM alert_queue WHERE kind = 'transfer' AND alert_id = OLD.id;
+     END;
+     INSERT OR IGNORE INTO alert_queue_rules SELECT * FROM alert_queue_customer_rules;
+     INSERT OR IGNORE INTO alert_queue_rules SELECT * FROM alert_queue_transfer_rules;
+     INSERT OR IGNORE INTO alert_queue_lists SELECT 'customer', id, list_version FROM alerts;
+     INSERT OR IGNORE INTO alert_queue_lists SELECT * FROM alert_queue_transfer_lists;
+     INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_customer_rows;
+     INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_transfer_rows;",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.

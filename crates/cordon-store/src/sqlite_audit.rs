@@ -2,7 +2,7 @@
 
 use crate::audit::{
     entry_hash, AppendedRange, AuditEntry, AuditLog, AuditVerification, NewAuditEntry,
-    PreparedAuditEntry, PurgeOutcome, CHECKPOINT_KIND, GENESIS_HASH,
+    PreparedAuditEntry, PurgeOutcome, VerifyProgress, CHECKPOINT_KIND, GENESIS_HASH,
 };
 use crate::chain::{ChainWalk, RawEntry, VERIFY_CHUNK};
 use crate::rows::{RowLedger, ROWS_ANCHORED_KIND};
@@ -145,7 +145,12 @@ fn stored_head(connection: &Connection) -> Result<Option<(i64, String)>> {
 }
 
 /// Walks the chain in chunks, stopping at the first broken entry.
-fn walk_chain(connection: &Connection, walk: &mut ChainWalk) -> Result<()> {
+fn walk_chain(
+    connection: &Connection,
+    walk: &mut ChainWalk,
+    progress: &dyn Fn(VerifyProgress),
+    total: u64,
+) -> Result<()> {
     let mut statement = connection.prepare(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
     ))?;
@@ -161,6 +166,10 @@ fn walk_chain(connection: &Connection, walk: &mut ChainWalk) -> Result<()> {
                 return Ok(());
             }
         }
+        progress(VerifyProgress {
+            checked: walk.checked(),
+            total,
+        });
         if read < VERIFY_CHUNK {
             return Ok(());
         }
@@ -176,9 +185,16 @@ fn stored_rows(connection: &Connection) -> Result<std::collections::BTreeMap<Str
 
 /// Verifies the chain, its head and the anchored rows on one connection
 /// (inside the caller's read transaction).
-fn verify_on(connection: &Connection) -> Result<AuditVerification> {
+fn verify_on(
+    connection: &Connection,
+    progress: &dyn Fn(VerifyProgress),
+) -> Result<AuditVerification> {
+    let total: i64 =
+        connection.query_row("SELECT COUNT(*) FROM audit_log", [], |row| row.get(0))?;
+    let total = u64::try_from(total).unwrap_or_default();
+    progress(VerifyProgress { checked: 0, total });
     let mut walk = ChainWalk::default();
-    walk_chain(connection, &mut walk)?;
+    walk_chain(connection, &mut walk, progress, total)?;
     walk.finish(stored_head(connection)?, || stored_rows(connection))
 }
 
@@ -274,11 +290,18 @@ impl AuditLog for SqliteStore {
     }
 
     fn verify_audit(&self) -> Result<AuditVerification> {
+        self.verify_audit_reporting(&|_| {})
+    }
+
+    fn verify_audit_reporting(
+        &self,
+        progress: &dyn Fn(VerifyProgress),
+    ) -> Result<AuditVerification> {
         // A connection of its own and one read transaction: a consistent
         // snapshot, walked in chunks, while readers and the writer go on (WAL).
         let connection = self.snapshot()?;
         let tx = connection.unchecked_transaction()?;
-        verify_on(&tx)
+        verify_on(&tx, progress)
     }
 
     fn purge_audit(&self, cutoff: &str, caller: &str) -> Result<PurgeOutcome> {

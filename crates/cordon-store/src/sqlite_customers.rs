@@ -7,7 +7,7 @@ use cordon_model::Schema;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-fn customer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
+pub(crate) fn customer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let schema: Option<String> = row.get(4)?;
     let identifiers: String = row.get(5)?;
     Ok(Customer {
@@ -20,7 +20,7 @@ fn customer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
-fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
+pub(crate) fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
     let details: String = row.get(7)?;
     Ok(Alert {
         id: row.get(0)?,
@@ -36,7 +36,7 @@ fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
     })
 }
 
-const ALERT_COLUMNS: &str =
+pub(crate) const ALERT_COLUMNS: &str =
     "id, customer_id, entity_id, entity_hash, list_version, score, reason, details, status, raised_at";
 
 impl Customers for SqliteStore {
@@ -168,5 +168,29 @@ impl Customers for SqliteStore {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(alerts)
+    }
+
+    fn customer(&self, id: &str) -> Result<Option<Customer>> {
+        let connection = self.reader();
+        let customer = connection
+            .query_row(
+                "SELECT id, name, dob, country, schema, identifiers FROM customers WHERE id = ?1",
+                params![id],
+                customer_from_row,
+            )
+            .optional()?;
+        Ok(customer)
+    }
+
+    fn alert(&self, id: i64) -> Result<Option<Alert>> {
+        let connection = self.reader();
+        let alert = connection
+            .query_row(
+                &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"),
+                params![id],
+                alert_from_row,
+            )
+            .optional()?;
+        Ok(alert)
     }
 }

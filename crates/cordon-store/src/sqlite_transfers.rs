@@ -12,7 +12,7 @@ use crate::{sqlite_audit, timestamp_now, Error, Result, SqliteStore};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, transfer_id, kind, rule, message, details, audit_seq, raised_at, status, list_versions";
 
 const DECISION_COLUMNS: &str = "id, alert_id, verdict, reason, status_before, status_after,
@@ -31,7 +31,7 @@ fn parsed<T>(
     })
 }
 
-fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TransferAlert> {
+pub(crate) fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TransferAlert> {
     let details: String = row.get(5)?;
     Ok(TransferAlert {
         id: row.get(0)?,

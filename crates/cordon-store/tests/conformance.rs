@@ -9,8 +9,8 @@
 //! stay SQLite's own.
 
 use cordon_store::{
-    Actor, ApiKeys, AuditLog, Decisions, Error, NewAuditEntry, NewDecision, Role, SqliteStore,
-    Verdict,
+    Actor, AlertQueue, ApiKeys, AuditLog, Decisions, Error, NewAuditEntry, NewDecision,
+    QueueRequest, Role, SqliteStore, Verdict,
 };
 use rusqlite::{params, Connection};
 use serde_json::json;
@@ -701,12 +701,24 @@ fn a_true_match_on_a_transfer_alert_needs_a_second_person() {
     assert!(fs.store.verify_audit().unwrap().is_intact());
 }
 
+/// Removes migration 13's alert queue, as in a database written before it.
+const WITHOUT_ALERT_QUEUE: &str = "
+    DROP TRIGGER alert_queue_alerts_insert; DROP TRIGGER alert_queue_alerts_update;
+    DROP TRIGGER alert_queue_alerts_delete; DROP TRIGGER alert_queue_transfer_insert;
+    DROP TRIGGER alert_queue_transfer_update; DROP TRIGGER alert_queue_transfer_delete;
+    DROP VIEW alert_queue_customer_rows; DROP VIEW alert_queue_transfer_rows;
+    DROP VIEW alert_queue_customer_rules; DROP VIEW alert_queue_transfer_rules;
+    DROP VIEW alert_queue_transfer_lists; DROP INDEX transfer_alerts_screening;
+    DROP TABLE alert_queue; DROP TABLE alert_queue_rules; DROP TABLE alert_queue_lists;";
+
 #[test]
 fn migration_7_opens_older_transfer_alerts_with_their_screening_lists() {
     use cordon_store::{TransferAlertStatus as S, TransferAlerts};
     let (fs, ids) = store_with_transfer_alerts();
     drop(fs.store);
-    // Back to schema 6: as a database written before alert decisions existed.
+    // Back to schema 6: as a database written before alert decisions existed
+    // (and before the alert queue of migration 13, whose views read the columns).
+    tamper(&fs.path, WITHOUT_ALERT_QUEUE);
     tamper(
         &fs.path,
         "DROP TABLE transfer_alert_decisions; DROP INDEX transfer_alerts_status;
@@ -720,6 +732,19 @@ fn migration_7_opens_older_transfer_alerts_with_their_screening_lists() {
     for alert in &alerts {
         assert_eq!(alert.status, S::Open);
         assert_eq!(alert.list_versions, TRANSFER_LISTS, "alert {}", alert.id);
+    }
+    // Migration 13 fills the queue from the alerts present.
+    let queue = store
+        .alert_page(&QueueRequest {
+            limit: 50,
+            ..QueueRequest::default()
+        })
+        .unwrap();
+    assert_eq!(queue.total, ids.len() as u64);
+    for row in &queue.rows {
+        let mut lists = TRANSFER_LISTS.map(String::from).to_vec();
+        lists.sort();
+        assert_eq!(row.lists, lists, "alert {}", row.id);
     }
     let analyst = actor(&store, Role::Analyst, "alice");
     store

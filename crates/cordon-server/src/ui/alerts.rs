@@ -11,19 +11,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Form;
 use cordon_store::{
-    Alert, NewTransferAlertDecision, Role, TransferAlert, TransferAlertHistory,
-    TransferAlertStatus, TransferVerdict,
+    Alert, NewTransferAlertDecision, QueueFacets, QueueFilter, QueueOrder, QueuePage, QueueRequest,
+    QueueRow, Role, TransferAlert, TransferAlertHistory, TransferAlertStatus, TransferVerdict,
 };
 use serde::Deserialize;
-use serde_json::Value;
 use std::fmt::Write;
 
-/// Newest alerts of each kind read for the queue: the store's listing has
-/// no filters or offsets yet, so filters apply to this window (1,000 each
-/// keeps a page under a few MB of alert JSON); older alerts: the API.
-const WINDOW: usize = 1_000;
 /// Alerts per page: a screenful at 1280x800 without endless scrolling.
-const PAGE_SIZE: usize = 50;
+const PAGE_SIZE: u64 = 50;
 
 /// Every status an alert may have, in the order alerts move through them.
 const STATUSES: [&str; 5] = [
@@ -33,75 +28,6 @@ const STATUSES: [&str; 5] = [
     "false_positive",
     "true_match",
 ];
-
-/// One row of the queue, whatever raised the alert.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// `onboarding`, `rescreen` (customer alerts) or `transfer`.
-    pub source: String,
-    /// Link to the case view.
-    pub href: String,
-    /// The customer or transfer.
-    pub subject: String,
-    /// The listed entity or the rule that fired.
-    pub what: String,
-    /// List version labels.
-    pub lists: String,
-    /// The rules behind it (alignment rules of a name match; the transfer rule).
-    pub rules: Vec<String>,
-    /// Where it stands.
-    pub status: String,
-    /// When (RFC 3339 UTC).
-    pub raised_at: String,
-    /// The match score, when a name match.
-    pub score: Option<f64>,
-}
-
-fn alignment_rules(details: &Value) -> Vec<String> {
-    let mut rules: Vec<String> = details["explanation"]["name"]["alignment"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|a| a["rule"].as_str().map(str::to_string))
-        .collect();
-    rules.sort();
-    rules.dedup();
-    rules
-}
-
-fn customer_row(alert: &Alert) -> Row {
-    Row {
-        source: alert.reason.clone(),
-        href: format!("/ui/alerts/customer/{}", alert.id),
-        subject: alert.customer_id.clone(),
-        what: alert.entity_id.clone(),
-        lists: alert.list_version.clone(),
-        rules: alignment_rules(&alert.details),
-        status: alert.status.clone(),
-        raised_at: alert.raised_at.clone(),
-        score: Some(alert.score),
-    }
-}
-
-fn transfer_row(alert: &TransferAlert) -> Row {
-    let mut rules = vec![alert.kind.clone(), alert.rule.clone()];
-    rules.extend(alignment_rules(&alert.details["match"]));
-    Row {
-        source: "transfer".into(),
-        href: format!("/ui/alerts/transfer/{}", alert.id),
-        subject: alert
-            .transfer_id
-            .clone()
-            .unwrap_or_else(|| "(no id)".into()),
-        what: alert.message.clone(),
-        lists: alert.list_versions.join(", "),
-        rules,
-        status: alert.status.as_str().to_string(),
-        raised_at: alert.raised_at.clone(),
-        score: alert.details["match"]["score"].as_f64(),
-    }
-}
 
 /// The queue's filters, sort and page, as in the URL.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -120,26 +46,40 @@ pub struct Filters {
     #[serde(default)]
     sort: String,
     #[serde(default)]
-    page: Option<usize>,
+    page: Option<u64>,
 }
 
-/// The queue after filters and sort: what passes, newest first unless asked.
-/// `cutoff` is the oldest `raised_at` the age filter lets through.
-pub fn select(mut rows: Vec<Row>, filters: &Filters, cutoff: Option<&str>) -> Vec<Row> {
-    let wanted = |filter: &str, value: &str| filter.is_empty() || value == filter;
-    rows.retain(|r| {
-        wanted(&filters.source, &r.source)
-            && wanted(&filters.status, &r.status)
-            && (filters.list.is_empty() || r.lists.contains(filters.list.as_str()))
-            && (filters.rule.is_empty() || r.rules.iter().any(|x| x == &filters.rule))
-            && cutoff.is_none_or(|c| r.raised_at.as_str() >= c)
-    });
-    match filters.sort.as_str() {
-        "oldest" => rows.sort_by(|a, b| a.raised_at.cmp(&b.raised_at)),
-        "score" => rows.sort_by(|a, b| b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0))),
-        _ => rows.sort_by(|a, b| b.raised_at.cmp(&a.raised_at)),
+/// An empty form field is no filter.
+fn given(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+impl Filters {
+    /// The store's request for this page of the queue.
+    fn request(&self) -> QueueRequest {
+        QueueRequest {
+            filter: QueueFilter {
+                source: given(&self.source),
+                list: given(&self.list),
+                rule: given(&self.rule),
+                status: given(&self.status),
+                raised_since: cutoff(&self.age),
+            },
+            order: match self.sort.as_str() {
+                "oldest" => QueueOrder::Oldest,
+                "score" => QueueOrder::HighestScore,
+                _ => QueueOrder::Newest,
+            },
+            offset: (self.page() - 1).saturating_mul(PAGE_SIZE),
+            limit: PAGE_SIZE,
+        }
     }
-    rows
+
+    /// The page asked for, from 1.
+    fn page(&self) -> u64 {
+        self.page.unwrap_or(1).max(1)
+    }
 }
 
 /// The `raised_at` of `days` ago, in the store's fixed-width form.
@@ -171,22 +111,15 @@ fn pairs<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)>
         .collect()
 }
 
-async fn all_rows(state: &AppState) -> Result<Vec<Row>, super::session::Refused> {
+/// One page of the queue (filtered, sorted and paged by the store) and the filters' choices.
+async fn queue_page(
+    state: &AppState,
+    request: QueueRequest,
+) -> Result<(QueuePage, QueueFacets), super::session::Refused> {
     state
-        .run_blocking(|state| {
+        .run_blocking(move |state| {
             let store = state.store();
-            let mut rows: Vec<Row> = store
-                .alerts(None, WINDOW)?
-                .iter()
-                .map(customer_row)
-                .collect();
-            rows.extend(
-                store
-                    .transfer_alerts(None, WINDOW)?
-                    .iter()
-                    .map(transfer_row),
-            );
-            Ok(rows)
+            Ok((store.alert_page(&request)?, store.alert_facets()?))
         })
         .await
         .map_err(api_refusal)
@@ -199,22 +132,15 @@ pub async fn queue(
     Query(filters): Query<Filters>,
 ) -> UiResult {
     user.require(Role::Analyst)?;
-    let rows = all_rows(&state).await?;
-    let mut lists: Vec<String> = rows
-        .iter()
-        .flat_map(|r| r.lists.split(", ").map(str::to_string))
-        .filter(|l| !l.is_empty())
-        .collect();
-    lists.sort();
-    lists.dedup();
-    let mut sources: Vec<String> = rows.iter().map(|r| r.source.clone()).collect();
+    let (page, facets) = queue_page(&state, filters.request()).await?;
+    let QueueFacets {
+        mut sources,
+        lists,
+        rules,
+    } = facets;
     sources.extend(["onboarding", "rescreen", "transfer"].map(String::from));
     sources.sort();
     sources.dedup();
-    let mut rules: Vec<String> = rows.iter().flat_map(|r| r.rules.clone()).collect();
-    rules.sort();
-    rules.dedup();
-    let selected = select(rows, &filters, cutoff(&filters.age).as_deref());
     let mut body = String::from("<form class=\"filters\" method=\"get\" action=\"/ui/alerts\">");
     body.push_str(&select_box(
         "source",
@@ -270,39 +196,41 @@ pub async fn queue(
         let _ = write!(body, "<option value=\"{value}\"{chosen}>{text}</option>");
     }
     body.push_str("</select><button type=\"submit\">Filter</button></form>");
-    body.push_str(&queue_table(&selected, &filters));
+    body.push_str(&queue_table(&page, &filters));
     Ok(render(&user, "Alert queue", &body))
 }
 
-fn queue_table(rows: &[Row], filters: &Filters) -> String {
-    let page = filters.page.unwrap_or(1).max(1);
-    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
-    let page = page.min(pages);
-    let shown: Vec<Vec<String>> = rows
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|r| {
-            vec![
-                format!("<a href=\"{}\">Open</a>", escape(&r.href)),
-                escape(&r.source),
-                name(&r.subject),
-                name(&r.what),
-                escape(&r.lists),
-                r.score.map_or(String::new(), |s| format!("{s:.2}")),
-                format!(
-                    "<span class=\"status status-{0}\">{1}</span>",
-                    escape(&r.status),
-                    escape(&r.status.replace('_', " "))
-                ),
-                escape(&r.raised_at),
-            ]
-        })
-        .collect();
+/// The link to an alert's case view.
+fn case_href(row: &QueueRow) -> String {
+    format!("/ui/alerts/{}/{}", row.kind.as_str(), row.id)
+}
+
+fn queue_cells(r: &QueueRow) -> Vec<String> {
+    vec![
+        format!("<a href=\"{}\">Open</a>", escape(&case_href(r))),
+        escape(&r.source),
+        name(&r.subject),
+        name(&r.what),
+        escape(&r.lists.join(", ")),
+        r.score.map_or(String::new(), |s| format!("{s:.2}")),
+        format!(
+            "<span class=\"status status-{0}\">{1}</span>",
+            escape(&r.status),
+            escape(&r.status.replace('_', " "))
+        ),
+        escape(&r.raised_at),
+    ]
+}
+
+fn queue_table(page: &QueuePage, filters: &Filters) -> String {
+    let pages = page.total.div_ceil(PAGE_SIZE).max(1);
+    let current = filters.page().min(pages);
+    let shown: Vec<Vec<String>> = page.rows.iter().map(queue_cells).collect();
     let mut out = table(
         &format!(
-            "{} alerts (newest {WINDOW} of each kind searched), page {page} of {pages}",
-            rows.len()
+            "{} {}, page {current} of {pages}",
+            page.total,
+            if page.total == 1 { "alert" } else { "alerts" }
         ),
         &[
             "",
@@ -316,7 +244,7 @@ fn queue_table(rows: &[Row], filters: &Filters) -> String {
         ],
         &shown,
     );
-    let link = |to: usize, label: &str| {
+    let link = |to: u64, label: &str| {
         let query = serde_urlencoded::to_string([
             ("source", filters.source.as_str()),
             ("list", filters.list.as_str()),
@@ -330,25 +258,29 @@ fn queue_table(rows: &[Row], filters: &Filters) -> String {
         format!("<a href=\"/ui/alerts?{}\">{label}</a>", escape(&query))
     };
     out.push_str("<nav class=\"pages\" aria-label=\"Pages\">");
-    if page > 1 {
-        out.push_str(&link(page - 1, "Previous page"));
+    if current > 1 {
+        out.push_str(&link(current - 1, "Previous page"));
     }
-    if page < pages {
-        out.push_str(&link(page + 1, "Next page"));
+    if current < pages {
+        out.push_str(&link(current + 1, "Next page"));
     }
     out.push_str("</nav>");
     out
 }
 
 /// `GET /ui/approvals`: what waits for a second person.
-pub async fn approvals(State(state): State<AppState>, user: UiUser) -> UiResult {
+pub async fn approvals(
+    State(state): State<AppState>,
+    user: UiUser,
+    Query(asked): Query<Filters>,
+) -> UiResult {
     user.require(Role::Supervisor)?;
-    let rows = all_rows(&state).await?;
     let filters = Filters {
         status: "pending_confirmation".into(),
+        page: asked.page,
         ..Filters::default()
     };
-    let waiting = select(rows, &filters, None);
+    let (waiting, _) = queue_page(&state, filters.request()).await?;
     let body = format!(
         "<p class=\"hint\">True matches (and clearings of them) take effect once a second person approves. \
          You cannot approve your own decisions.</p>{}",
@@ -377,23 +309,17 @@ pub async fn customer_case(
     let found = state
         .run_blocking(move |state| {
             let store = state.store();
-            let Some(alert) = store.alerts(None, WINDOW)?.into_iter().find(|a| a.id == id) else {
+            let Some(alert) = store.alert(id)? else {
                 return Ok(None);
             };
-            let customer = store
-                .customers()?
-                .into_iter()
-                .find(|c| c.id == alert.customer_id);
+            let customer = store.customer(&alert.customer_id)?;
             let decisions = store.decisions_for(&alert.customer_id, &alert.entity_id)?;
             Ok(Some((alert, customer, decisions)))
         })
         .await
         .map_err(api_refusal)?;
     let Some((alert, customer, decisions)) = found else {
-        return Err(refusal(
-            StatusCode::NOT_FOUND,
-            &format!("No alert #{id} among the newest {WINDOW}."),
-        ));
+        return Err(refusal(StatusCode::NOT_FOUND, &format!("No alert #{id}.")));
     };
     let snapshot = state.snapshot().map_err(api_refusal)?;
     let mut body = String::from("<section><h2>Party</h2>");
@@ -457,13 +383,7 @@ pub async fn decide_customer(
     user.check_csrf(&form.csrf)?;
     user.require(Role::Analyst)?;
     let alert = state
-        .run_blocking(move |state| {
-            Ok(state
-                .store()
-                .alerts(None, WINDOW)?
-                .into_iter()
-                .find(|a| a.id == id))
-        })
+        .run_blocking(move |state| Ok(state.store().alert(id)?))
         .await
         .map_err(api_refusal)?
         .ok_or_else(|| refusal(StatusCode::NOT_FOUND, &format!("No alert #{id}.")))?;
@@ -557,9 +477,9 @@ pub async fn transfer_case(
             let seq = history.alert.audit_seq;
             let screening = store.audit_entries(seq - 1, 1)?.into_iter().next();
             let siblings: Vec<TransferAlert> = store
-                .transfer_alerts(None, WINDOW)?
+                .transfer_alerts_of_screening(seq)?
                 .into_iter()
-                .filter(|a| a.audit_seq == seq && a.id != id)
+                .filter(|a| a.id != id)
                 .collect();
             Ok((history, screening, siblings))
         })
@@ -717,44 +637,33 @@ impl IntoOk for axum::response::Redirect {
 mod tests {
     use super::*;
 
-    fn row(source: &str, status: &str, at: &str, score: f64, rules: &[&str]) -> Row {
-        Row {
-            source: source.into(),
-            href: String::new(),
-            subject: "c1".into(),
-            what: "un:QDi.290".into(),
-            lists: "un@2026-02-27#1".into(),
-            rules: rules.iter().map(|r| r.to_string()).collect(),
-            status: status.into(),
-            raised_at: at.into(),
-            score: Some(score),
-        }
-    }
-
     #[test]
-    fn filters_and_sorts_apply_together() {
-        let rows = vec![
-            row("rescreen", "open", "2026-01-02", 0.8, &["transliteration"]),
-            row("transfer", "open", "2026-01-03", 0.9, &["sanctions"]),
-            row("rescreen", "true_match", "2026-01-01", 0.95, &["exact"]),
-            row("rescreen", "open", "2025-01-01", 0.99, &["transliteration"]),
-        ];
+    fn the_url_filters_become_the_store_request() {
         let filters = Filters {
             source: "rescreen".into(),
-            status: "open".into(),
+            status: " ".into(),
             rule: "transliteration".into(),
+            age: "7".into(),
             sort: "score".into(),
+            page: Some(3),
             ..Filters::default()
         };
-        let picked = select(rows.clone(), &filters, Some("2025-06-01"));
-        assert_eq!(picked.len(), 1);
-        assert_eq!(picked[0].raised_at, "2026-01-02");
-        let newest = select(rows, &Filters::default(), None);
-        let order: Vec<&str> = newest.iter().map(|r| r.raised_at.as_str()).collect();
-        assert_eq!(
-            order,
-            ["2026-01-03", "2026-01-02", "2026-01-01", "2025-01-01"]
-        );
+        let request = filters.request();
+        assert_eq!(request.filter.source.as_deref(), Some("rescreen"));
+        assert_eq!(request.filter.status, None, "a blank field is no filter");
+        assert_eq!(request.filter.rule.as_deref(), Some("transliteration"));
+        assert!(request.filter.raised_since.is_some());
+        assert_eq!(request.order, QueueOrder::HighestScore);
+        assert_eq!((request.offset, request.limit), (100, PAGE_SIZE));
+        let first = Filters {
+            page: Some(0),
+            age: "soon".into(),
+            ..Filters::default()
+        }
+        .request();
+        assert_eq!(first.offset, 0);
+        assert_eq!(first.filter.raised_since, None);
+        assert_eq!(first.order, QueueOrder::Newest);
     }
 
     #[test]

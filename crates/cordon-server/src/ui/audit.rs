@@ -1,15 +1,18 @@
 //! The audit page (auditor role, and supervisors, as in the API): search the
 //! hash-chained log and verify the chain.
 
-use super::html::{escape, facts, table, value_text};
-use super::session::UiUser;
+use super::html::{self, escape, facts, table, value_text};
+use super::session::{refusal, same_token, UiUser};
 use super::{api_refusal, render, UiResult};
 use crate::state::AppState;
-use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse};
-use cordon_store::{AuditEntry, Role};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect};
+use axum::{Extension, Form};
+use cordon_store::{AuditEntry, AuditVerification, Role, VerifyProgress};
 use serde::Deserialize;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex};
 
 /// Entries read per search step: bounded work per page (a few MB of JSON at
 /// most); the next step goes on from the last entry read.
@@ -122,34 +125,153 @@ pub async fn search(
             escape(&query)
         );
     }
-    body.push_str(
+    let _ = write!(
+        body,
         "<section aria-labelledby=\"verify\"><h2 id=\"verify\">Verify the chain</h2>\
-         <form id=\"verify-form\" method=\"get\" action=\"/ui/audit/verify\"><button type=\"submit\">Verify the chain</button></form>\
-         <div id=\"verify-progress\" hidden><progress aria-label=\"Verifying the chain\"></progress> <span id=\"verify-elapsed\" role=\"status\">Verifying…</span></div>\
-         <div id=\"verify-result\" aria-live=\"polite\"></div></section>",
+         <form method=\"post\" action=\"/ui/audit/verify\">{}<button type=\"submit\">Verify the chain</button></form>\
+         <p class=\"hint\">The walk runs in the background; its page shows how many entries are checked of how many.</p></section>",
+        html::csrf_field(&user.csrf)
     );
     Ok(render(&user, "Audit log", &body))
 }
 
-/// Asked with `?fragment=1` by the page's script: only the result.
+/// Verifications kept at most (running or finished, all sessions): each
+/// holds a few hundred bytes; the oldest finished ones go first.
+const KEPT_JOBS: usize = 64;
+
+/// One verification of the chain, run in the background for the session
+/// that started it; the page polls its position.
+struct Job {
+    session: String,
+    progress: Mutex<VerifyProgress>,
+    /// The result drawn as HTML once finished.
+    outcome: Mutex<Option<String>>,
+}
+
+/// A job and its id, oldest first.
+type JobList = Vec<(String, Arc<Job>)>;
+
+/// The verifications of this process, by job id.
+#[derive(Clone, Default)]
+pub struct Verifications(Arc<Mutex<JobList>>);
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding one of these leaves plain data behind: reuse it.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Verifications {
+    /// Starts keeping a job; forgets the oldest finished ones beyond [`KEPT_JOBS`].
+    fn add(&self, id: String, job: Arc<Job>) {
+        let mut jobs = locked(&self.0);
+        while jobs.len() >= KEPT_JOBS {
+            let Some(oldest_done) = jobs.iter().position(|(_, j)| locked(&j.outcome).is_some())
+            else {
+                break;
+            };
+            jobs.remove(oldest_done);
+        }
+        jobs.push((id, job));
+    }
+
+    /// The job `id` if `session` started it.
+    fn get(&self, id: &str, session: &str) -> Option<Arc<Job>> {
+        locked(&self.0)
+            .iter()
+            .find(|(key, job)| same_token(key, id) && job.session == session)
+            .map(|(_, job)| Arc::clone(job))
+    }
+}
+
+/// `POST /ui/audit/verify`: starts walking the whole chain (and the anchored
+/// rows) in the background and sends the browser to its progress page.
+pub async fn start_verify(
+    State(state): State<AppState>,
+    user: UiUser,
+    Extension(jobs): Extension<Verifications>,
+    Form(form): Form<super::Plain>,
+) -> UiResult {
+    user.check_csrf(&form.csrf)?;
+    user.require(Role::Auditor)?;
+    let id = cordon_store::keys::random_hex(16)
+        .map_err(|e| refusal(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+    let job = Arc::new(Job {
+        session: user.session.clone(),
+        progress: Mutex::new(VerifyProgress::default()),
+        outcome: Mutex::new(None),
+    });
+    jobs.add(id.clone(), Arc::clone(&job));
+    tokio::spawn(async move {
+        let walker = Arc::clone(&job);
+        let started = std::time::Instant::now();
+        let verified = state
+            .run_detached(move |state| {
+                let report = |p: VerifyProgress| *locked(&walker.progress) = p;
+                Ok(state.store().verify_audit_reporting(&report)?)
+            })
+            .await;
+        let drawn = match verified {
+            Ok(verification) => verification_html(&verification, started.elapsed()),
+            Err(e) => format!(
+                "<p class=\"error\" role=\"alert\">The verification failed: {}</p>",
+                escape(&e.public_message())
+            ),
+        };
+        *locked(&job.outcome) = Some(drawn);
+    });
+    Ok(Redirect::to(&format!("/ui/audit/verify/{id}")).into_response())
+}
+
+/// Asked with `?fragment=1` by the page's script: only the position or result.
 #[derive(Debug, Default, Deserialize)]
 pub struct VerifyParams {
     #[serde(default)]
     fragment: Option<u8>,
 }
 
-/// `GET /ui/audit/verify`: walks the whole chain (and the anchored rows).
-pub async fn verify(
-    State(state): State<AppState>,
+/// `GET /ui/audit/verify/{job}`: where the verification stands (entries
+/// checked of the total), or its result once finished.
+pub async fn verify_status(
     user: UiUser,
+    Extension(jobs): Extension<Verifications>,
+    Path(id): Path<String>,
     Query(params): Query<VerifyParams>,
 ) -> UiResult {
     user.require(Role::Auditor)?;
-    let started = std::time::Instant::now();
-    let verification = state
-        .run_detached(|state| Ok(state.store().verify_audit()?))
-        .await
-        .map_err(api_refusal)?;
+    let job = jobs.get(&id, &user.session).ok_or_else(|| {
+        refusal(
+            StatusCode::NOT_FOUND,
+            "No such verification in this session (they are kept while the server runs).",
+        )
+    })?;
+    let finished = locked(&job.outcome).clone();
+    let inner = finished.unwrap_or_else(|| position_html(*locked(&job.progress)));
+    if params.fragment == Some(1) {
+        return Ok(Html(inner).into_response());
+    }
+    let body = format!(
+        "<div id=\"verify-status\" data-poll=\"/ui/audit/verify/{}?fragment=1\" aria-live=\"polite\">{inner}</div>\
+         <p class=\"hint\"><a href=\"/ui/audit/verify/{0}\">Refresh</a> · <a href=\"/ui/audit\">Back to the audit log</a></p>",
+        escape(&id)
+    );
+    Ok(render(&user, "Audit chain verification", &body))
+}
+
+/// A running verification's position; `data-running` tells the script to poll on.
+pub fn position_html(progress: VerifyProgress) -> String {
+    format!(
+        "<p role=\"status\" data-running=\"1\">Verifying the chain: {} of {} entries checked.</p>\
+         <progress max=\"{}\" value=\"{}\" aria-label=\"Entries checked\"></progress>",
+        progress.checked,
+        progress.total,
+        progress.total.max(1),
+        progress.checked
+    )
+}
+
+fn verification_html(verification: &AuditVerification, took: std::time::Duration) -> String {
     let verdict = if verification.is_intact() {
         "<p class=\"ok\" role=\"status\">The chain is intact.</p>".to_string()
     } else {
@@ -167,24 +289,13 @@ pub async fn verify(
             )
         )
     };
-    let result = format!(
+    let seq = |s: Option<i64>| s.map(|s| format!("#{s}")).unwrap_or_default();
+    format!(
         "{verdict}{}",
         facts(&[
             ("Entries checked", verification.checked.to_string()),
-            (
-                "First entry",
-                verification
-                    .first_seq
-                    .map(|s| format!("#{s}"))
-                    .unwrap_or_default()
-            ),
-            (
-                "Newest entry",
-                verification
-                    .head_seq
-                    .map(|s| format!("#{s}"))
-                    .unwrap_or_default()
-            ),
+            ("First entry", seq(verification.first_seq)),
+            ("Newest entry", seq(verification.head_seq)),
             (
                 "Head hash (keep a copy elsewhere)",
                 escape(verification.head_hash.as_deref().unwrap_or_default())
@@ -193,13 +304,9 @@ pub async fn verify(
                 "Rows not matching their entries",
                 verification.rows.len().to_string()
             ),
-            ("Took", format!("{:.1} s", started.elapsed().as_secs_f64())),
+            ("Took", format!("{:.1} s", took.as_secs_f64())),
         ])
-    );
-    if params.fragment == Some(1) {
-        return Ok(Html(result).into_response());
-    }
-    Ok(render(&user, "Audit chain verification", &result))
+    )
 }
 
 #[cfg(test)]
@@ -221,5 +328,39 @@ mod tests {
         assert!(!matches(&entry, "screening", "", ""));
         assert!(!matches(&entry, "", "key_x", ""));
         assert!(!matches(&entry, "", "", "bin laden"));
+    }
+
+    #[test]
+    fn a_running_verification_shows_its_position() {
+        let drawn = position_html(VerifyProgress {
+            checked: 10_000,
+            total: 25_000,
+        });
+        assert!(drawn.contains("10000 of 25000 entries checked"), "{drawn}");
+        assert!(drawn.contains("max=\"25000\" value=\"10000\""), "{drawn}");
+        assert!(drawn.contains("data-running"));
+    }
+
+    #[test]
+    fn jobs_are_their_sessions_own_and_finished_ones_make_room() {
+        let jobs = Verifications::default();
+        let job = |session: &str, done: bool| {
+            Arc::new(Job {
+                session: session.into(),
+                progress: Mutex::new(VerifyProgress::default()),
+                outcome: Mutex::new(done.then(String::new)),
+            })
+        };
+        jobs.add("a".into(), job("s1", true));
+        assert!(jobs.get("a", "s1").is_some());
+        assert!(
+            jobs.get("a", "s2").is_none(),
+            "another session's job is not shown"
+        );
+        for i in 0..KEPT_JOBS {
+            jobs.add(format!("r{i}"), job("s1", false));
+        }
+        assert!(jobs.get("a", "s1").is_none(), "the finished job made room");
+        assert!(jobs.get("r0", "s1").is_some());
     }
 }

@@ -59,11 +59,13 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/lists", get(lists::versions))
         .route("/ui/lists/{source}/diff", get(lists::diff))
         .route("/ui/audit", get(audit::search))
-        .route("/ui/audit/verify", get(audit::verify))
+        .route("/ui/audit/verify", post(audit::start_verify))
+        .route("/ui/audit/verify/{job}", get(audit::verify_status))
         .route("/ui/assets/app.css", get(css))
         .route("/ui/assets/app.js", get(js))
         .route("/ui/assets/favicon.svg", get(favicon))
         .layer(Extension(Sessions::default()))
+        .layer(Extension(audit::Verifications::default()))
         .layer(axum::middleware::from_fn(security_headers))
 }
 
