@@ -137,3 +137,64 @@ fn a_cyrillic_debtor_is_transliterated_and_kept_as_written() {
         "{xml}"
     );
 }
+
+/// Reports read back as transfers (cordon-payments' goAML reader): the same transactions, the
+/// same amounts as sent, the same parties' names.
+#[test]
+fn reports_read_back_as_the_transfers_they_report() {
+    let mut compared = 0;
+    for file in samples() {
+        let bytes = std::fs::read(&file).unwrap();
+        let sent: Vec<Transfer> = cordon_payments::parse(&bytes)
+            .into_iter()
+            .flatten()
+            .collect();
+        if sent.is_empty() {
+            continue;
+        }
+        let xml = report(&file, sent.clone());
+        let back: Vec<Transfer> = cordon_payments::parse(xml.as_bytes())
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|e| panic!("{}: {e:?}", file.display())))
+            .collect();
+        assert_eq!(back.len(), sent.len(), "{}", file.display());
+        for (was, is) in sent.iter().zip(&back) {
+            let amount = was.amount.as_ref().or(was.instructed_amount.as_ref());
+            assert_eq!(is.amount.as_ref(), amount, "{}", file.display());
+            assert_eq!(is.message_type, "goAML STR");
+            let name = |t: &Transfer| t.creditor.as_ref().and_then(|p| p.name.clone());
+            let customer = was
+                .underlying
+                .as_deref()
+                .filter(|u| u.creditor.is_some())
+                .unwrap_or(was);
+            let sent_name = name(customer)
+                .filter(|n| n.is_ascii() && !cordon_model::transfer::is_placeholder(n));
+            if let Some(sent_name) = sent_name {
+                assert_eq!(
+                    name(is),
+                    Some(schema_alphabet(&sent_name)),
+                    "{}",
+                    file.display()
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 66, "{compared}");
+}
+
+/// A plain ASCII name as the schema's alphabet writes it: other characters are spaces.
+fn schema_alphabet(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .'-".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
