@@ -19,6 +19,8 @@
 //! - [`transfers`] and [`transfer_audit`]: payment messages screened (R16,
 //!   names, free texts, typology rules) and recorded; [`name_cache`] is the
 //!   screener's bounded memory of the party and agent names a stream repeats.
+//! - [`goaml`]: goAML suspicious transaction reports on a confirmed alert or
+//!   a payment file, audited.
 //!
 //! Everything here is synchronous; callers choose their threads.
 //!
@@ -51,6 +53,7 @@
 
 pub mod batch;
 pub mod catalog;
+pub mod goaml;
 pub mod hash;
 pub mod indexed;
 pub mod json;
@@ -90,6 +93,17 @@ pub enum Error {
     /// The output of a use case (a batch's lines) could not be written.
     #[error("writing the output: {0}")]
     Output(std::io::Error),
+    /// A payment file cannot be read; the message names the message and line.
+    #[error("{origin}: {message}")]
+    PaymentFile {
+        /// The file as the user named it.
+        origin: String,
+        /// Why, with the place in the file.
+        message: String,
+    },
+    /// A goAML report cannot be made (config key, transfer field).
+    #[error(transparent)]
+    Report(#[from] cordon_report::Error),
     /// A list version older than the current one was offered.
     #[error("{offered} is older than the current version {current}: an older version never replaces a newer one")]
     OlderVersion {
@@ -105,7 +119,11 @@ impl Error {
     /// list, an older version), as opposed to the store or the machine.
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Field(_) | Error::ListFile { .. } | Error::OlderVersion { .. } => true,
+            Error::Field(_)
+            | Error::ListFile { .. }
+            | Error::PaymentFile { .. }
+            | Error::Report(_)
+            | Error::OlderVersion { .. } => true,
             Error::Output(_) => false,
             Error::Store(e) => matches!(
                 e,

@@ -13,6 +13,7 @@
 //! - [`iso20022`]: pacs.008, pacs.009 (incl. COV), pain.001, pacs.004, with or without an
 //!   application header and envelope; DOCTYPE refused.
 //! - [`mt`]: MT103, MT202 and MT202COV in FIN blocks, single or `$`-separated RJE batches.
+//! - [`goaml`]: goAML reports (`<report>`), one transfer per `transaction`.
 //! - [`r16`]: [`check_r16`], the originator/beneficiary information checks.
 //!
 //! ```
@@ -39,6 +40,7 @@
 //! ```
 
 mod encoding;
+pub mod goaml;
 pub mod iso20022;
 mod iso_fields;
 pub mod mt;
@@ -151,6 +153,10 @@ fn parse_decoded(bytes: &[u8]) -> ParseResults {
     let start = significant_start(bytes);
     let rest = bytes.get(start..).unwrap_or_default();
     let (results, nothing) = match rest.first() {
+        Some(b'<') if goaml::is_goaml(rest) => (
+            goaml::parse_goaml(bytes),
+            "no transaction in the goAML report",
+        ),
         Some(b'<') => (
             parse_iso20022(bytes),
             "no ISO 20022 payment message found (none of Document, FIToFICstmrCdtTrf, FICdtTrf, \

@@ -520,9 +520,10 @@ impl From<cordon_engine::Error> for ApiError {
         match error {
             cordon_engine::Error::Store(e) => e.into(),
             cordon_engine::Error::OlderVersion { .. } => ApiError::Conflict(error.to_string()),
-            cordon_engine::Error::Field(_) | cordon_engine::Error::ListFile { .. } => {
-                ApiError::InvalidRequest(error.to_string())
-            }
+            cordon_engine::Error::Field(_)
+            | cordon_engine::Error::ListFile { .. }
+            | cordon_engine::Error::PaymentFile { .. }
+            | cordon_engine::Error::Report(_) => ApiError::InvalidRequest(error.to_string()),
             cordon_engine::Error::Output(_) => ApiError::Internal(error.to_string()),
         }
     }

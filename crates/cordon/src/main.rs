@@ -27,6 +27,7 @@ mod eval_customers;
 mod exchange_cmd;
 mod keys_cmd;
 mod lists_cmd;
+mod report_cmd;
 mod screen_cmd;
 mod secret_file;
 mod serve_cmd;
@@ -176,6 +177,11 @@ enum Command {
         #[command(subcommand)]
         command: transfers_cmd::TransfersCommand,
     },
+    /// Reports to the FIU: goAML suspicious transaction reports.
+    Report {
+        #[command(subcommand)]
+        command: report_cmd::ReportCommand,
+    },
     /// Consume payment messages from NATS JetStream: screen, apply the rules, record, then acknowledge.
     Worker(worker_cmd::WorkerArgs),
 }
@@ -216,6 +222,7 @@ fn main() -> ExitCode {
         Command::Customers { command } => customers_cmd::run(command, &data_dir),
         Command::Transfers { command } => transfers_cmd::run(command, &data_dir),
         Command::Exchange { command } => exchange_cmd::run(command, &data_dir),
+        Command::Report { command } => report_cmd::run(command, &data_dir),
         Command::Worker(args) => worker_cmd::run(args, &data_dir),
     };
     match result {

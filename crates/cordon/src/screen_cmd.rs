@@ -422,7 +422,7 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
 /// A file written through a temporary sibling and renamed into place by
 /// [`AtomicFile::commit`], so a failure or a kill never leaves a half-written
 /// output; dropped without a commit, the temporary file is removed.
-struct AtomicFile {
+pub(crate) struct AtomicFile {
     path: PathBuf,
     temp: PathBuf,
     out: BufWriter<std::fs::File>,
@@ -431,7 +431,7 @@ struct AtomicFile {
 
 impl AtomicFile {
     /// Creates the temporary sibling of `path`.
-    fn create(path: &Path) -> Result<AtomicFile> {
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -452,12 +452,12 @@ impl AtomicFile {
     }
 
     /// Where to write the content.
-    fn writer(&mut self) -> &mut BufWriter<std::fs::File> {
+    pub(crate) fn writer(&mut self) -> &mut BufWriter<std::fs::File> {
         &mut self.out
     }
 
     /// Flushes, syncs and renames the file into place.
-    fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         let path = self.path.clone();
         self.out
             .flush()

@@ -6,6 +6,7 @@ mod exchange;
 mod integrity;
 mod lists;
 mod pg_store;
+mod report;
 mod screening;
 mod service;
 mod support;
