@@ -1,6 +1,6 @@
 //! The stream evaluator: per-rule, per-party windows on transaction time.
 
-use crate::facts::Facts;
+use crate::facts::{is_identified, Facts};
 use crate::money::{is_multiple_of, FxTable, Threshold};
 use crate::places::{has_legal_form, BorderIndex, WordSet};
 use crate::rules::{ChainRole, Rule, RuleKind, RulePack, Side};
@@ -581,11 +581,12 @@ fn fan(
     horizon: i64,
     hasher: &ahash::RandomState,
 ) -> Option<RawAlert> {
-    let (min_parties, cross_border_only, incoming) = match &compiled.rule.kind {
-        RuleKind::FanIn(fan) => (fan.min_parties, fan.cross_border_only, true),
-        RuleKind::FanOut(fan) => (fan.min_parties, fan.cross_border_only, false),
+    let (fan, incoming) = match &compiled.rule.kind {
+        RuleKind::FanIn(fan) => (fan, true),
+        RuleKind::FanOut(fan) => (fan, false),
         _ => return None,
     };
+    let (min_parties, cross_border_only) = (fan.min_parties, fan.cross_border_only);
     if cross_border_only && !ev.facts.is_cross_border() {
         return None;
     }
@@ -597,6 +598,9 @@ fn fan(
     } else {
         (ev.facts.debtor.as_ref()?, ev.facts.creditor.as_ref()?)
     };
+    if fan.identified_only && !is_identified(hub) {
+        return None;
+    }
     let other = hasher.hash_one(&**spoke);
     let base = ev.facts.base.unwrap_or(0);
     let window = compiled.window;
@@ -911,9 +915,19 @@ fn flow_pattern(
     let days = window / DAY;
     let limit = limit?;
     match kind {
-        RuleKind::RapidPassThrough { min_percent, .. } => {
-            (received >= limit.base && sent_on(*min_percent)).then(|| format!(
-                "account received funds and sent on {percent}% of them within {days} days (at least {min_percent}% required, at least {} received)",
+        RuleKind::RapidPassThrough {
+            min_percent,
+            max_percent,
+            ..
+        } => {
+            let passed_on = max_percent.is_none_or(|max| {
+                sent.saturating_mul(100) <= received.saturating_mul(i128::from(max))
+            });
+            let most = max_percent
+                .map(|max| format!(", at most {max}%"))
+                .unwrap_or_default();
+            (received >= limit.base && sent_on(*min_percent) && passed_on).then(|| format!(
+                "account received funds and sent on {percent}% of them within {days} days (at least {min_percent}%{most} required, at least {} received)",
                 limit.money
             ))
         }

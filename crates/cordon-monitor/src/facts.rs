@@ -196,6 +196,11 @@ pub fn party_key(party: Option<&Party>, agent: Option<&Agent>) -> Option<String>
     Some(format!("name:{name}@{bank}"))
 }
 
+/// True when a [`party_key`] names an account or a bank, not a name at a bank.
+pub fn is_identified(key: &str) -> bool {
+    key.starts_with("acct:") || key.starts_with("bic:")
+}
+
 fn party_country(party: Option<&Party>, agent: Option<&Agent>) -> Option<String> {
     let party = party?;
     party
