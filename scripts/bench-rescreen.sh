@@ -5,12 +5,15 @@
 #  2. a delta rescreen: importing the newer UN snapshot screens every customer against only
 #     the added and changed designations.
 # Usage: scripts/bench-rescreen.sh [N]
+# CORDON_BIN=path runs that binary instead of building target/release/cordon (to compare builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
 DATA=../shared/data
-cargo build --release -p cordon >/dev/null 2>&1
-BIN=$PWD/target/release/cordon
+if [ -z "${CORDON_BIN:-}" ]; then
+  cargo build --release -p cordon >/dev/null 2>&1
+fi
+BIN=$(realpath "${CORDON_BIN:-target/release/cordon}")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export CORDON_DATA_DIR=$WORK/data

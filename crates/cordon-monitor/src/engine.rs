@@ -1,6 +1,6 @@
 //! The stream evaluator: per-rule, per-party windows on transaction time.
 
-use crate::facts::Facts;
+use crate::facts::{is_identified, Facts};
 use crate::money::{is_multiple_of, FxTable, Threshold};
 use crate::places::{has_legal_form, BorderIndex, WordSet};
 use crate::rules::{ChainRole, Rule, RuleKind, RulePack, Side};
@@ -8,7 +8,7 @@ use crate::time::{format_timestamp, DAY, HOUR};
 use ahash::{AHashMap, AHashSet};
 use cordon_model::transfer::{Amount, Transfer};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// Most events kept per party and rule: a hot account cannot grow the state without bound.
@@ -111,62 +111,62 @@ fn inbound(hash: u64) -> u64 {
     hash | 1
 }
 
-/// Events per party, oldest first.
+/// The events one rule keeps for one party, oldest first. Most parties hold a single event
+/// (a customer pays or is paid a few times a month, windows last days), so one is kept
+/// inline: no allocation for them.
+pub(crate) type PartyEvents = SmallVec<[Event; 1]>;
+
+/// Events per party, oldest first. Parties are keyed by the transfer's shared party key
+/// ([`Facts::debtor`], [`Facts::creditor`]): every rule holding a party points at one string.
 #[derive(Debug, Default)]
 pub(crate) struct Windows {
-    pub(crate) parties: AHashMap<String, VecDeque<Event>>,
+    pub(crate) parties: AHashMap<Arc<str>, PartyEvents>,
     pub(crate) held: usize,
     /// The parties whose events changed since the last [`Monitor::take_changes`], when
     /// changes are tracked (a sweep is recorded apart, not per party).
-    pub(crate) dirty: Option<AHashSet<String>>,
+    pub(crate) dirty: Option<AHashSet<Arc<str>>>,
 }
 
 impl Windows {
     /// Inserts `event` at its time in `key`'s events after dropping those older than `horizon`
     /// (and the oldest beyond [`MAX_EVENTS_PER_PARTY`]); returns the events, oldest first,
     /// with the new one's index, or `None` when the cap dropped the new event itself.
-    fn insert(&mut self, key: &str, event: Event, horizon: i64) -> Option<(&[Event], usize)> {
+    fn insert(&mut self, key: &Arc<str>, event: Event, horizon: i64) -> Option<(&[Event], usize)> {
         let time = event.time;
         self.touch(key);
-        if !self.parties.contains_key(key) {
-            self.parties.insert(key.to_string(), VecDeque::new());
-        }
-        let queue = self.parties.get_mut(key)?;
-        while queue.front().is_some_and(|e| e.time < horizon) {
-            queue.pop_front();
-            self.held -= 1;
-        }
-        let mut at = queue.partition_point(|e| e.time <= time);
-        queue.insert(at, event);
-        self.held += 1;
-        while queue.len() > MAX_EVENTS_PER_PARTY {
-            queue.pop_front();
-            self.held -= 1;
-            at = at.checked_sub(1)?;
-        }
-        Some((queue.make_contiguous(), at))
+        // One lookup; cloning the shared key only counts a reference.
+        let events = self.parties.entry(Arc::clone(key)).or_default();
+        let expired = events.partition_point(|e| e.time < horizon);
+        events.drain(..expired);
+        let mut at = events.partition_point(|e| e.time <= time);
+        events.insert(at, event);
+        let over = events.len().saturating_sub(MAX_EVENTS_PER_PARTY);
+        events.drain(..over);
+        self.held = self.held + 1 - expired - over;
+        at = at.checked_sub(over)?;
+        Some((events.as_slice(), at))
     }
 
     /// Drops `key`'s events up to index `last` (the events of an alert and older ones), so
     /// the next alert needs fresh transfers.
-    fn clear_through(&mut self, key: &str, last: usize) {
+    fn clear_through(&mut self, key: &Arc<str>, last: usize) {
         self.touch(key);
-        let Some(queue) = self.parties.get_mut(key) else {
+        let Some(events) = self.parties.get_mut(&**key) else {
             return;
         };
-        let dropped = (last + 1).min(queue.len());
-        queue.drain(..dropped);
+        let dropped = (last + 1).min(events.len());
+        events.drain(..dropped);
         self.held -= dropped;
-        if queue.is_empty() {
-            self.parties.remove(key);
+        if events.is_empty() {
+            self.parties.remove(&**key);
         }
     }
 
     /// Notes that `key`'s events change, when changes are tracked.
-    fn touch(&mut self, key: &str) {
+    fn touch(&mut self, key: &Arc<str>) {
         if let Some(dirty) = self.dirty.as_mut() {
-            if !dirty.contains(key) {
-                dirty.insert(key.to_string());
+            if !dirty.contains(&**key) {
+                dirty.insert(Arc::clone(key));
             }
         }
     }
@@ -174,12 +174,11 @@ impl Windows {
     /// Drops every event older than `horizon` and every party left empty.
     pub(crate) fn sweep(&mut self, horizon: i64) {
         let mut dropped = 0;
-        self.parties.retain(|_, q| {
-            while q.front().is_some_and(|e| e.time < horizon) {
-                q.pop_front();
-                dropped += 1;
-            }
-            !q.is_empty()
+        self.parties.retain(|_, events| {
+            let expired = events.partition_point(|e| e.time < horizon);
+            events.drain(..expired);
+            dropped += expired;
+            !events.is_empty()
         });
         self.held -= dropped;
     }
@@ -582,11 +581,12 @@ fn fan(
     horizon: i64,
     hasher: &ahash::RandomState,
 ) -> Option<RawAlert> {
-    let (min_parties, cross_border_only, incoming) = match &compiled.rule.kind {
-        RuleKind::FanIn(fan) => (fan.min_parties, fan.cross_border_only, true),
-        RuleKind::FanOut(fan) => (fan.min_parties, fan.cross_border_only, false),
+    let (fan, incoming) = match &compiled.rule.kind {
+        RuleKind::FanIn(fan) => (fan, true),
+        RuleKind::FanOut(fan) => (fan, false),
         _ => return None,
     };
+    let (min_parties, cross_border_only) = (fan.min_parties, fan.cross_border_only);
     if cross_border_only && !ev.facts.is_cross_border() {
         return None;
     }
@@ -594,17 +594,24 @@ fn fan(
         return None;
     }
     let (hub, spoke) = if incoming {
-        (ev.facts.creditor.as_deref()?, ev.facts.debtor.as_deref()?)
+        (ev.facts.creditor.as_ref()?, ev.facts.debtor.as_ref()?)
     } else {
-        (ev.facts.debtor.as_deref()?, ev.facts.creditor.as_deref()?)
+        (ev.facts.debtor.as_ref()?, ev.facts.creditor.as_ref()?)
     };
-    let other = hasher.hash_one(spoke);
+    if fan.identified_only && !is_identified(hub) {
+        return None;
+    }
+    let other = hasher.hash_one(&**spoke);
     let base = ev.facts.base.unwrap_or(0);
     let window = compiled.window;
     let (events, at) = compiled
         .windows
         .insert(hub, event(ev, base, other), horizon)?;
     let (span, distinct) = spans(events, at, window).find_map(|(first, last)| {
+        // A span of fewer transfers than parties needed cannot hold enough distinct ones.
+        if last + 1 - first < min_parties {
+            return None;
+        }
         let span = events.get(first..=last)?;
         let distinct = distinct_others(span.iter());
         (distinct >= min_parties).then_some(((span, last), distinct))
@@ -630,7 +637,8 @@ fn fan(
 }
 
 fn distinct_others<'a>(events: impl Iterator<Item = &'a Event>) -> usize {
-    let mut others: Vec<u64> = events.map(|e| e.other).collect();
+    // Spans are short (the parties a rule needs, a few more): on the stack.
+    let mut others: SmallVec<[u64; 32]> = events.map(|e| e.other).collect();
     others.sort_unstable();
     others.dedup();
     others.len()
@@ -681,11 +689,11 @@ fn conflict_border(compiled: &Compiled, ev: &Ev<'_>) -> Option<RawAlert> {
 }
 
 /// An alert on one transfer, for `party`, else the originator, else the beneficiary.
-fn single(ev: &Ev<'_>, party: Option<&String>, explanation: String) -> Option<RawAlert> {
+fn single(ev: &Ev<'_>, party: Option<&Arc<str>>, explanation: String) -> Option<RawAlert> {
     let party = party
         .or(ev.facts.debtor.as_ref())
         .or(ev.facts.creditor.as_ref())?
-        .clone();
+        .to_string();
     Some(RawAlert {
         party,
         ids: vec![ev.facts.id.clone()],
@@ -732,7 +740,7 @@ fn round_amount(compiled: &mut Compiled, ev: &Ev<'_>, horizon: i64) -> Option<Ra
 /// holding it and `min_count` events, with the index of the span's last event.
 fn repeated(
     windows: &mut Windows,
-    key: &str,
+    key: &Arc<str>,
     event: Event,
     (window, horizon): (i64, i64),
     min_count: usize,
@@ -763,7 +771,7 @@ fn flows(
     let Some(base) = ev.facts.base else {
         return Vec::new();
     };
-    let (debtor, creditor) = (ev.facts.debtor.as_deref(), ev.facts.creditor.as_deref());
+    let (debtor, creditor) = (ev.facts.debtor.as_ref(), ev.facts.creditor.as_ref());
     if debtor.is_some() && debtor == creditor {
         return Vec::new();
     }
@@ -850,7 +858,7 @@ fn to_individual(facts: &Facts) -> bool {
 
 fn flow_alert(
     compiled: &mut Compiled,
-    party: &str,
+    party: &Arc<str>,
     event: Event,
     horizon: i64,
 ) -> Option<RawAlert> {
@@ -907,9 +915,19 @@ fn flow_pattern(
     let days = window / DAY;
     let limit = limit?;
     match kind {
-        RuleKind::RapidPassThrough { min_percent, .. } => {
-            (received >= limit.base && sent_on(*min_percent)).then(|| format!(
-                "account received funds and sent on {percent}% of them within {days} days (at least {min_percent}% required, at least {} received)",
+        RuleKind::RapidPassThrough {
+            min_percent,
+            max_percent,
+            ..
+        } => {
+            let passed_on = max_percent.is_none_or(|max| {
+                sent.saturating_mul(100) <= received.saturating_mul(i128::from(max))
+            });
+            let most = max_percent
+                .map(|max| format!(", at most {max}%"))
+                .unwrap_or_default();
+            (received >= limit.base && sent_on(*min_percent) && passed_on).then(|| format!(
+                "account received funds and sent on {percent}% of them within {days} days (at least {min_percent}%{most} required, at least {} received)",
                 limit.money
             ))
         }
@@ -961,7 +979,7 @@ fn ids(events: &[Event]) -> Vec<String> {
 /// The alert for `key`; its events and older ones leave the window.
 fn fire(
     windows: &mut Windows,
-    key: &str,
+    key: &Arc<str>,
     (ids, last): (Vec<String>, usize),
     explanation: String,
 ) -> RawAlert {

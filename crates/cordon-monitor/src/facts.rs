@@ -4,6 +4,7 @@ use crate::money::FxTable;
 use crate::rules::{ChainRole, Side};
 use crate::time::transaction_time;
 use cordon_model::transfer::{is_placeholder, Agent, Money, Party, Transfer};
+use std::sync::Arc;
 
 /// The facts of one transfer the rules need, computed once per transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +17,10 @@ pub struct Facts {
     pub money: Option<Money>,
     /// The amount in base units, when its currency has a rate.
     pub base: Option<i128>,
-    /// Key of the originator (see [`party_key`]).
-    pub debtor: Option<String>,
+    /// Key of the originator (see [`party_key`]), shared by the windows that hold it.
+    pub debtor: Option<Arc<str>>,
     /// Key of the beneficiary.
-    pub creditor: Option<String>,
+    pub creditor: Option<Arc<str>>,
     /// Country of the originator (address, residence, else its agent's BIC).
     pub debtor_country: Option<String>,
     /// Country of the beneficiary.
@@ -92,8 +93,8 @@ impl Facts {
             time: transaction_time(transfer),
             money,
             base: money.and_then(|m| fx.to_base(&m)),
-            debtor: party_key(customer.debtor.as_ref(), debtor_agent),
-            creditor: party_key(customer.creditor.as_ref(), creditor_agent),
+            debtor: party_key(customer.debtor.as_ref(), debtor_agent).map(Arc::from),
+            creditor: party_key(customer.creditor.as_ref(), creditor_agent).map(Arc::from),
             debtor_country,
             creditor_country,
             chain,
@@ -101,10 +102,10 @@ impl Facts {
     }
 
     /// The key of one side.
-    pub fn key(&self, side: Side) -> Option<&str> {
+    pub fn key(&self, side: Side) -> Option<&Arc<str>> {
         match side {
-            Side::Debtor => self.debtor.as_deref(),
-            Side::Creditor => self.creditor.as_deref(),
+            Side::Debtor => self.debtor.as_ref(),
+            Side::Creditor => self.creditor.as_ref(),
         }
     }
 
@@ -193,6 +194,11 @@ pub fn party_key(party: Option<&Party>, agent: Option<&Agent>) -> Option<String>
         .map(bic8)
         .unwrap_or_default();
     Some(format!("name:{name}@{bank}"))
+}
+
+/// True when a [`party_key`] names an account or a bank, not a name at a bank.
+pub fn is_identified(key: &str) -> bool {
+    key.starts_with("acct:") || key.starts_with("bic:")
 }
 
 fn party_country(party: Option<&Party>, agent: Option<&Agent>) -> Option<String> {

@@ -104,6 +104,12 @@ pub struct FanParams {
     /// Count only transfers whose originator and beneficiary countries differ.
     #[serde(default)]
     pub cross_border_only: bool,
+    /// Follow only a hub (the beneficiary of a fan-in, the originator of a fan-out) known by
+    /// an account or a BIC. A party known by name only is keyed by its name at its bank, which
+    /// namesakes share: distinct payers of "the same" name-only beneficiary are often paying
+    /// different people.
+    #[serde(default)]
+    pub identified_only: bool,
     /// Ignore transfers below this amount (in `currency`).
     #[serde(default)]
     pub min_amount: Option<String>,
@@ -188,6 +194,11 @@ pub enum RuleKind {
     RapidPassThrough {
         /// Share of the received amount sent on, in percent (1-100).
         min_percent: u8,
+        /// The largest share sent on that is still the received money passing through, in
+        /// percent (at least `min_percent`, at most 1000); none: no upper bound. An account
+        /// that sends on far more than it received paid from its own balance.
+        #[serde(default)]
+        max_percent: Option<u16>,
         /// The window, in days.
         window_days: u32,
         /// Ignore when less than this was received (in `currency`).
@@ -481,11 +492,20 @@ fn check_kind(kind: &RuleKind, fx: &FxTable) -> Result<(), String> {
         }
         RuleKind::RapidPassThrough {
             min_percent,
+            max_percent,
             window_days,
             min_amount,
             currency,
         } => {
             check_range("min_percent", u64::from(*min_percent), 1, 100)?;
+            if let Some(max) = max_percent {
+                check_range(
+                    "max_percent",
+                    u64::from(*max),
+                    u64::from(*min_percent),
+                    1000,
+                )?;
+            }
             check_window(*window_days)?;
             Threshold::parse(min_amount, currency, fx).map(|_| ())
         }

@@ -8,11 +8,10 @@
 //! taken under another pack. Parties are written in key order, so the same state always gives
 //! the same snapshot.
 
-use crate::engine::{Event, Monitor, Stats, MAX_EVENTS_PER_PARTY};
+use crate::engine::{Event, Monitor, PartyEvents, Stats, MAX_EVENTS_PER_PARTY};
 use crate::rules::RulePack;
 use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
@@ -168,8 +167,10 @@ impl Monitor {
     pub fn restore(pack: RulePack, snapshot: MonitorSnapshot) -> Result<Monitor, SnapshotError> {
         check_pack(&pack, &snapshot)?;
         let mut monitor = Monitor::new(pack);
-        // One shared id per transfer, as when the events were first observed.
+        // One shared id per transfer and one shared key per party, as when the events were
+        // first observed.
         let mut ids: AHashMap<String, Arc<str>> = AHashMap::new();
+        let mut keys: AHashMap<String, Arc<str>> = AHashMap::new();
         for (compiled, saved) in monitor.rules.iter_mut().zip(snapshot.rules) {
             for party in saved.parties {
                 let events = restore_events(&saved.rule_id, &party, &mut ids)?;
@@ -177,7 +178,7 @@ impl Monitor {
                 if compiled
                     .windows
                     .parties
-                    .insert(party.party.clone(), events)
+                    .insert(shared(&mut keys, &party.party), events)
                     .is_some()
                 {
                     return refuse(format!(
@@ -239,7 +240,7 @@ impl Monitor {
             .rules
             .iter_mut()
             .map(|compiled| {
-                let mut touched: Vec<String> = compiled
+                let mut touched: Vec<Arc<str>> = compiled
                     .windows
                     .dirty
                     .as_mut()
@@ -255,7 +256,10 @@ impl Monitor {
                             .get(&party)
                             .map(|q| q.iter().map(window_event).collect())
                             .unwrap_or_default();
-                        PartyWindow { party, events }
+                        PartyWindow {
+                            party: party.to_string(),
+                            events,
+                        }
                     })
                     .collect();
                 RuleWindows {
@@ -312,7 +316,7 @@ impl Monitor {
             ));
         }
         let mut ids: AHashMap<String, Arc<str>> = AHashMap::new();
-        let mut replaced: Vec<Vec<(String, Option<VecDeque<Event>>)>> = Vec::new();
+        let mut replaced: Vec<Vec<(String, Option<PartyEvents>)>> = Vec::new();
         for rule in &changes.rules {
             let mut windows = Vec::new();
             for party in &rule.parties {
@@ -333,16 +337,16 @@ impl Monitor {
                 let held = compiled
                     .windows
                     .parties
-                    .get(&party)
-                    .map_or(0, VecDeque::len);
+                    .get(party.as_str())
+                    .map_or(0, |events| events.len());
                 compiled.windows.held -= held;
                 match events {
                     Some(events) => {
                         compiled.windows.held += events.len();
-                        compiled.windows.parties.insert(party, events);
+                        compiled.windows.parties.insert(Arc::from(party), events);
                     }
                     None => {
-                        compiled.windows.parties.remove(&party);
+                        compiled.windows.parties.remove(party.as_str());
                     }
                 }
             }
@@ -381,14 +385,22 @@ fn seen_keys(seen: &AHashMap<String, i64>) -> Vec<SeenKey> {
     keys
 }
 
-fn party_windows(parties: &AHashMap<String, VecDeque<Event>>) -> Vec<PartyWindow> {
-    let mut keys: Vec<&String> = parties.keys().collect();
+/// The one shared copy of `key`.
+fn shared(keys: &mut AHashMap<String, Arc<str>>, key: &str) -> Arc<str> {
+    Arc::clone(
+        keys.entry(key.to_string())
+            .or_insert_with(|| Arc::from(key)),
+    )
+}
+
+fn party_windows(parties: &AHashMap<Arc<str>, PartyEvents>) -> Vec<PartyWindow> {
+    let mut keys: Vec<&Arc<str>> = parties.keys().collect();
     keys.sort_unstable();
     keys.into_iter()
         .filter_map(|key| {
             let events = parties.get(key)?;
             Some(PartyWindow {
-                party: key.clone(),
+                party: key.to_string(),
                 events: events.iter().map(window_event).collect(),
             })
         })
@@ -434,7 +446,7 @@ fn restore_events(
     rule_id: &str,
     party: &PartyWindow,
     ids: &mut AHashMap<String, Arc<str>>,
-) -> Result<VecDeque<Event>, SnapshotError> {
+) -> Result<PartyEvents, SnapshotError> {
     let place = || format!("rule {rule_id}, party {:?}", party.party);
     if party.events.is_empty() {
         return refuse(format!("{}: no events", place()));

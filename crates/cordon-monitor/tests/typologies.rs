@@ -156,3 +156,41 @@ fn foundations_are_recognised_in_the_languages_of_the_region() {
         assert_eq!(alerts_of(&stream, "TF-NPO-01").len(), 1, "{name}");
     }
 }
+
+#[test]
+fn pass_through_is_the_received_money_sent_on_not_more() {
+    let source = customer("Source Ltd", "GB11SRC", "GB");
+    let mule = customer("Mule", "DE22MULE", "DE");
+    let sink = customer("Sink", "TR33SINK", "TR");
+    let received = transfer("in", &march(5, 8), &source, &mule, money("20000", "EUR"));
+    let passed = transfer("out", &march(6, 8), &mule, &sink, money("18500", "EUR"));
+    let alerts = alerts_of(&[received.clone(), passed], "TF-PASS-01");
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(alerts[0].explanation.contains("at most 105%"), "{alerts:?}");
+    // 150 % of what came in: the account paid from its own balance.
+    let from_balance = transfer("big", &march(6, 8), &mule, &sink, money("30000", "EUR"));
+    assert!(alerts_of(&[received, from_balance], "TF-PASS-01").is_empty());
+}
+
+#[test]
+fn fan_in_follows_beneficiary_accounts_not_names_namesakes_share() {
+    let fan_into = |hub: &Customer| -> Vec<Transfer> {
+        (0..5)
+            .map(|k| {
+                let from = customer("Payer", &format!("DE{k}PAYER"), "DE");
+                transfer(
+                    &format!("f{k}"),
+                    &march(1 + k, 9),
+                    &from,
+                    hub,
+                    money("700", "USD"),
+                )
+            })
+            .collect()
+    };
+    let account = customer("Hub", "TR44HUB", "TR");
+    assert_eq!(alerts_of(&fan_into(&account), "TF-FANIN-01").len(), 1);
+    // Known by name only ("N/A" is no account): five payers of one name at one bank.
+    let name_only = customer("Hub", "N/A", "TR");
+    assert!(alerts_of(&fan_into(&name_only), "TF-FANIN-01").is_empty());
+}
