@@ -17,7 +17,10 @@
 //! - [`register`]: the customer register kept screened (rescreen on a new
 //!   version, screening on insert and update).
 //! - [`transfers`] and [`transfer_audit`]: payment messages screened (R16,
-//!   names, free texts, typology rules) and recorded.
+//!   names, free texts, typology rules) and recorded; [`monitor_state`]: the
+//!   typology monitor's windows kept in the store (snapshot and journal).
+//! - [`follow`]: every process on a shared store swaps to a list version
+//!   another imported (pushed by the backend, or seen at a periodic look).
 //!
 //! Everything here is synchronous; callers choose their threads.
 //!
@@ -50,10 +53,12 @@
 
 pub mod batch;
 pub mod catalog;
+pub mod follow;
 pub mod hash;
 pub mod indexed;
 pub mod json;
 pub mod lists;
+pub mod monitor_state;
 pub mod query;
 pub mod register;
 pub mod screening;

@@ -164,6 +164,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         first_at TEXT NOT NULL,
         repeats BIGINT NOT NULL DEFAULT 0
      );",
+    // 6 (4 and 5 belong to the web UI and the FIU exchange; this one was written
+    // after them, issue 14; SQLite's migration 15): the claim on an import job's
+    // customer rescreen, a lease its runner renews, so that of the processes
+    // sharing the store one runs it and another takes it over only when the runner died.
+    "CREATE TABLE list_import_claims (
+        version_id BIGINT PRIMARY KEY REFERENCES list_import_jobs(version_id),
+        claimed_by TEXT NOT NULL,
+        claimed_until TEXT NOT NULL
+     );",
 ];
 
 /// Applies the migrations this database lacks, in one transaction each,

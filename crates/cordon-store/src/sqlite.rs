@@ -186,6 +186,16 @@ const MIGRATIONS: &[&str] = &[
         first_at TEXT NOT NULL,
         repeats INTEGER NOT NULL DEFAULT 0
      );",
+    // 15 (13 and 14 belong to the web UI and the FIU exchange; this one was written
+    // after them, issue 14): the claim on an import job's customer rescreen, a lease
+    // its runner renews, so that of the processes sharing the store one runs it and
+    // another takes it over only when the runner died. A table of its own, so that
+    // the migration can be replayed (SQLite has no ADD COLUMN IF NOT EXISTS).
+    "CREATE TABLE IF NOT EXISTS list_import_claims (
+        version_id INTEGER PRIMARY KEY REFERENCES list_import_jobs(version_id),
+        claimed_by TEXT NOT NULL,
+        claimed_until TEXT NOT NULL
+     );",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.
