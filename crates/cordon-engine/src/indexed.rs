@@ -106,6 +106,25 @@ pub fn current_version<S: Store + ?Sized>(
 pub fn current_lists<S: Store + ?Sized>(
     store: &S,
 ) -> Result<Vec<(VersionInfo, ParsedList)>, Error> {
+    current_versions(store)?
+        .into_iter()
+        .map(|v| Ok((store.load(v.id)?, v)))
+        .map(|r: Result<(ParsedList, VersionInfo), Error>| r.map(|(l, v)| (v, l)))
+        .collect()
+}
+
+/// The labels of the current versions ([`Indexed::labels`] of the lists as
+/// they are stored now), read from the versions' records alone: what a
+/// process compares with its index to know it is behind.
+pub fn current_labels<S: Store + ?Sized>(store: &S) -> Result<Vec<String>, Error> {
+    Ok(current_versions(store)?
+        .iter()
+        .map(VersionInfo::label)
+        .collect())
+}
+
+/// The current version of every source, by source.
+fn current_versions<S: Store + ?Sized>(store: &S) -> Result<Vec<VersionInfo>, Error> {
     let mut current: HashMap<String, VersionInfo> = HashMap::new();
     for version in store.versions()? {
         let keep = match current.get(&version.source) {
@@ -118,11 +137,7 @@ pub fn current_lists<S: Store + ?Sized>(
     }
     let mut versions: Vec<VersionInfo> = current.into_values().collect();
     versions.sort_by(|a, b| a.source.cmp(&b.source));
-    versions
-        .into_iter()
-        .map(|v| Ok((store.load(v.id)?, v)))
-        .map(|r: Result<(ParsedList, VersionInfo), Error>| r.map(|(l, v)| (v, l)))
-        .collect()
+    Ok(versions)
 }
 
 /// A stored version by `#ID`, `SOURCE@VERSION` or `SOURCE` (the current one).

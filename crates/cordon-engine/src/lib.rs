@@ -18,7 +18,11 @@
 //!   version, screening on insert and update).
 //! - [`transfers`] and [`transfer_audit`]: payment messages screened (R16,
 //!   names, free texts, typology rules) and recorded; [`name_cache`] is the
-//!   screener's bounded memory of the party and agent names a stream repeats.
+//!   screener's bounded memory of the party and agent names a stream repeats;
+//!   [`monitor_state`]: the typology monitor's windows kept in the store
+//!   (snapshot and journal).
+//! - [`follow`]: every process on a shared store swaps to a list version
+//!   another imported (pushed by the backend, or seen at a periodic look).
 //! - [`goaml`]: goAML suspicious transaction reports on a confirmed alert or
 //!   a payment file, audited.
 //!
@@ -53,11 +57,13 @@
 
 pub mod batch;
 pub mod catalog;
+pub mod follow;
 pub mod goaml;
 pub mod hash;
 pub mod indexed;
 pub mod json;
 pub mod lists;
+pub mod monitor_state;
 pub mod name_cache;
 pub mod query;
 pub mod register;

@@ -2,7 +2,9 @@
 //! version, diff against the current one, store the version with its
 //! `list_imported` audit entry and a pending rescreen job in one transaction,
 //! rescreen the customer register, finish the job. An import interrupted
-//! after the commit is finished by [`resume_imports`] at the next start.
+//! after the commit is finished by [`resume_imports`] at the next start, or by
+//! any process sharing the store once the importer's claim on the job lapses:
+//! the rescreen runs once, by whoever holds the claim, never once per process.
 
 use crate::hash::ContentHash;
 use crate::indexed::{current_version, is_older};
@@ -11,9 +13,37 @@ use crate::Error;
 use cordon_lists::{Format, ListDiff};
 use cordon_model::ParsedList;
 use cordon_store::{
-    Customers, Decisions, ImportJobs, ImportRequest, NewAuditEntry, Store, VersionInfo,
+    Customers, Decisions, ImportJobs, ImportRequest, JobClaim, NewAuditEntry, Store, VersionInfo,
 };
 use serde_json::json;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::time::Duration;
+
+/// How long a claim on a rescreen holds without renewal. A rescreen of a
+/// million customers takes under 10 s, and the runner renews its claim every
+/// [`RENEW_EVERY`], so only a runner that died (or hangs a minute) loses it;
+/// its job is then taken over within this long.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(60);
+
+/// How often a runner renews its claim: a third of the lease, so two renewals
+/// can fail (a busy database) before the claim lapses.
+pub const RENEW_EVERY: Duration = Duration::from_secs(20);
+
+/// A fresh claim: the process id and a counter make each attempt a claimant
+/// of its own, so that a process never takes over a job it is running.
+pub fn new_claim() -> JobClaim {
+    static ATTEMPTS: AtomicU64 = AtomicU64::new(0);
+    JobClaim {
+        claimant: format!(
+            "pid {} attempt {} at {}",
+            std::process::id(),
+            ATTEMPTS.fetch_add(1, Ordering::Relaxed),
+            cordon_store::timestamp_now()
+        ),
+        lease: CLAIM_LEASE,
+    }
+}
 
 /// Reads list bytes (an upload, a download) in the format named, or the one
 /// detected from the content; errors name `origin` and the place.
@@ -60,17 +90,20 @@ pub struct Imported {
     pub rescreen: Option<Rescreen>,
 }
 
-/// Everything an import needs from a store.
-pub trait ImportStore: Store + ImportJobs + Customers + Decisions {}
-impl<S: Store + ImportJobs + Customers + Decisions + ?Sized> ImportStore for S {}
+/// Everything an import needs from a store (`Sync`: the claim is renewed
+/// from a thread of its own while the rescreen runs).
+pub trait ImportStore: Store + ImportJobs + Customers + Decisions + Sync {}
+impl<S: Store + ImportJobs + Customers + Decisions + Sync + ?Sized> ImportStore for S {}
 
 /// The first half of an import: checks, diff, and the one transaction that
 /// stores the version, its `list_imported` audit entry and the pending
-/// rescreen job. Public so that tests can stop between the two halves.
+/// rescreen job, held by `claim`. Public so that tests can stop between the
+/// two halves.
 pub fn store_version<S: ImportStore + ?Sized>(
     store: &S,
     new: NewVersion<'_>,
     caller: &str,
+    claim: &JobClaim,
 ) -> Result<Imported, Error> {
     let list = new.list;
     let known = store
@@ -120,7 +153,8 @@ pub fn store_version<S: ImportStore + ?Sized>(
         content_hash: new.hash.as_str(),
         origin: new.origin,
     };
-    let outcome = store.import_with_job(&request, current.as_ref().map(|v| v.id), &audit)?;
+    let previous_id = current.as_ref().map(|v| v.id);
+    let outcome = store.import_with_job(&request, previous_id, &audit, claim)?;
     Ok(Imported {
         version: outcome.version,
         created: outcome.created,
@@ -137,8 +171,9 @@ fn empty_like(list: &ParsedList) -> ParsedList {
     }
 }
 
-/// The second half: rescreens the register against what the version added
-/// or changed and finishes its job with a `customers_rescreened` audit entry.
+/// The second half, by the holder of `claim`: rescreens the register against
+/// what the version added or changed (renewing the claim meanwhile) and
+/// finishes its job with a `customers_rescreened` audit entry.
 fn finish<S: ImportStore + ?Sized>(
     store: &S,
     version: &VersionInfo,
@@ -146,10 +181,13 @@ fn finish<S: ImportStore + ?Sized>(
     diff: &ListDiff,
     threshold: f64,
     caller: &str,
+    claim: &JobClaim,
 ) -> Result<Rescreen, Error> {
     let label = version.label();
-    let rescreen = rescreen_customers(store, list, diff, &label, threshold, caller)?;
-    store.finish_import(
+    let rescreen = holding_claim(store, version.id, claim, || {
+        rescreen_customers(store, list, diff, &label, threshold, caller)
+    })?;
+    let finished = store.finish_import(
         version.id,
         &NewAuditEntry {
             kind: "customers_rescreened".into(),
@@ -159,8 +197,49 @@ fn finish<S: ImportStore + ?Sized>(
                 "alerts": rescreen.alerts.len(), "suppressed": rescreen.suppressed,
             }),
         },
-    )?;
-    Ok(rescreen)
+    );
+    match finished {
+        Ok(_) => Ok(rescreen),
+        // Our claim lapsed (a rescreen stalled past the lease) and the
+        // process that took the job over finished it first: its entry stands.
+        Err(cordon_store::Error::NotFound(_)) => {
+            tracing::warn!(
+                version = label,
+                "the import job was finished by another process"
+            );
+            Ok(rescreen)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs `work` while a thread of its own renews `claim` on the job of
+/// `version_id` every [`RENEW_EVERY`], so that no other process takes the
+/// job over while it runs.
+fn holding_claim<S: ImportStore + ?Sized, T>(
+    store: &S,
+    version_id: i64,
+    claim: &JobClaim,
+    work: impl FnOnce() -> T,
+) -> T {
+    let (done, finished) = channel::<()>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(RENEW_EVERY) {
+                match store.claim_import(version_id, claim) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::warn!(version_id, "the claim on the import job was lost");
+                        return;
+                    }
+                    Err(e) => tracing::warn!(version_id, "renewing the import job's claim: {e}"),
+                }
+            }
+        });
+        let outcome = work();
+        drop(done);
+        outcome
+    })
 }
 
 /// Imports a list version: refuses one older than the current version of its
@@ -173,7 +252,8 @@ pub fn import_list<S: ImportStore + ?Sized>(
     threshold: f64,
     caller: &str,
 ) -> Result<Imported, Error> {
-    let mut imported = store_version(store, new, caller)?;
+    let claim = new_claim();
+    let mut imported = store_version(store, new, caller, &claim)?;
     if let (true, Some(diff)) = (imported.created, &imported.diff) {
         imported.rescreen = Some(finish(
             store,
@@ -182,6 +262,7 @@ pub fn import_list<S: ImportStore + ?Sized>(
             diff,
             threshold,
             caller,
+            &claim,
         )?);
     }
     Ok(imported)
@@ -196,14 +277,20 @@ pub struct Resumed {
     pub rescreen: Rescreen,
 }
 
-/// Finishes every import whose rescreen did not complete (the process died
-/// after the version committed): call it before serving or importing.
+/// Finishes every import whose rescreen did not complete and that no live
+/// process holds (its runner died after the version committed, and its claim
+/// lapsed): called before serving or importing, and now and then by every
+/// process following the store's lists. A job another process runs is left to it.
 pub fn resume_imports<S: ImportStore + ?Sized>(
     store: &S,
     threshold: f64,
 ) -> Result<Vec<Resumed>, Error> {
     let mut resumed = Vec::new();
     for job in store.pending_imports()? {
+        let claim = new_claim();
+        if !store.claim_import(job.version.id, &claim)? {
+            continue;
+        }
         let list = store.load(job.version.id)?;
         let previous = match job.previous_id {
             Some(id) => store.load(id)?,
@@ -214,7 +301,15 @@ pub fn resume_imports<S: ImportStore + ?Sized>(
             version = job.version.label(),
             "finishing an interrupted list import"
         );
-        let rescreen = finish(store, &job.version, &list, &diff, threshold, &job.caller)?;
+        let rescreen = finish(
+            store,
+            &job.version,
+            &list,
+            &diff,
+            threshold,
+            &job.caller,
+            &claim,
+        )?;
         resumed.push(Resumed {
             version: job.version,
             rescreen,
@@ -355,6 +450,10 @@ mod tests {
                 origin: "x",
             },
             "test",
+            &JobClaim {
+                claimant: "died".into(),
+                lease: Duration::ZERO,
+            },
         )
         .unwrap();
         assert!(stored.created);
@@ -368,8 +467,10 @@ mod tests {
         );
         assert_eq!(store.pending_imports().unwrap().len(), 1);
         assert!(store.alerts(None, 10).unwrap().is_empty());
-        // Importing the same file again reports it stored, and the start resumes the rescreen.
+        // Importing the same file again reports it stored, and the start resumes the
+        // rescreen (the dead importer's claim has lapsed).
         assert!(!import(&store, "2026-02-27").unwrap().created);
+        std::thread::sleep(Duration::from_millis(5));
         let resumed = resume_imports(&store, THRESHOLD).unwrap();
         assert_eq!(resumed.len(), 1);
         assert_eq!(resumed[0].version.id, stored.version.id);

@@ -55,8 +55,23 @@ impl FromRequestParts<AppState> for Caller {
         // One indexed read on a pooled WAL reader, which never waits for
         // writers: done in place, where a blocking thread per request let a
         // burst start hundreds of threads.
-        let found = state.store().authenticate(&secret)?;
+        let found = in_place(|| state.store().authenticate(&secret))?;
         found.map(Caller).ok_or(ApiError::InvalidKey)
+    }
+}
+
+/// Runs a short blocking store call from async code on the current thread.
+/// The PostgreSQL client drives a runtime of its own and panics on a thread
+/// that drives tokio's tasks, so on the multi-threaded runtime (`serve`) the
+/// thread first hands its tasks to the others (`block_in_place`); a
+/// current-thread runtime (tests) cannot, and calls in place.
+pub(crate) fn in_place<T>(call: impl FnOnce() -> T) -> T {
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_threaded {
+        tokio::task::block_in_place(call)
+    } else {
+        call()
     }
 }
 

@@ -5,13 +5,14 @@
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use cordon_engine::follow::ListFollower;
+use cordon_engine::monitor_state::StoredMonitor;
 use cordon_engine::EngineStore;
 use cordon_match::DEFAULT_THRESHOLD;
 use cordon_model::transfer::Transfer;
-use cordon_monitor::snapshot::MonitorChanges;
-use cordon_monitor::{Monitor, MonitorSnapshot, Observation, RulePack, Stats};
+use cordon_monitor::{Observation, RulePack, Stats};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Limits and defaults of the server.
@@ -79,43 +80,29 @@ pub use cordon_engine::screening::ENGINE;
 /// imported (the engine's [`cordon_engine::Indexed`]).
 pub type Snapshot = cordon_engine::Indexed;
 
-/// The typology monitor of the service and the version of its pack.
+/// The typology monitor of the service, kept in the store by the engine
+/// ([`StoredMonitor`]); one request at a time uses it.
 struct Rules {
-    version: String,
-    monitor: Mutex<Monitor>,
-    /// When the windows were last saved by this process.
-    saved_at: Mutex<Option<Instant>>,
+    monitor: Mutex<StoredMonitor>,
 }
-
-/// Least time between two full saves of the monitor's windows after requests. A
-/// save rewrites every window (tens of MB for a busy stream) and empties the journal
-/// of changes appended after every request ([`MonitorGuard::journal`]), so a crash
-/// loses nothing acknowledged; the interval only bounds how much journal a restart
-/// replays. A graceful stop saves everything.
-const SAVE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The typology monitor, locked for one request: evaluations and whatever
 /// the caller does while holding it (storing the audit entries, saving the
 /// windows) happen in one order.
 pub struct MonitorGuard<'a> {
-    version: &'a str,
-    monitor: MutexGuard<'a, Monitor>,
-    saved_at: &'a Mutex<Option<Instant>>,
+    monitor: MutexGuard<'a, StoredMonitor>,
 }
 
 impl MonitorGuard<'_> {
     /// The rules pack version.
     pub fn version(&self) -> &str {
-        self.version
+        self.monitor.version()
     }
 
     /// Evaluates transfers in order; what the rules made of each (alerts, and
     /// whether it came late, repeated or too late).
     pub fn observe(&mut self, transfers: &[Transfer]) -> Vec<Observation> {
-        transfers
-            .iter()
-            .map(|t| self.monitor.observe_delivery(t))
-            .collect()
+        self.monitor.observe(transfers)
     }
 
     /// The monitor's counters (observed, late, too late, repeats...).
@@ -123,168 +110,39 @@ impl MonitorGuard<'_> {
         self.monitor.stats()
     }
 
-    /// Appends what the last requests changed (the windows they touched, the
-    /// delivery keys they added) to the store's journal, before the request is
-    /// answered: a restart replays it over the last full save. A failure is
-    /// logged, not returned, as for [`MonitorGuard::save`].
-    pub fn journal(&mut self, store: &dyn EngineStore) {
-        let changes = self.monitor.take_changes();
-        let appended = serde_json::to_string(&changes)
-            .map_err(|e| e.to_string())
-            .and_then(|json| {
-                store
-                    .append_monitor_changes(self.version, &json)
-                    .map_err(|e| e.to_string())
-            });
-        if let Err(e) = appended {
-            tracing::warn!(
-                pack = self.version,
-                "journalling the typology monitor's changes failed: {e}"
-            );
+    /// After a request that observed transfers, before it is answered: the
+    /// changes journalled and, now and then, every window saved
+    /// ([`StoredMonitor::keep`]). A failure is logged, not returned: the
+    /// request has succeeded all the same.
+    pub fn keep(&mut self, store: &dyn EngineStore) {
+        if let Err(e) = self.monitor.keep(store) {
+            tracing::warn!(pack = self.monitor.version(), "{e}");
         }
     }
 
-    /// [`MonitorGuard::save`] when this process has not saved for
-    /// a minute (or ever): a save rewrites every window.
-    pub fn save_if_due(&self, store: &dyn EngineStore) {
-        let due = self
-            .saved_at
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none_or(|at| at.elapsed() >= SAVE_INTERVAL);
-        if due {
-            self.save(store);
-        }
-    }
-
-    /// Saves the monitor's windows to the store (replacing the last save), so
-    /// that a restart takes them up again. A failure is logged, not returned:
-    /// the request that observed the transfers has succeeded all the same.
-    pub fn save(&self, store: &dyn EngineStore) {
-        *self.saved_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-        let saved = serde_json::to_string(&self.monitor.snapshot())
-            .map_err(|e| e.to_string())
-            .and_then(|json| {
-                store
-                    .save_monitor_snapshot(self.version, &json)
-                    .map_err(|e| e.to_string())
-            });
-        if let Err(e) = saved {
-            tracing::warn!(
-                pack = self.version,
-                "saving the typology monitor's windows failed: {e}"
-            );
+    /// Saves every window to the store now (a graceful stop); a failure is logged.
+    pub fn save(&mut self, store: &dyn EngineStore) {
+        if let Err(e) = self.monitor.save(store) {
+            tracing::warn!(pack = self.monitor.version(), "{e}");
         }
     }
 }
 
 impl Rules {
-    /// A monitor for `pack`, going on from the stored snapshot when there is
-    /// one taken under the same pack; otherwise empty, with a warning.
     fn start(store: &dyn EngineStore, pack: RulePack) -> Rules {
-        let version = pack.version.clone();
-        let restored = stored_snapshot(store, &pack).and_then(|saved| match saved {
-            Some(snapshot) => Monitor::restore(pack.clone(), snapshot)
-                .map(Some)
-                .map_err(|e| e.to_string()),
-            None => Ok(None),
-        });
-        let mut monitor = match restored {
-            Ok(Some(monitor)) => {
-                let held = monitor.stats().events_held;
-                tracing::info!(pack = version, held, "typology monitor windows restored");
-                monitor
-            }
-            Ok(None) => Monitor::new(pack),
-            Err(e) => {
-                tracing::warn!(
-                    pack = version,
-                    "starting the typology monitor with empty windows: {e}"
-                );
-                Monitor::new(pack)
-            }
-        };
-        replay_journal(store, &version, &mut monitor);
-        monitor.track_changes();
         Rules {
-            version,
-            monitor: Mutex::new(monitor),
-            saved_at: Mutex::new(None),
+            monitor: Mutex::new(StoredMonitor::start(store, pack)),
         }
     }
 
     fn lock(&self) -> MonitorGuard<'_> {
         MonitorGuard {
-            version: &self.version,
             // A poisoned lock is reused: the monitor never panics mid-update
             // (no panics on input), and refusing every later request would
             // lose more than it protects.
             monitor: self.monitor.lock().unwrap_or_else(|p| p.into_inner()),
-            saved_at: &self.saved_at,
         }
     }
-}
-
-/// Replays the journal appended after the last full save, oldest first; an entry
-/// of another pack or one that does not fit is skipped with a warning (the monitor
-/// refuses it whole, so it stays as it was).
-fn replay_journal(store: &dyn EngineStore, version: &str, monitor: &mut Monitor) {
-    let entries = match store.monitor_changes() {
-        Ok(entries) => entries,
-        Err(e) => {
-            tracing::warn!(pack = version, "reading the monitor journal failed: {e}");
-            return;
-        }
-    };
-    let mut replayed = 0usize;
-    for entry in entries.iter().filter(|e| e.pack_version == version) {
-        let applied = serde_json::from_str::<MonitorChanges>(&entry.changes)
-            .map_err(|e| e.to_string())
-            .and_then(|changes| monitor.apply_changes(changes).map_err(|e| e.to_string()));
-        match applied {
-            Ok(()) => replayed += 1,
-            Err(e) => tracing::warn!(
-                pack = version,
-                seq = entry.seq,
-                "skipping a monitor journal entry: {e}"
-            ),
-        }
-    }
-    if replayed > 0 {
-        tracing::info!(
-            pack = version,
-            replayed,
-            "typology monitor journal replayed"
-        );
-    }
-}
-
-/// The stored snapshot of the monitor, read back; `Err` says why it cannot
-/// be used with `pack` (the version is compared before the JSON is parsed).
-fn stored_snapshot(
-    store: &dyn EngineStore,
-    pack: &RulePack,
-) -> Result<Option<MonitorSnapshot>, String> {
-    let Some(stored) = store
-        .monitor_snapshot()
-        .map_err(|e| format!("reading the stored monitor snapshot: {e}"))?
-    else {
-        return Ok(None);
-    };
-    if stored.pack_version != pack.version {
-        return Err(format!(
-            "the monitor snapshot saved at {} was taken under rules pack version {:?}, the pack now is version {:?}",
-            stored.saved_at, stored.pack_version, pack.version
-        ));
-    }
-    serde_json::from_str(&stored.snapshot)
-        .map(Some)
-        .map_err(|e| {
-            format!(
-                "the monitor snapshot saved at {} is unreadable: {e}",
-                stored.saved_at
-            )
-        })
 }
 
 struct Inner {
@@ -375,6 +233,35 @@ impl AppState {
         });
     }
 
+    /// Keeps the index on the store's current lists for as long as the
+    /// process runs, on a thread of its own: a version another process
+    /// imports (the command line, another `serve`) is indexed and swapped in
+    /// within seconds (the engine's [`cordon_engine::follow`]), and an import
+    /// whose process died has its customer rescreen finished. Each round
+    /// compares the stored current versions with the index in use, so a
+    /// version stored before the call is caught too.
+    pub fn follow_lists(&self, period: Duration) -> std::io::Result<()> {
+        let follower = ListFollower::start(self.store(), period);
+        let state = self.clone();
+        std::thread::Builder::new()
+            .name("cordon-lists".into())
+            .spawn(move || {
+                cordon_engine::follow::follow_lists(
+                    state.store(),
+                    follower,
+                    state.config().threshold,
+                    || {
+                        state
+                            .snapshot()
+                            .map(|s| s.labels.clone())
+                            .unwrap_or_default()
+                    },
+                    |indexed| state.swap_lists(indexed),
+                )
+            })
+            .map(|_| ())
+    }
+
     /// Runs `work` with the typology monitor locked (see [`MonitorGuard`]);
     /// `internal` when the monitor could not start.
     pub fn with_rules<T>(
@@ -401,12 +288,17 @@ impl AppState {
     pub fn load_lists(&self) -> Result<usize, ApiError> {
         let snapshot = cordon_engine::Indexed::current(self.store())?;
         let count = snapshot.index.len();
+        self.swap_lists(snapshot);
+        Ok(count)
+    }
+
+    /// Serves `lists` from now on (requests under way finish on the old ones).
+    fn swap_lists(&self, lists: Snapshot) {
         *self
             .inner
             .snapshot
             .write()
-            .unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(snapshot));
-        Ok(count)
+            .unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(lists));
     }
 
     /// `store_unavailable` unless the database can be read and written

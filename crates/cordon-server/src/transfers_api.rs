@@ -101,8 +101,7 @@ fn screen_body(
         // either way before answering (and save them all now and then), so that
         // the store follows the monitor.
         if !transfers.is_empty() {
-            rules.journal(state.store());
-            rules.save_if_due(state.store());
+            rules.keep(state.store());
         }
         Ok(recorded?)
     })?;

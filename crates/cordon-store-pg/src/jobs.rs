@@ -3,7 +3,7 @@
 use crate::lists::{insert_version, stored_content, version_by_id};
 use crate::{audit, get, DbResult, PgStore};
 use cordon_store::audit::{AuditEntry, NewAuditEntry};
-use cordon_store::import_jobs::{ImportJobs, PendingImport};
+use cordon_store::import_jobs::{ImportJobs, JobClaim, PendingImport};
 use cordon_store::{
     now, timestamp_now, Error, ImportOutcome, ImportRequest, MonitorSnapshots, Result,
     StoredMonitorChanges, StoredMonitorSnapshot,
@@ -16,6 +16,7 @@ impl ImportJobs for PgStore {
         request: &ImportRequest<'_>,
         previous_id: Option<i64>,
         audit: &NewAuditEntry,
+        claim: &JobClaim,
     ) -> Result<ImportOutcome> {
         self.write(|tx| {
             if let Some(version) = stored_content(tx, request)? {
@@ -37,6 +38,12 @@ impl ImportJobs for PgStore {
                 &[&version.id, &previous_id, &audit.caller, &now()],
             )
             .db(&format!("storing the import job of {}", version.label()))?;
+            tx.execute(
+                "INSERT INTO list_import_claims (version_id, claimed_by, claimed_until)
+                 VALUES ($1, $2, $3)",
+                &[&version.id, &claim.claimant, &claim.until()],
+            )
+            .db(&format!("claiming the import job of {}", version.label()))?;
             Ok(ImportOutcome {
                 version,
                 created: true,
@@ -66,6 +73,31 @@ impl ImportJobs for PgStore {
                 });
             }
             Ok(pending)
+        })
+    }
+
+    fn claim_import(&self, version_id: i64, claim: &JobClaim) -> Result<bool> {
+        self.write(|tx| {
+            // Inserted when the job has no claim; replaced when the claimant
+            // renews its own or the last claim lapsed; left alone otherwise (0 rows).
+            let claimed = tx
+                .execute(
+                    "INSERT INTO list_import_claims (version_id, claimed_by, claimed_until)
+                     SELECT version_id, $2, $3 FROM list_import_jobs
+                     WHERE version_id = $1 AND finished_at IS NULL
+                     ON CONFLICT (version_id) DO UPDATE
+                        SET claimed_by = excluded.claimed_by, claimed_until = excluded.claimed_until
+                        WHERE list_import_claims.claimed_by = excluded.claimed_by
+                           OR list_import_claims.claimed_until < $4",
+                    &[
+                        &version_id,
+                        &claim.claimant,
+                        &claim.until(),
+                        &timestamp_now(),
+                    ],
+                )
+                .db(&format!("claiming the import job of #{version_id}"))?;
+            Ok(claimed == 1)
         })
     }
 

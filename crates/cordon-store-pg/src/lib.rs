@@ -28,6 +28,7 @@ mod lists;
 mod pool;
 mod queue;
 mod schema;
+mod signals;
 mod transfers;
 
 pub use leases::PartitionLeases;
@@ -52,7 +53,7 @@ const CONNECTION_WAIT: Duration = Duration::from_secs(30);
 
 /// A store in a PostgreSQL database (one schema of it).
 pub struct PgStore {
-    pool: Pool,
+    pool: std::sync::Arc<Pool>,
     /// The schema the store's tables live in.
     schema: String,
     /// The advisory lock key every write takes (derived from the schema, so
@@ -116,7 +117,7 @@ impl PgStore {
         let setup = format!("SET search_path TO {}", quote_ident(&schema));
         first.batch_execute(&setup).db("setting the schema")?;
         let store = PgStore {
-            pool: Pool::new(config, setup, MAX_CONNECTIONS, CONNECTION_WAIT),
+            pool: std::sync::Arc::new(Pool::new(config, setup, MAX_CONNECTIONS, CONNECTION_WAIT)),
             lock_key: lock_key(&schema),
             schema,
             max_decision_days: DEFAULT_MAX_DECISION_DAYS,

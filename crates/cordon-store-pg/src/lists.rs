@@ -3,7 +3,7 @@
 use crate::{big, get, DbResult, PgStore};
 use cordon_model::{Entity, ListCounts, ParsedList};
 use cordon_store::{
-    now, Error, ImportOutcome, ImportRequest, Result, Store, UpdateStatus, VersionInfo,
+    now, Error, ImportOutcome, ImportRequest, ListWatcher, Result, Store, UpdateStatus, VersionInfo,
 };
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
@@ -131,7 +131,9 @@ pub(crate) fn insert_version(
         .db(&format!("storing a version of {}", list.source))?;
     let id: i64 = get(&row, 0, "list_versions.id")?;
     insert_entities(tx, id, &list.entities)?;
-    version_by_id(tx, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))
+    let version = version_by_id(tx, id)?.ok_or_else(|| Error::NotFound(format!("#{id}")))?;
+    crate::signals::announce(tx, &version.label())?;
+    Ok(version)
 }
 
 fn insert_entities(
@@ -190,6 +192,10 @@ impl Store for PgStore {
                 created: true,
             })
         })
+    }
+
+    fn list_watcher(&self) -> Result<Option<Box<dyn ListWatcher>>> {
+        Ok(Some(Box::new(crate::signals::PgListWatcher::start(self)?)))
     }
 
     fn versions(&self) -> Result<Vec<VersionInfo>> {

@@ -42,6 +42,12 @@ impl Pool {
         }
     }
 
+    /// A connection of its own, outside the pool and its cap, set up like
+    /// the pool's (a long-lived listener must not hold a pooled one).
+    pub(crate) fn connect_apart(&self) -> Result<Client> {
+        self.connect()
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves a consistent Vec and count.
         self.state.lock().unwrap_or_else(|e| e.into_inner())

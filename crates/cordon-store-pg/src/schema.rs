@@ -287,6 +287,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
      INSERT INTO alert_queue_lists SELECT DISTINCT * FROM alert_queue_transfer_lists;
      INSERT INTO alert_queue SELECT * FROM alert_queue_customer_rows;
      INSERT INTO alert_queue SELECT * FROM alert_queue_transfer_rows;",
+
+    // 5 (issue 14; SQLite's migration 14): the claim on an import job's
+    // customer rescreen, a lease its runner renews, so that of the processes
+    // sharing the store one runs it and another takes it over only when the runner died.
+    "CREATE TABLE list_import_claims (
+        version_id BIGINT PRIMARY KEY REFERENCES list_import_jobs(version_id),
+        claimed_by TEXT NOT NULL,
+        claimed_until TEXT NOT NULL
+     );",
 ];
 
 /// Applies the migrations this database lacks, in one transaction each,

@@ -8,9 +8,10 @@
 //! name, dropped at the end.
 
 use cordon_store::conformance::{backend_contract, concurrent_writers_keep_one_chain};
-use cordon_store::{AuditLog, Error};
+use cordon_store::{AuditLog, Error, ImportRequest, Store};
 use cordon_store_pg::PgStore;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const URL_VAR: &str = "CORDON_TEST_POSTGRES";
 
@@ -136,4 +137,37 @@ fn an_unreachable_server_is_an_error_naming_it() {
         }
         other => panic!("expected a backend error, got {other:?}"),
     }
+}
+
+#[test]
+fn a_version_stored_by_one_process_is_announced_to_the_others_of_its_schema_only() {
+    let Some(url) = server() else { return };
+    let schemas = Schemas::new(&url);
+    let schema = schemas.fresh_name();
+    let importer = PgStore::open_in_schema(&url, &schema).unwrap();
+    let follower = PgStore::open_in_schema(&url, &schema).unwrap();
+    let stranger = schemas.fresh();
+    let mut hears = follower.list_watcher().unwrap().unwrap();
+    let mut deaf = stranger.list_watcher().unwrap().unwrap();
+    // Nothing stored yet: the wait runs its time out.
+    assert!(!hears.wait(Duration::from_millis(50)).unwrap());
+    let list = cordon_store::conformance::list("2026-02-27", &["A"]);
+    let request = ImportRequest {
+        list: &list,
+        content_hash: "n1",
+        origin: "test",
+    };
+    let started = Instant::now();
+    importer.import(&request).unwrap();
+    assert!(hears.wait(Duration::from_secs(5)).unwrap());
+    // Told at the commit, not at the end of the wait.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!deaf.wait(Duration::from_millis(200)).unwrap());
+    // Content already stored is no news.
+    importer.import(&request).unwrap();
+    assert!(!hears.wait(Duration::from_millis(200)).unwrap());
 }

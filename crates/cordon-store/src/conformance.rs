@@ -9,8 +9,8 @@
 use crate::queue::{AlertKind, AlertQueue, QueueFilter, QueueOrder, QueueRequest};
 use crate::{
     Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, DeliveredTransfer,
-    Error, ImportJobs, ImportRequest, MonitorSnapshots, NewAlert, NewAuditEntry, NewDecision,
-    NewTransferAlert, Role, ScreenedTransfer, Store, TransferAlerts, Verdict,
+    Error, ImportJobs, ImportRequest, JobClaim, MonitorSnapshots, NewAlert, NewAuditEntry,
+    NewDecision, NewTransferAlert, Role, ScreenedTransfer, Store, TransferAlerts, Verdict,
 };
 use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
 use serde_json::json;
@@ -40,6 +40,14 @@ impl<S> Backend for S where
         + AlertQueue
         + ?Sized
 {
+}
+
+/// A claim for `who`, holding for `seconds`.
+pub fn claim(who: &str, seconds: u64) -> JobClaim {
+    JobClaim {
+        claimant: who.into(),
+        lease: std::time::Duration::from_secs(seconds),
+    }
 }
 
 /// A UN list version with one person per id.
@@ -94,7 +102,12 @@ pub fn import_jobs(store: &impl Backend) {
         origin: "test",
     };
     let outcome = store
-        .import_with_job(&request, None, &announced("list_imported"))
+        .import_with_job(
+            &request,
+            None,
+            &announced("list_imported"),
+            &claim("importer", 60),
+        )
         .unwrap();
     assert!(outcome.created);
     // The version, its audit entry (naming it) and the job came together.
@@ -109,10 +122,20 @@ pub fn import_jobs(store: &impl Backend) {
     assert_eq!(pending[0].caller, "test");
     // The same content again writes nothing: no second entry, no second job.
     let again = store
-        .import_with_job(&request, None, &announced("list_imported"))
+        .import_with_job(
+            &request,
+            None,
+            &announced("list_imported"),
+            &claim("other", 60),
+        )
         .unwrap();
     assert!(!again.created);
     assert_eq!(store.audit_entries(0, 10).unwrap().len(), 1);
+    // The importer holds the job: another process cannot take it while the
+    // lease runs; the importer renews it.
+    let id = outcome.version.id;
+    assert!(!store.claim_import(id, &claim("other", 60)).unwrap());
+    assert!(store.claim_import(id, &claim("importer", 60)).unwrap());
     // Finishing appends its entry once; a second finish is refused.
     let done = store
         .finish_import(outcome.version.id, &announced("customers_rescreened"))
@@ -123,7 +146,29 @@ pub fn import_jobs(store: &impl Backend) {
         store.finish_import(outcome.version.id, &announced("customers_rescreened")),
         Err(Error::NotFound(_))
     ));
+    assert!(!store.claim_import(id, &claim("importer", 60)).unwrap());
     assert!(store.verify_audit().unwrap().is_intact());
+}
+
+/// A job whose runner stopped renewing its claim (it died) is taken over by
+/// the first process that asks, and by one only.
+pub fn lapsed_import_claims_are_taken_over_once(store: &impl Backend) {
+    let first = list("2025-04-19", &["A"]);
+    let request = ImportRequest {
+        list: &first,
+        content_hash: "c1",
+        origin: "test",
+    };
+    let lapsed = claim("dead", 0);
+    let outcome = store
+        .import_with_job(&request, None, &announced("list_imported"), &lapsed)
+        .unwrap();
+    let id = outcome.version.id;
+    // Timestamps have microseconds: let the zero lease be in the past.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert!(store.claim_import(id, &claim("second", 60)).unwrap());
+    assert!(!store.claim_import(id, &claim("third", 60)).unwrap());
+    assert!(!store.claim_import(id + 1000, &claim("third", 60)).unwrap());
 }
 
 pub fn customers(store: &impl Backend) {
@@ -148,6 +193,7 @@ pub fn customers(store: &impl Backend) {
 pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
     list_versions(&fresh());
     import_jobs(&fresh());
+    lapsed_import_claims_are_taken_over_once(&fresh());
     customers(&fresh());
     false_positives_are_remembered_until_the_designation_changes_or_expiry(&fresh());
     clearing_a_true_match_needs_a_second_person(&fresh());

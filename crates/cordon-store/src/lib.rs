@@ -64,7 +64,7 @@ pub use audit::{
 pub use canonical::{canonical_json, sha256_hex};
 pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
-pub use import_jobs::{ImportJobs, PendingImport};
+pub use import_jobs::{ImportJobs, JobClaim, PendingImport};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
 pub use queue::{
     AlertKind, AlertQueue, QueueFacets, QueueFilter, QueueOrder, QueuePage, QueueRequest, QueueRow,
@@ -224,6 +224,23 @@ pub trait Store {
     fn record_update(&self, source: &str, error: Option<&str>) -> Result<()>;
     /// Update status of every source that was ever updated.
     fn update_statuses(&self) -> Result<Vec<UpdateStatus>>;
+    /// A watcher woken when any process stores a list version, for a backend
+    /// that can push it (PostgreSQL's LISTEN/NOTIFY); `None` when it cannot
+    /// (SQLite): the caller's periodic look at the versions then serves alone.
+    fn list_watcher(&self) -> Result<Option<Box<dyn ListWatcher>>> {
+        Ok(None)
+    }
+}
+
+/// News that a list version was stored, pushed by the backend. A watcher may
+/// miss news (a dropped connection): callers also look at the stored versions
+/// now and then, and treat a reconnection as news.
+pub trait ListWatcher: Send {
+    /// Waits up to `timeout`: true when a version was stored meanwhile (or
+    /// news may have been lost while reconnecting), false when the time passed
+    /// quietly. An error says the backend cannot be reached; the caller waits
+    /// its period before asking again.
+    fn wait(&mut self, timeout: std::time::Duration) -> Result<bool>;
 }
 
 /// Entities of a list with their store-side identity, for convenience.

@@ -308,6 +308,16 @@ const MIGRATIONS: &[&str] = &[
      INSERT OR IGNORE INTO alert_queue_lists SELECT * FROM alert_queue_transfer_lists;
      INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_customer_rows;
      INSERT OR REPLACE INTO alert_queue SELECT * FROM alert_queue_transfer_rows;",
+
+    // 14 (issue 14): the claim on an import job's customer rescreen, a lease
+    // its runner renews, so that of the processes sharing the store one runs it and
+    // another takes it over only when the runner died. A table of its own, so that
+    // the migration can be replayed (SQLite has no ADD COLUMN IF NOT EXISTS).
+    "CREATE TABLE IF NOT EXISTS list_import_claims (
+        version_id INTEGER PRIMARY KEY REFERENCES list_import_jobs(version_id),
+        claimed_by TEXT NOT NULL,
+        claimed_until TEXT NOT NULL
+     );",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.

@@ -1,9 +1,11 @@
 //! [`ImportJobs`] on SQLite.
 
 use crate::audit::{AuditEntry, NewAuditEntry};
-use crate::import_jobs::{ImportJobs, PendingImport};
+use crate::import_jobs::{ImportJobs, JobClaim, PendingImport};
 use crate::sqlite::{insert_version, stored_content, version_by_id, write_transaction};
-use crate::{now, sqlite_audit, Error, ImportOutcome, ImportRequest, Result, SqliteStore};
+use crate::{
+    now, sqlite_audit, timestamp_now, Error, ImportOutcome, ImportRequest, Result, SqliteStore,
+};
 use rusqlite::params;
 use serde_json::{json, Value};
 
@@ -13,6 +15,7 @@ impl ImportJobs for SqliteStore {
         request: &ImportRequest<'_>,
         previous_id: Option<i64>,
         audit: &NewAuditEntry,
+        claim: &JobClaim,
     ) -> Result<ImportOutcome> {
         let mut connection = self.conn();
         let tx = write_transaction(&mut connection)?;
@@ -33,6 +36,11 @@ impl ImportJobs for SqliteStore {
             "INSERT INTO list_import_jobs (version_id, previous_id, caller, started_at)
              VALUES (?1, ?2, ?3, ?4)",
             params![version.id, previous_id, audit.caller, now()],
+        )?;
+        tx.execute(
+            "INSERT INTO list_import_claims (version_id, claimed_by, claimed_until)
+             VALUES (?1, ?2, ?3)",
+            params![version.id, claim.claimant, claim.until()],
         )?;
         tx.commit()?;
         Ok(ImportOutcome {
@@ -69,6 +77,25 @@ impl ImportJobs for SqliteStore {
             });
         }
         Ok(pending)
+    }
+
+    fn claim_import(&self, version_id: i64, claim: &JobClaim) -> Result<bool> {
+        let mut connection = self.conn();
+        let tx = write_transaction(&mut connection)?;
+        // Inserted when the job has no claim; replaced when the claimant renews
+        // its own or the last claim lapsed; left alone otherwise (0 rows).
+        let claimed = tx.execute(
+            "INSERT INTO list_import_claims (version_id, claimed_by, claimed_until)
+             SELECT version_id, ?2, ?3 FROM list_import_jobs
+             WHERE version_id = ?1 AND finished_at IS NULL
+             ON CONFLICT (version_id) DO UPDATE
+                SET claimed_by = excluded.claimed_by, claimed_until = excluded.claimed_until
+                WHERE list_import_claims.claimed_by = excluded.claimed_by
+                   OR list_import_claims.claimed_until < ?4",
+            params![version_id, claim.claimant, claim.until(), timestamp_now()],
+        )?;
+        tx.commit()?;
+        Ok(claimed == 1)
     }
 
     fn finish_import(&self, version_id: i64, audit: &NewAuditEntry) -> Result<AuditEntry> {

@@ -1218,7 +1218,12 @@ mod generic {
         };
         assert!(fs
             .store
-            .import_with_job(&request, None, &announced("list_imported"))
+            .import_with_job(
+                &request,
+                None,
+                &announced("list_imported"),
+                &cordon_store::conformance::claim("test", 60)
+            )
             .is_err());
         assert!(fs.store.versions().unwrap().is_empty());
         assert!(fs.store.audit_entries(0, 10).unwrap().is_empty());

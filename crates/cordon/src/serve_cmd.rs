@@ -107,10 +107,17 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> Result<()> {
         std::io::stdout().flush()?;
         // Liveness answers at once; readiness once the lists are indexed.
         let loader = state.clone();
-        tokio::task::spawn_blocking(move || match resume_then_load(&loader) {
-            Ok(0) => eprintln!("warning: no list is imported: every screening will find nothing. Run `cordon lists import`."),
-            Ok(n) => eprintln!("indexed {n} entities; ready"),
-            Err(e) => eprintln!("error: indexing the stored lists failed: {e}"),
+        tokio::task::spawn_blocking(move || {
+            match resume_then_load(&loader) {
+                Ok(0) => eprintln!("warning: no list is imported: every screening will find nothing. Run `cordon lists import`."),
+                Ok(n) => eprintln!("indexed {n} entities; ready"),
+                Err(e) => eprintln!("error: indexing the stored lists failed: {e}"),
+            }
+            // Versions imported by other processes from now on (and any
+            // stored while loading) are swapped in within seconds.
+            if let Err(e) = loader.follow_lists(cordon_engine::follow::CHECK_EVERY) {
+                eprintln!("error: following the store's lists failed to start: {e}");
+            }
         });
         cordon_server::serve(listener, state, shutdown_signal())
             .await

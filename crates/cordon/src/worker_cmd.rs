@@ -12,22 +12,26 @@
 //! its connection and the others take its partitions over (unacknowledged
 //! messages come back after the ack wait). On SQLite (one machine) the one
 //! worker reads every partition.
+//!
+//! The worker screens against the store's current lists and follows them: a
+//! version imported by any process is swapped in within seconds (the
+//! engine's `follow`), between two batches.
 
 use anyhow::{Context, Result};
+use cordon_engine::follow::{follow_lists, ListFollower, CHECK_EVERY};
 use cordon_engine::transfer_audit::{record_once, TransferBatch, TransferContext};
-use cordon_engine::TransferScreener;
-use cordon_match::textscan::TextScanner;
-use cordon_match::{Index, DEFAULT_THRESHOLD};
+use cordon_engine::{EngineStore, Indexed, TransferScreener};
+use cordon_match::DEFAULT_THRESHOLD;
 use cordon_monitor::Monitor;
 use cordon_store_pg::PartitionLeases;
 use cordon_stream::{ConsumerSettings, Delivered, PartitionConsumer, Transfers};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 
-use crate::store_open::AnyStore;
 use crate::transfers_stream::TopologyArgs;
 use crate::InputError;
 
@@ -98,22 +102,19 @@ pub fn run(args: WorkerArgs, data_dir: &Path) -> Result<()> {
         ),
         None => None,
     };
-    let (lists, labels) = crate::screen_cmd::screening_lists(&[], data_dir)?;
-    let entities: Vec<_> = lists.into_iter().flat_map(|l| l.entities).collect();
-    let scanner = TextScanner::build(&entities);
-    let index = Index::build(entities);
-    let pack_version = pack.version.clone();
-    let caller = format!("worker:{} ({})", std::process::id(), crate::local_caller());
+    let store: Arc<dyn EngineStore> = Arc::from(store);
+    let lists = Arc::new(RwLock::new(Arc::new(Indexed::current(store.as_ref())?)));
+    if current(&lists).labels.is_empty() {
+        eprintln!("warning: no list is imported: names are screened against nothing until one is (it is picked up within seconds)");
+    }
+    follow(&store, &lists, threshold)?;
     let mut work = Work {
         store,
-        screener: TransferScreener::new(&index, &scanner, threshold),
+        lists,
+        threshold,
+        pack_version: pack.version.clone(),
         monitor: Monitor::new(pack),
-        context: TransferContext {
-            lists: &labels,
-            threshold,
-            pack_version: &pack_version,
-            caller: &caller,
-        },
+        caller: format!("worker:{} ({})", std::process::id(), crate::local_caller()),
         tally: Tally::default(),
     };
     let settings = ConsumerSettings {
@@ -204,7 +205,7 @@ fn consume(
     transfers: &Transfers,
     shares: &mut Shares,
     settings: &ConsumerSettings,
-    work: &mut Work<'_>,
+    work: &mut Work,
     args: &WorkerArgs,
 ) -> Result<()> {
     if let Some(leases) = shares.leases.as_mut() {
@@ -249,28 +250,69 @@ fn consume(
     }
 }
 
+/// The lists in use now.
+fn current(lists: &RwLock<Arc<Indexed>>) -> Arc<Indexed> {
+    // A poisoned lock still holds a whole index: the swap is one assignment.
+    lists.read().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+/// Swaps `lists` to every version imported from now on, on a thread of its own.
+fn follow(
+    store: &Arc<dyn EngineStore>,
+    lists: &Arc<RwLock<Arc<Indexed>>>,
+    threshold: f64,
+) -> Result<()> {
+    let follower = ListFollower::start(store.as_ref(), CHECK_EVERY);
+    let (store, lists) = (store.clone(), lists.clone());
+    std::thread::Builder::new()
+        .name("cordon-lists".into())
+        .spawn(move || {
+            follow_lists(
+                store.as_ref(),
+                follower,
+                threshold,
+                || current(&lists).labels.clone(),
+                |indexed| *lists.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(indexed),
+            )
+        })
+        .context("starting the list follower")?;
+    Ok(())
+}
+
 /// The engine's transfer use case with this worker's monitor and store.
-struct Work<'a> {
-    store: AnyStore,
-    screener: TransferScreener<'a>,
+struct Work {
+    store: Arc<dyn EngineStore>,
+    /// The current lists, swapped by the follower thread.
+    lists: Arc<RwLock<Arc<Indexed>>>,
+    threshold: f64,
+    pack_version: String,
     monitor: Monitor,
-    context: TransferContext<'a>,
+    caller: String,
     tally: Tally,
 }
 
-impl Work<'_> {
-    /// Screens the messages, skips the repeats the store already holds, runs
-    /// the typology rules on the rest and records them in one transaction.
+impl Work {
+    /// Screens the messages against the lists current now, skips the repeats
+    /// the store already holds, runs the typology rules on the rest and
+    /// records them in one transaction.
     fn process(&mut self, messages: &[Delivered]) -> Result<()> {
+        let lists = current(&self.lists);
+        let screener = TransferScreener::new(&lists.index, &lists.scanner, self.threshold);
         let mut batches: Vec<TransferBatch> = messages
             .iter()
-            .map(|m| TransferBatch::check(&self.screener, m.payload()))
+            .map(|m| TransferBatch::check(&screener, m.payload()))
             .collect();
+        let context = TransferContext {
+            lists: &lists.labels,
+            threshold: self.threshold,
+            pack_version: &self.pack_version,
+            caller: &self.caller,
+        };
         let recorded = record_once(
             self.store.as_ref(),
             &mut self.monitor,
             &mut batches,
-            &self.context,
+            &context,
         )
         .context("recording screened transfers")?;
         for (batch, recorded) in batches.iter().zip(&recorded) {
