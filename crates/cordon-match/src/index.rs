@@ -19,7 +19,7 @@ use crate::qualifiers::{
 };
 use crate::token::{
     is_distinctive, key_hash, key_hash_parts, kind_weight, letter_set, phonetic_hash,
-    skeleton_hash, token_sim, OwnedToken, Rule, TokenView, MIN_TOKEN_SIM,
+    skeleton_hash, token_sim, NisbaFacts, OwnedToken, Rule, TokenView, MIN_TOKEN_SIM,
 };
 use crate::{Match, Query, ScreenOptions};
 use ahash::AHashMap;
@@ -89,6 +89,7 @@ struct Features {
     kind: TokenKind,
     /// Information of the token agreeing by chance (population commonness).
     bits: f32,
+    nisba: NisbaFacts,
 }
 
 impl Vocab {
@@ -128,7 +129,7 @@ impl Vocab {
 
     /// Kind, weight, phonetic key and equivalence groups of every token, in parallel.
     fn compute_features(&mut self) {
-        let features: Vec<(TokenKind, u64, &'static [u32], u64, f32)> = self
+        let features: Vec<_> = self
             .text
             .par_iter()
             .map(|t| {
@@ -138,10 +139,11 @@ impl Vocab {
                     cordon_names::equivalence_groups(t),
                     skeleton_hash(t),
                     crate::commonness::bits(t),
+                    NisbaFacts::of(t),
                 )
             })
             .collect();
-        for (t, (kind, phon, groups, skel, bits)) in self.text.iter().zip(features) {
+        for (t, (kind, phon, groups, skel, bits, nisba)) in self.text.iter().zip(features) {
             let start = self.groups.len() as u32;
             self.groups.extend_from_slice(groups);
             self.features.push(Features {
@@ -152,6 +154,7 @@ impl Vocab {
                 letters: letter_set(t),
                 kind,
                 bits,
+                nisba,
             });
         }
     }
@@ -173,6 +176,7 @@ impl Vocab {
                 vowelless: false,
                 letters: f.letters,
                 bits: f.bits,
+                nisba: f.nisba,
             },
             None => TokenView {
                 text,
@@ -184,6 +188,7 @@ impl Vocab {
                 vowelless: false,
                 letters: letter_set(text),
                 bits: crate::commonness::RARE_BITS,
+                nisba: NisbaFacts::of(text),
             },
         }
     }
@@ -803,6 +808,7 @@ impl Index {
             vowelless: false,
             letters: view.letters,
             bits: view.bits,
+            nisba: view.nisba,
             syllabic: false,
             vocab_id: Some(id),
         })
