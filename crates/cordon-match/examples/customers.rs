@@ -111,6 +111,30 @@ fn main() {
     for (g, n, a) in &r.groups {
         println!("    {g:24} {n:6} {a:5}");
     }
+    // The tables of docs/matching.md: a group is "COUNTRY script as typed".
+    let country = |g: &str| g.split_once(' ').map_or(g, |(c, _)| c).to_string();
+    let script = |g: &str| g.split_once(' ').map_or(g, |(_, s)| s).to_string();
+    print_rates("country", &r.groups, country);
+    print_rates("script as typed", &r.groups, script);
+}
+
+/// A markdown table of name-only false-alert rates, the groups summed by `key`.
+fn print_rates(title: &str, groups: &[(String, usize, usize)], key: impl Fn(&str) -> String) {
+    let mut sums: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (g, n, a) in groups {
+        let e = sums.entry(key(g)).or_default();
+        e.0 += n;
+        e.1 += a;
+    }
+    println!("\n| {title} | customers | alerts | rate |\n|---|---|---|---|");
+    for (k, (n, a)) in &sums {
+        let rate = if *n == 0 {
+            0.0
+        } else {
+            *a as f64 * 100.0 / *n as f64
+        };
+        println!("| {k} | {n} | {a} | {rate:.2}% |");
+    }
 }
 
 /// The token pairs of the best match of a name screened alone as a person: query
