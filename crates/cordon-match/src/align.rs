@@ -160,13 +160,28 @@ fn rule_cost_bits(rule: Rule) -> f32 {
 }
 /// Information of an initial correspondence: one letter of about 26.
 const INITIAL_BITS: f32 = 4.7;
+/// Information lost when a rule other than the same reading (equivalence, sound,
+/// spelling, initial) joins a syllable of a Chinese, Korean or Japanese query name
+/// to a listed token: a few hundred syllables make those names, and about 30 of
+/// them lie one such rule from any given one (`cheng` / `chen`, `jong` / `yong`,
+/// `ming` / `ping`), so the correspondence is 1 in 32 likelier by chance than the
+/// same syllable: 5 bits.
+const STRETCHED_SYLLABLE_BITS: f32 = 5.0;
+
+/// True when a loose rule joins a syllable of a CJK query name to a listed token.
+fn stretched_syllable(p: &Pair, q: &[Facts]) -> bool {
+    !matches!(p.rule, Rule::Exact | Rule::Transliteration | Rule::Compound)
+        && span(q, p.q_start, p.q_len).any(|t| t.syllabic)
+}
 
 /// The factor for a match on part of a longer listed name (a distinctive list
 /// token has no counterpart), or only through loose rules (sound, spelling
-/// distance, initial), when two or more distinctive names correspond but together carry less
-/// than [`PARTIAL_NEEDED_BITS`]: common names agree between strangers. The same
-/// names in full, exactly or by the equivalence table, are left alone: that is a
-/// namesake, which only the qualifiers can tell apart.
+/// distance, initial), or with a syllable of a CJK query name stretched to
+/// another ([`STRETCHED_SYLLABLE_BITS`]), when two or more distinctive names
+/// correspond but together carry less than [`PARTIAL_NEEDED_BITS`]: common names
+/// agree between strangers. The same names in full, exactly or by the
+/// equivalence table, are left alone: that is a namesake, which only the
+/// qualifiers can tell apart.
 fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32> {
     let covered = pairs
         .iter()
@@ -175,7 +190,7 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
         .iter()
         .enumerate()
         .any(|(i, t)| t.distinctive && i < 64 && covered & (1u64 << i) == 0)
-        || unexplained_syllable(pairs, q);
+        || unexplained_query_name(pairs, q);
 
     let named = pairs
         .iter()
@@ -195,7 +210,10 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
             && (!matches!(p.rule, Rule::Phonetic | Rule::EditDistance | Rule::Initial)
                 || guessed(p))
     });
-    if !(unexplained || loose) || named < 2 {
+    let stretched = pairs
+        .iter()
+        .any(|p| span_distinctive(c, p.c_start, p.c_len) > 0 && stretched_syllable(p, q));
+    if !(unexplained || loose || stretched) || named < 2 {
         return None;
     }
     let bits: f32 = pairs
@@ -207,6 +225,8 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
             let own = listed.min(asked);
             if p.rule == Rule::Initial {
                 own.min(INITIAL_BITS)
+            } else if stretched_syllable(p, q) {
+                (own - STRETCHED_SYLLABLE_BITS).max(0.0)
             } else if guessed(p) {
                 own
             } else {
@@ -221,20 +241,24 @@ fn common_partial_factor(pairs: &[Pair], q: &[Facts], c: &[Facts]) -> Option<f32
     })
 }
 
-/// True when a syllable of a Chinese, Korean or Japanese query name has no
-/// counterpart: such names are two or three syllables, each one of a few
-/// hundred, so a syllable left over is part of a given or family name the list
-/// does not have (`Park Yoo-jin` / `RYU, Jin`, `Chen Mei-zhu` / `CHEN, Zhu`), and
-/// the syllables found must carry the bits of a whole name. A query's extra
-/// words in other scripts stay free (a customer may give more names than a
-/// list holds: `Mohammad Wali Mohammad Awad` / `Mohammad Wali`).
-fn unexplained_syllable(pairs: &[Pair], q: &[Facts]) -> bool {
+/// True when a name of the query has no counterpart in the listed name: the
+/// match is then partial (the person the query names bears a name the listing
+/// does not), and the names found must carry the bits of a whole name (`Mark
+/// Albert Taylor` / `TAYLOR, Mark`, `Erik John Lee` / `LEE, John`; a syllable of
+/// a Chinese, Korean or Japanese name: `Park Yoo-jin` / `RYU, Jin`). Names typed
+/// in a script without short vowels (Arabic, Persian, Hebrew) stay free: there a
+/// customer gives the chain of father's and grandfather's names that a list
+/// shortens (`محمد ولی محمد عوض` / `Mohammad Wali`). Legal forms, particles and
+/// generic words never count.
+fn unexplained_query_name(pairs: &[Pair], q: &[Facts]) -> bool {
     let covered = pairs
         .iter()
         .fold(0u64, |m, p| m | span_mask(p.q_start, p.q_len));
-    q.iter()
-        .enumerate()
-        .any(|(i, t)| t.syllabic && t.distinctive && i < 64 && covered & (1u64 << i) == 0)
+    q.iter().enumerate().any(|(i, t)| {
+        // An initial left over says little (`John F Kennedy` / `KENNEDY, John`).
+        let name = t.syllabic || !(t.vowelless || t.short);
+        name && t.distinctive && i < 64 && covered & (1u64 << i) == 0
+    })
 }
 
 /// Factor when names swap sides of a shared patronymic particle ("ahmed bin
@@ -1111,15 +1135,18 @@ mod tests {
         }
     }
 
-    /// A syllable of a Chinese or Korean query name left without counterpart makes
-    /// the match partial: two common syllables found must carry a whole name's bits.
+    /// A name of the query left without counterpart makes the match partial: two
+    /// common names found must carry a whole name's bits. Typed in a script
+    /// without short vowels, the query's extra names (a chain of father's names)
+    /// stay free.
     #[test]
-    fn a_leftover_syllable_of_a_cjk_query_makes_the_match_partial() {
-        let syllables = |text: &str, syllabic: bool| -> Vec<QPos> {
+    fn a_leftover_query_name_makes_the_match_partial() {
+        let tokens = |text: &str, syllabic: bool, vowelless: bool| -> Vec<QPos> {
             text.split(' ')
                 .map(|t| {
                     let mut token = OwnedToken::new(t);
                     token.syllabic = syllabic;
+                    token.vowelless = vowelless;
                     token.bits = 8.6;
                     QPos {
                         alts: std::iter::once(token).collect(),
@@ -1145,14 +1172,17 @@ mod tests {
             )
             .score
         };
-        let typed_in_han = run(&syllables("mei zhu chen", true));
-        let typed_in_latin = run(&syllables("mei zhu chen", false));
+        let typed_in_han = run(&tokens("mei zhu chen", true, false));
+        let typed_in_latin = run(&tokens("mei zhu chen", false, false));
+        let typed_in_arabic = run(&tokens("mei zhu chen", false, true));
         assert!(
-            typed_in_han < typed_in_latin * 0.8,
-            "{typed_in_han} {typed_in_latin}"
+            typed_in_han < typed_in_arabic * 0.8 && typed_in_latin < typed_in_arabic * 0.8,
+            "{typed_in_han} {typed_in_latin} {typed_in_arabic}"
         );
-        // The whole name, every syllable found, is a namesake and keeps its score.
-        assert!(run(&syllables("zhu chen", true)) >= run(&syllables("zhu chen", false)) - 1e-6);
+        // The whole name, every name found, is a namesake and keeps its score.
+        assert!(
+            run(&tokens("zhu chen", true, false)) >= run(&tokens("zhu chen", false, true)) - 1e-6
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ use crate::qualifiers::{
 };
 use crate::token::{
     is_distinctive, key_hash, key_hash_parts, kind_weight, letter_set, phonetic_hash,
-    skeleton_hash, token_sim, OwnedToken, Rule, TokenView, MIN_TOKEN_SIM,
+    skeleton_hash, token_sim, NisbaFacts, OwnedToken, Rule, TokenView, MIN_TOKEN_SIM,
 };
 use crate::{Match, Query, ScreenOptions};
 use ahash::AHashMap;
@@ -256,6 +256,7 @@ impl Index {
             vowelless: false,
             letters: view.letters,
             bits: view.bits,
+            nisba: view.nisba,
             syllabic: false,
             vocab_id: Some(id),
         })

@@ -29,6 +29,7 @@ pub(super) struct Features {
     pub(super) kind: TokenKind,
     /// Information of the token agreeing by chance (population commonness).
     pub(super) bits: f32,
+    pub(super) nisba: NisbaFacts,
 }
 
 impl Vocab {
@@ -68,7 +69,7 @@ impl Vocab {
 
     /// Kind, weight, phonetic key and equivalence groups of every token, in parallel.
     pub(super) fn compute_features(&mut self) {
-        let features: Vec<(TokenKind, u64, &'static [u32], u64, f32)> = self
+        let features: Vec<_> = self
             .text
             .par_iter()
             .map(|t| {
@@ -78,10 +79,11 @@ impl Vocab {
                     cordon_names::equivalence_groups(t),
                     skeleton_hash(t),
                     crate::commonness::bits(t),
+                    NisbaFacts::of(t),
                 )
             })
             .collect();
-        for (t, (kind, phon, groups, skel, bits)) in self.text.iter().zip(features) {
+        for (t, (kind, phon, groups, skel, bits, nisba)) in self.text.iter().zip(features) {
             let start = self.groups.len() as u32;
             self.groups.extend_from_slice(groups);
             self.features.push(Features {
@@ -92,6 +94,7 @@ impl Vocab {
                 letters: letter_set(t),
                 kind,
                 bits,
+                nisba,
             });
         }
     }
@@ -113,6 +116,7 @@ impl Vocab {
                 vowelless: false,
                 letters: f.letters,
                 bits: f.bits,
+                nisba: f.nisba,
             },
             None => TokenView {
                 text,
@@ -124,6 +128,7 @@ impl Vocab {
                 vowelless: false,
                 letters: letter_set(text),
                 bits: crate::commonness::RARE_BITS,
+                nisba: NisbaFacts::of(text),
             },
         }
     }
