@@ -206,7 +206,7 @@ async fn sign_in(
     if secret.is_empty() || secret.len() > 256 {
         return sign_in_form(StatusCode::UNAUTHORIZED, Some("Enter an API key."));
     }
-    match state.store().authenticate(secret) {
+    match crate::extract::in_place(|| state.store().authenticate(secret)) {
         Ok(Some(_)) => {}
         Ok(None) => {
             return sign_in_form(

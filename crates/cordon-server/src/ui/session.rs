@@ -222,7 +222,7 @@ impl FromRequestParts<AppState> for UiUser {
             .ok_or_else(to_sign_in)?;
         let id = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?;
         let (secret, csrf) = sessions.touch(id).ok_or_else(to_sign_in)?;
-        let key = match state.store().authenticate(&secret) {
+        let key = match crate::extract::in_place(|| state.store().authenticate(&secret)) {
             Ok(Some(key)) => key,
             Ok(None) => {
                 sessions.close(id);
