@@ -45,6 +45,13 @@ start_serve
 # A customer of the register who is listed: screening them raises the alert the story decides.
 printf '%s\n' '{"id":"cust-umarov","name":"Doku Khamatovich Umarov","dob":"1964-04-13","type":"person"}' |
     curl -fsS -H "Authorization: Bearer $admin" --data-binary @- "$address/v1/customers" >/dev/null
+# A transfer whose originator lost its address (an R16 finding) and whose remittance names a listed
+# person (a text hit): the shared MT103, changed in the work directory.
+# (The file has CRLF line ends: kept.)
+sed -e '/^2\/694 Mersey Rd\r\?$/d' -e '/^3\/AU\/Adelaide\r\?$/d' \
+    -e 's#^:70:.*#:70:SUPPORT FOR DOKU KHAMATOVICH UMAROV\r#' \
+    ../shared/data/payments/cbpr_c_53_5_MT103_A_to_B.fin > "$work/transfer.fin"
+curl -fsS -H "Authorization: Bearer $admin" -H "Content-Type: text/plain" --data-binary @"$work/transfer.fin" "$address/v1/transfers" >/dev/null
 
 mkdir -p target/ui-screenshots
 CORDON_URL="$address" SHOTS="$(pwd)/target/ui-screenshots" CHROMIUM="$chromium" \

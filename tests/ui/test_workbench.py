@@ -33,14 +33,36 @@ def sign_out(page):
     expect(page.get_by_label("API key")).to_be_visible()
 
 
-def screen_umarov(page):
+def screen(page, name, kind, entity_id):
     page.goto(f"{URL}/ui/screen")
-    page.get_by_label("Name").fill("Доку Хаматович Умаров")
-    page.get_by_label("Type").select_option("person")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Type").select_option(kind)
     page.get_by_role("button", name="Screen").click()
-    match = page.locator("article.match").filter(has_text="un:QDi.290").first
+    match = page.locator("article.match").filter(has_text=entity_id).first
     expect(match).to_be_visible()
     return match
+
+
+def screen_umarov(page):
+    return screen(page, "Доку Хаматович Умаров", "person", "un:QDi.290")
+
+
+def focused(page, selector):
+    return page.evaluate("s => document.activeElement !== null && document.activeElement.matches(s)", selector)
+
+
+def tab_to(page, selector, limit=80):
+    """Presses Tab until the element is focused: the page is walked as a keyboard user walks it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page, selector):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def fits(page):
+    """Nothing wider than the window: no sideways scrolling of the page."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def analyst_story(page):
@@ -123,6 +145,80 @@ def screener_story(page):
     sign_out(page)
 
 
+def transfer_case_story(page):
+    """A transfer alert's case view: the transfer's R16 findings and its text hit marked."""
+    sign_in(page, "analyst")
+    page.goto(f"{URL}/ui/alerts")
+    page.get_by_label("Source").select_option("transfer")
+    page.get_by_label("Rule").select_option("sanctions")
+    page.get_by_role("button", name="Filter").click()
+    row = page.locator("tr", has_text="UMAROV").first
+    expect(row).to_be_visible()
+    row.get_by_role("link", name="Open").click()
+    expect(page.get_by_role("heading", name="Transfer", exact=True)).to_be_visible()
+    findings = page.get_by_role("table", name="FATF R16 findings of this transfer")
+    expect(findings).to_be_visible()
+    expect(findings.locator("td", has_text="R16").first).to_be_visible()
+    expect(page.locator("mark", has_text="KHAMATOVICH").first).to_be_visible()
+    shot(page, "14-transfer-case")
+    sign_out(page)
+
+
+def scripts_story(page):
+    """Cyrillic, Chinese and Arabic names drawn in their script; Arabic right to left."""
+    sign_in(page, "analyst")
+    match = screen_umarov(page)
+    expect(match.locator("bdi", has_text="Умаров").first).to_be_visible()
+    match = screen(page, "朝鲜联合机械贸易会社", "organization", "un:")
+    expect(match.locator("bdi", has_text="朝鲜联合机械贸易会社").first).to_be_visible()
+    shot(page, "15-chinese")
+    match = screen(page, "صدام حسين التكريتي", "person", "un:")
+    arabic = match.locator("bdi", has_text="صدام حسين التكريتي").first
+    expect(arabic).to_be_visible()
+    expect(arabic).to_have_attribute("dir", "rtl")
+    shot(page, "16-arabic")
+    sign_out(page)
+
+
+def keyboard_story(page):
+    """Sign in, screen and open an alert with Tab and Enter only."""
+    page.goto(f"{URL}/ui/sign-in")
+    tab_to(page, "#key")
+    page.keyboard.type(os.environ["KEY_ANALYST"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(f"{URL}/ui/screen")
+    tab_to(page, "#name")
+    page.keyboard.type("Доку Хаматович Умаров")
+    page.keyboard.press("Enter")
+    expect(page.locator("article.match").filter(has_text="un:QDi.290").first).to_be_visible()
+    tab_to(page, "nav a[href='/ui/alerts']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Alert queue")).to_be_visible()
+    tab_to(page, "td a[href^='/ui/alerts/']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    shot(page, "17-keyboard-case")
+    sign_out(page)
+
+
+def viewports_story(page):
+    """The queue and a case at 1280x800 and on a narrow screen: nothing scrolls sideways."""
+    sign_in(page, "analyst")
+    for width, height, name in ((1280, 800, "wide"), (390, 844, "narrow")):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{URL}/ui/alerts")
+        expect(page.get_by_role("button", name="Filter")).to_be_visible()
+        assert fits(page), f"the queue scrolls sideways at {width}px"
+        shot(page, f"18-queue-{name}")
+        page.locator("td a[href^='/ui/alerts/']").first.click()
+        expect(page.get_by_role("heading", name="History")).to_be_visible()
+        assert fits(page), f"a case scrolls sideways at {width}px"
+        shot(page, f"19-case-{name}")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_out(page)
+
+
 def forged_cross_site_post():
     """A post from outside the browser session (no cookie, no token) is not served."""
     request = urllib.request.Request(
@@ -145,7 +241,17 @@ def main():
         # A CSP violation or script error is a failure, not noise.
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        for story in (analyst_story, supervisor_story, auditor_story, screener_story):
+        stories = (
+            analyst_story,
+            supervisor_story,
+            auditor_story,
+            screener_story,
+            transfer_case_story,
+            scripts_story,
+            keyboard_story,
+            viewports_story,
+        )
+        for story in stories:
             story(page)
             print(f"ok {story.__name__}")
         forged_cross_site_post()
