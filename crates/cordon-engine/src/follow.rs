@@ -119,21 +119,9 @@ pub fn follow_lists<S: ImportStore + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lists::tests::un;
     use crate::lists::{import_list, NewVersion};
-    use crate::ContentHash;
     use cordon_store::{AuditLog, SqliteStore};
-
-    fn un(date: &str) -> (cordon_model::ParsedList, ContentHash) {
-        let path = format!(
-            "{}/../../../shared/data/lists/un/un_consolidated_{date}.xml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let bytes = std::fs::read(&path).unwrap();
-        (
-            cordon_lists::un::read(&bytes[..]).unwrap(),
-            ContentHash::of_bytes(&bytes),
-        )
-    }
 
     fn import(store: &SqliteStore, date: &str) {
         let (list, hash) = un(date);

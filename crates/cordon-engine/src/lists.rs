@@ -319,14 +319,15 @@ pub fn resume_imports<S: ImportStore + ?Sized>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::indexed::{current_lists, current_version};
     use cordon_store::{AuditLog, Customer, SqliteStore};
 
     const THRESHOLD: f64 = cordon_match::DEFAULT_THRESHOLD;
 
-    fn un(date: &str) -> (ParsedList, ContentHash) {
+    /// A shared UN list of `date` and its content hash (other modules' tests use it too).
+    pub(crate) fn un(date: &str) -> (ParsedList, ContentHash) {
         let path = format!(
             "{}/../../../shared/data/lists/un/un_consolidated_{date}.xml",
             env!("CARGO_MANIFEST_DIR")

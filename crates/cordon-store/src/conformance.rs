@@ -6,41 +6,16 @@
 //! failure, and is compiled only with the `conformance` feature.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
-use crate::queue::{AlertKind, AlertQueue, QueueFilter, QueueOrder, QueueRequest};
+use crate::queue::{AlertKind, QueueFilter, QueueOrder, QueueRequest};
 use crate::{
-    Actor, ApiKeys, AuditLog, Customer, Customers, DecisionState, Decisions, DeliveredTransfer,
-    Error, ImportJobs, ImportRequest, JobClaim, MonitorSnapshots, NewAlert, NewAuditEntry,
-    NewDecision, NewTransferAlert, Role, ScreenedTransfer, Store, TransferAlerts, Verdict,
+    Actor, AuditLog, Customer, DecisionState, DeliveredTransfer, Error, ImportRequest, JobClaim,
+    NewAlert, NewAuditEntry, NewDecision, NewTransferAlert, Role, ScreenedTransfer, Verdict,
 };
 use cordon_model::{Entity, Name, NameKind, ParsedList, Schema};
 use serde_json::json;
 
-/// Every trait a full backend implements.
-pub trait Backend:
-    Store
-    + AuditLog
-    + Decisions
-    + ApiKeys
-    + Customers
-    + TransferAlerts
-    + MonitorSnapshots
-    + ImportJobs
-    + AlertQueue
-{
-}
-impl<S> Backend for S where
-    S: Store
-        + AuditLog
-        + Decisions
-        + ApiKeys
-        + Customers
-        + TransferAlerts
-        + MonitorSnapshots
-        + ImportJobs
-        + AlertQueue
-        + ?Sized
-{
-}
+/// Every trait a full backend implements (the crate's [`FullStore`]).
+pub use crate::FullStore as Backend;
 
 /// A claim for `who`, holding for `seconds`.
 pub fn claim(who: &str, seconds: u64) -> JobClaim {

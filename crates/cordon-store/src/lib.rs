@@ -202,6 +202,36 @@ impl UpdateStatus {
     }
 }
 
+/// Every trait of this crate in one bound: what a full backend implements
+/// (SQLite here, PostgreSQL in `cordon-store-pg`), what the conformance story
+/// runs over and what the engine's use cases hold.
+pub trait FullStore:
+    Store
+    + AuditLog
+    + Decisions
+    + ApiKeys
+    + Customers
+    + TransferAlerts
+    + MonitorSnapshots
+    + ImportJobs
+    + AlertQueue
+{
+}
+
+impl<S> FullStore for S where
+    S: Store
+        + AuditLog
+        + Decisions
+        + ApiKeys
+        + Customers
+        + TransferAlerts
+        + MonitorSnapshots
+        + ImportJobs
+        + AlertQueue
+        + ?Sized
+{
+}
+
 /// Storage of list versions. Implementations must make [`Store::import`] atomic.
 pub trait Store {
     /// Checks that the store can be read and written within `timeout`, for
