@@ -124,25 +124,7 @@ impl Index {
 
     /// Scales each token's weight by its rarity across entities (IDF-like).
     pub(super) fn apply_rarity(&mut self) {
-        let mut df = vec![0u32; self.vocab.text.len()];
-        let mut last_entity = vec![u32::MAX; self.vocab.text.len()];
-        for r in &self.records {
-            let s = r.token_start as usize;
-            for &t in self
-                .record_tokens
-                .get(s..s + usize::from(r.token_len))
-                .unwrap_or(&[])
-            {
-                if let (Some(d), Some(l)) =
-                    (df.get_mut(t as usize), last_entity.get_mut(t as usize))
-                {
-                    if *l != r.entity {
-                        *l = r.entity;
-                        *d += 1;
-                    }
-                }
-            }
-        }
+        let df = self.entities_per_token(|_| true);
         let n = self.entities.len().max(1) as f32;
         let norm = (1.0 + n).ln();
         for (f, &d) in self.vocab.features.iter_mut().zip(&df) {
@@ -160,38 +142,19 @@ impl Index {
     /// of their names) over the tokens of the persons' first names: the chance that
     /// a name token of a listed person is this one.
     pub(super) fn apply_list_commonness(&mut self) {
-        let n = self.vocab.text.len();
-        let mut persons = vec![0u32; n];
-        let mut last_entity = vec![u32::MAX; n];
+        let is_person = |r: &NameRecord| {
+            self.entities
+                .get(r.entity as usize)
+                .is_some_and(|e| e.schema == cordon_model::Schema::Person)
+        };
+        let persons = self.entities_per_token(is_person);
+        // Records of an entity are contiguous, its first name's first.
         let mut name_tokens = 0u64;
         let mut previous = u32::MAX;
-        for r in &self.records {
-            let is_person = self
-                .entities
-                .get(r.entity as usize)
-                .is_some_and(|e| e.schema == cordon_model::Schema::Person);
-            if !is_person {
-                continue;
-            }
-            // Records of an entity are contiguous, its first name's first.
+        for r in self.records.iter().filter(|r| is_person(r)) {
             if r.entity != previous {
                 previous = r.entity;
                 name_tokens += u64::from(r.token_len);
-            }
-            let s = r.token_start as usize;
-            for &t in self
-                .record_tokens
-                .get(s..s + usize::from(r.token_len))
-                .unwrap_or(&[])
-            {
-                if let (Some(d), Some(l)) =
-                    (persons.get_mut(t as usize), last_entity.get_mut(t as usize))
-                {
-                    if *l != r.entity {
-                        *l = r.entity;
-                        *d += 1;
-                    }
-                }
             }
         }
         for (f, &d) in self.vocab.features.iter_mut().zip(&persons) {
@@ -199,6 +162,27 @@ impl Index {
                 f.bits = f.bits.min((name_tokens as f32 / d as f32).log2());
             }
         }
+    }
+
+    /// How many distinct entities bear each vocabulary token, counted over the
+    /// records `keep` admits (an entity's records are contiguous, so one
+    /// "last entity seen" per token tells a new bearer from another name of the same).
+    fn entities_per_token(&self, keep: impl Fn(&NameRecord) -> bool) -> Vec<u32> {
+        let mut bearers = vec![0u32; self.vocab.text.len()];
+        let mut last_entity = vec![u32::MAX; self.vocab.text.len()];
+        for r in self.records.iter().filter(|r| keep(r)) {
+            for &t in self.tokens_of(r) {
+                if let (Some(count), Some(last)) =
+                    (bearers.get_mut(t as usize), last_entity.get_mut(t as usize))
+                {
+                    if *last != r.entity {
+                        *last = r.entity;
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        bearers
     }
 
     /// Information of a token agreeing by chance, as the index knows it (the
