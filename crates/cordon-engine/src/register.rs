@@ -138,17 +138,20 @@ pub fn rescreen_customers<S: Customers + Decisions + ?Sized>(
 ) -> Result<Rescreen, Error> {
     let started = std::time::Instant::now();
     let delta = delta_entities(list, diff);
-    let customers = if delta.is_empty() {
-        Vec::new()
-    } else {
-        store.customers()?
-    };
-    tracing::info!(customers = customers.len(), delta = delta.len(), elapsed = ?started.elapsed(), "rescreen: customers loaded");
+    if delta.is_empty() {
+        return Ok(Rescreen {
+            screened: 0,
+            suppressed: 0,
+            alerts: Vec::new(),
+        });
+    }
     let hashes: HashMap<String, String> = delta
         .iter()
         .map(|e| (e.id.clone(), cordon_store::entity_hash(e)))
         .collect();
     let index = Index::build(delta);
+    let reach = reachable_customers(store, &index)?;
+    tracing::info!(customers = reach.register, reachable = reach.customers.len(), delta = index.len(), elapsed = ?started.elapsed(), "rescreen: customers loaded");
     let label = |_: &Match| label.to_string();
     let source = AlertSource {
         index: &index,
@@ -156,9 +159,111 @@ pub fn rescreen_customers<S: Customers + Decisions + ?Sized>(
         label: &label,
         reason: "rescreen",
     };
-    let rescreen = screen_register(store, &customers, &source, threshold, caller)?;
+    let mut rescreen = screen_register(store, &reach.customers, &source, threshold, caller)?;
+    // The customers the index cannot reach were screened too: by their tokens.
+    rescreen.screened = reach.register;
     tracing::info!(alerts = rescreen.alerts.len(), elapsed = ?started.elapsed(), "rescreen: done");
     Ok(rescreen)
+}
+
+/// The customers an index can reach, and how many the register holds.
+struct Reach {
+    customers: Vec<Customer>,
+    register: usize,
+}
+
+/// Above this share of the register reachable, reading every customer in one
+/// pass is cheaper than looking each reachable one up by id (the first import of
+/// the lists reaches nearly everyone; a delta of a few designations, a few).
+const READ_ALL_SHARE: f64 = 0.25;
+
+/// The customers that screening against `index` can possibly alert on: those one
+/// of whose retrieval tokens the index can retrieve through
+/// ([`cordon_match::retrieval_tokens`]). Screening any other customer against the
+/// index finds no candidate, so leaving them out changes no alert. Tokens are
+/// read as the register keeps them; customers without tokens under the current
+/// matcher's stamp (new, changed, or kept by another matcher) have theirs derived
+/// and kept first.
+fn reachable_customers<S: Customers + ?Sized>(store: &S, index: &Index) -> Result<Reach, Error> {
+    let stamp = cordon_match::retrieval_tokens_stamp();
+    let kept = store.match_tokens(stamp)?;
+    let fresh = store.customers_without_match_tokens(stamp)?;
+    let derived = keep_retrieval_tokens(store, &fresh)?;
+    let reachable = reachable_tokens(index, kept.iter().map(|k| k.tokens.as_str()));
+    let hits = |tokens: &str| tokens.split(' ').any(|t| reachable.contains(t));
+    let fresh_ids: HashSet<&str> = fresh.iter().map(|c| c.id.as_str()).collect();
+    let kept_reached: HashSet<&str> = kept
+        .iter()
+        .filter(|k| !fresh_ids.contains(k.customer_id.as_str()) && hits(&k.tokens))
+        .map(|k| k.customer_id.as_str())
+        .collect();
+    let register = kept
+        .iter()
+        .filter(|k| !fresh_ids.contains(k.customer_id.as_str()))
+        .count()
+        + fresh.len();
+    let mut customers = if kept_reached.len() as f64 > READ_ALL_SHARE * register as f64 {
+        let mut all = store.customers()?;
+        all.retain(|c| kept_reached.contains(c.id.as_str()));
+        all
+    } else {
+        let ids: Vec<String> = kept_reached.iter().map(|id| id.to_string()).collect();
+        store.customers_by_id(&ids)?
+    };
+    // Fresh tokens are judged as derived now, whether or not they could be kept.
+    let fresh_reachable = reachable_tokens(index, derived.iter().map(String::as_str));
+    customers.extend(
+        fresh
+            .into_iter()
+            .zip(&derived)
+            .filter(|(_, tokens)| tokens.split(' ').any(|t| fresh_reachable.contains(t)))
+            .map(|(c, _)| c),
+    );
+    Ok(Reach {
+        customers,
+        register,
+    })
+}
+
+/// The distinct tokens among `token_lists` (space-separated) that `index` can
+/// retrieve through: each distinct token is judged once, however many customers
+/// share it.
+fn reachable_tokens<'a>(
+    index: &Index,
+    token_lists: impl Iterator<Item = &'a str>,
+) -> HashSet<&'a str> {
+    let distinct: HashSet<&str> = token_lists
+        .flat_map(|l| l.split(' '))
+        .filter(|t| !t.is_empty())
+        .collect();
+    distinct
+        .into_par_iter()
+        .filter(|t| index.can_retrieve(t))
+        .collect()
+}
+
+/// Derives the retrieval tokens of customers (space-separated; empty for a name
+/// that names nobody) and keeps them with the register; returns them in order.
+fn keep_retrieval_tokens<S: Customers + ?Sized>(
+    store: &S,
+    customers: &[Customer],
+) -> Result<Vec<String>, Error> {
+    let derived: Vec<String> = customers
+        .par_iter()
+        .map(|c| {
+            customer_query(c)
+                .map(|q| cordon_match::retrieval_tokens(&q).join(" "))
+                .unwrap_or_default()
+        })
+        .collect();
+    if !customers.is_empty() {
+        let pairs: Vec<(&Customer, &str)> = customers
+            .iter()
+            .zip(derived.iter().map(String::as_str))
+            .collect();
+        store.keep_match_tokens(cordon_match::retrieval_tokens_stamp(), &pairs)?;
+    }
+    Ok(derived)
 }
 
 /// What a customer import did.
@@ -182,6 +287,8 @@ pub fn import_customers<S: Customers + Decisions + ?Sized>(
     caller: &str,
 ) -> Result<CustomerImport, Error> {
     let upserted = store.upsert_customers(customers)?;
+    // Kept now, so that the next list change need not prepare these names.
+    keep_retrieval_tokens(store, customers)?;
     let screening = if lists.labels.is_empty() {
         Rescreen {
             screened: 0,

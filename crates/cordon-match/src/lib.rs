@@ -39,7 +39,7 @@ pub use explain::{
     Adjustment, Explanation, NameExplanation, Outcome, Qualifier, QualifierEffect, TokenAlignment,
     WeightedToken,
 };
-pub use index::Index;
+pub use index::{retrieval_tokens, retrieval_tokens_stamp, Index};
 pub use token::Rule;
 
 use cordon_model::{BirthDate, NameKind, Schema};

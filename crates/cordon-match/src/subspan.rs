@@ -117,16 +117,31 @@ fn query_words(index: &Index, normal: &str) -> Vec<Word> {
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(|w| {
-            let roman = cordon_names::romanize(w)
-                .into_iter()
-                .next()
-                .unwrap_or_default();
+            let roman = primary_romanization(w);
             Word {
                 normal: w.to_string(),
                 listed: index.listed_weight(&roman),
                 roman,
             }
         })
+        .collect()
+}
+
+/// The primary romanisation of one normalised word.
+fn primary_romanization(word: &str) -> String {
+    cordon_names::romanize(word)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// The primary romanisation of each word of a name, as runs inside it are looked
+/// for (the retrieval tokens of [`crate::index`] hold them).
+pub(crate) fn word_romanizations(name: &str) -> Vec<String> {
+    cordon_names::normalize(name)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(primary_romanization)
         .collect()
 }
 

@@ -4,7 +4,8 @@ use crate::{audit, big, get, DbResult, PgStore};
 use cordon_model::Schema;
 use cordon_store::audit::NewAuditEntry;
 use cordon_store::customers::{
-    check_customer, Alert, Customer, Customers, NewAlert, UpsertOutcome,
+    check_customer, stored_identifiers, Alert, Customer, Customers, MatchTokens, NewAlert,
+    UpsertOutcome,
 };
 use cordon_store::{timestamp_now, Result};
 use postgres::Row;
@@ -60,15 +61,22 @@ impl Customers for PgStore {
                         identifiers = excluded.identifiers, updated_at = excluded.updated_at",
                 )
                 .db("preparing the customer upsert")?;
+            // Tokens derived from the record being replaced no longer hold.
+            let forget_tokens = tx
+                .prepare("DELETE FROM customer_match_tokens WHERE customer_id = $1")
+                .db("preparing the retrieval tokens' removal")?;
             let at = timestamp_now();
             let mut outcome = UpsertOutcome::default();
             for c in customers {
+                tx.execute(&forget_tokens, &[&c.id]).db(&format!(
+                    "forgetting the retrieval tokens of customer {}",
+                    c.id
+                ))?;
                 let known = tx
                     .query_opt(&exists, &[&c.id])
                     .db(&format!("looking up customer {}", c.id))?
                     .is_some();
-                let identifiers =
-                    serde_json::to_string(&c.identifiers).unwrap_or_else(|_| "[]".into());
+                let identifiers = stored_identifiers(c);
                 tx.execute(
                     &upsert,
                     &[
@@ -103,6 +111,78 @@ impl Customers for PgStore {
                 .iter()
                 .map(customer_from_row)
                 .collect()
+        })
+    }
+
+    fn customers_by_id(&self, ids: &[String]) -> Result<Vec<Customer>> {
+        self.read(|client| {
+            client
+                .query(
+                    "SELECT id, name, dob, country, schema, identifiers FROM customers
+                     WHERE id = ANY($1) ORDER BY id",
+                    &[&ids],
+                )
+                .db("looking up customers by id")?
+                .iter()
+                .map(customer_from_row)
+                .collect()
+        })
+    }
+
+    fn match_tokens(&self, stamp: &str) -> Result<Vec<MatchTokens>> {
+        self.read(|client| {
+            client
+                .query(
+                    "SELECT customer_id, tokens FROM customer_match_tokens WHERE stamp = $1
+                     ORDER BY customer_id",
+                    &[&stamp],
+                )
+                .db("listing customers' retrieval tokens")?
+                .iter()
+                .map(|row| {
+                    Ok(MatchTokens {
+                        customer_id: get(row, 0, "customer_match_tokens.customer_id")?,
+                        tokens: get(row, 1, "customer_match_tokens.tokens")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn customers_without_match_tokens(&self, stamp: &str) -> Result<Vec<Customer>> {
+        self.read(|client| {
+            client
+                .query(
+                    "SELECT c.id, c.name, c.dob, c.country, c.schema, c.identifiers FROM customers c
+                     LEFT JOIN customer_match_tokens t ON t.customer_id = c.id AND t.stamp = $1
+                     WHERE t.customer_id IS NULL ORDER BY c.id",
+                    &[&stamp],
+                )
+                .db("listing customers without retrieval tokens")?
+                .iter()
+                .map(customer_from_row)
+                .collect()
+        })
+    }
+
+    fn keep_match_tokens(&self, stamp: &str, derived: &[(&Customer, &str)]) -> Result<()> {
+        self.write(|tx| {
+            let keep = tx
+                .prepare(
+                    "INSERT INTO customer_match_tokens (customer_id, stamp, tokens)
+                     SELECT id, $2, $3 FROM customers WHERE id = $1 AND name = $4 AND identifiers = $5
+                     ON CONFLICT (customer_id) DO UPDATE SET stamp = excluded.stamp,
+                        tokens = excluded.tokens",
+                )
+                .db("preparing the retrieval tokens' write")?;
+            for (c, tokens) in derived {
+                tx.execute(
+                    &keep,
+                    &[&c.id, &stamp, tokens, &c.name, &stored_identifiers(c)],
+                )
+                .db(&format!("keeping the retrieval tokens of customer {}", c.id))?;
+            }
+            Ok(())
         })
     }
 

@@ -296,6 +296,19 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         claimed_by TEXT NOT NULL,
         claimed_until TEXT NOT NULL
      );",
+
+    // 6: another branch's migration takes this place when the branches merge.
+    "-- reserved",
+
+    // 7 (issue 11; SQLite's migration 16): each customer's retrieval tokens,
+    // derived by the matcher under a stamp, so that a delta rescreen prepares only
+    // the customers the changed designations can reach; a customer's upsert
+    // deletes its row.
+    "CREATE TABLE IF NOT EXISTS customer_match_tokens (
+        customer_id TEXT PRIMARY KEY,
+        stamp TEXT NOT NULL,
+        tokens TEXT NOT NULL
+     );",
 ];
 
 /// Applies the migrations this database lacks, in one transaction each,

@@ -164,12 +164,69 @@ pub fn customers(store: &impl Backend) {
     assert_eq!(store.customers().unwrap().len(), 1);
 }
 
+/// Retrieval tokens are kept per customer under a stamp, forgotten when the
+/// customer changes, and not kept when derived from a record since replaced.
+pub fn match_tokens_follow_the_customer(store: &impl Backend) {
+    let customer = |id: &str, name: &str| Customer {
+        id: id.into(),
+        name: name.into(),
+        dob: None,
+        country: None,
+        schema: None,
+        identifiers: Vec::new(),
+    };
+    let (jane, ali) = (customer("c1", "Jane Roe"), customer("c2", "Ali Vali"));
+    store
+        .upsert_customers(&[jane.clone(), ali.clone()])
+        .unwrap();
+    let ids = |cs: Vec<Customer>| cs.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.customers_without_match_tokens("s1").unwrap()),
+        ["c1", "c2"]
+    );
+    store
+        .keep_match_tokens("s1", &[(&jane, "jane roe janeroe"), (&ali, "ali vali")])
+        .unwrap();
+    let kept = store.match_tokens("s1").unwrap();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(
+        (kept[0].customer_id.as_str(), kept[0].tokens.as_str()),
+        ("c1", "jane roe janeroe")
+    );
+    assert!(store
+        .customers_without_match_tokens("s1")
+        .unwrap()
+        .is_empty());
+    // Another stamp (another matcher) sees none.
+    assert!(store.match_tokens("s2").unwrap().is_empty());
+    assert_eq!(store.customers_without_match_tokens("s2").unwrap().len(), 2);
+    // Kept again: replaced, not doubled.
+    store.keep_match_tokens("s1", &[(&ali, "ali")]).unwrap();
+    assert_eq!(store.match_tokens("s1").unwrap()[1].tokens, "ali");
+    // An update forgets the customer's tokens; tokens of the old record are refused.
+    store
+        .upsert_customers(&[customer("c2", "Vali Aliyev")])
+        .unwrap();
+    assert_eq!(
+        ids(store.customers_without_match_tokens("s1").unwrap()),
+        ["c2"]
+    );
+    store
+        .keep_match_tokens("s1", &[(&ali, "ali vali")])
+        .unwrap();
+    assert_eq!(store.match_tokens("s1").unwrap().len(), 1);
+    // Look-up by id: sorted, unknown and repeated ids skipped.
+    let wanted = ["c2".to_string(), "nobody".into(), "c1".into(), "c2".into()];
+    assert_eq!(ids(store.customers_by_id(&wanted).unwrap()), ["c1", "c2"]);
+}
+
 /// The whole generic contract, each part on a fresh store.
 pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
     list_versions(&fresh());
     import_jobs(&fresh());
     lapsed_import_claims_are_taken_over_once(&fresh());
     customers(&fresh());
+    match_tokens_follow_the_customer(&fresh());
     false_positives_are_remembered_until_the_designation_changes_or_expiry(&fresh());
     clearing_a_true_match_needs_a_second_person(&fresh());
     decision_expiry_is_capped_and_never_is_refused(&fresh());

@@ -83,6 +83,18 @@ pub struct Alert {
     pub raised_at: String,
 }
 
+/// A customer's retrieval tokens as the register keeps them: the texts through
+/// which screening the customer can reach a listed entity (derived by the
+/// matcher, space-separated), so that a rescreen against a few changed
+/// designations need not prepare every customer's name again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchTokens {
+    /// The customer.
+    pub customer_id: String,
+    /// The tokens, space-separated.
+    pub tokens: String,
+}
+
 /// Storage of customers and alerts.
 pub trait Customers {
     /// Inserts or replaces customers by id, all in one transaction.
@@ -98,6 +110,22 @@ pub trait Customers {
     fn customer(&self, id: &str) -> Result<Option<Customer>>;
     /// One alert by id, if raised.
     fn alert(&self, id: i64) -> Result<Option<Alert>>;
+    /// The customers with these ids, by id; ids not registered are skipped.
+    fn customers_by_id(&self, ids: &[String]) -> Result<Vec<Customer>>;
+    /// The retrieval tokens kept for customers under `stamp` (the matcher's
+    /// derivation); a customer changed since its tokens were derived has none.
+    fn match_tokens(&self, stamp: &str) -> Result<Vec<MatchTokens>>;
+    /// The customers without retrieval tokens under `stamp`, by id.
+    fn customers_without_match_tokens(&self, stamp: &str) -> Result<Vec<Customer>>;
+    /// Keeps each customer's tokens derived under `stamp` (replacing what was
+    /// kept), in one transaction; tokens of a customer whose stored name or
+    /// identifiers are no longer those given are not kept (it changed meanwhile).
+    fn keep_match_tokens(&self, stamp: &str, derived: &[(&Customer, &str)]) -> Result<()>;
+}
+
+/// A customer's identifiers as both backends store them (a JSON array).
+pub fn stored_identifiers(customer: &Customer) -> String {
+    serde_json::to_string(&customer.identifiers).unwrap_or_else(|_| "[]".into())
 }
 
 /// Refuses a customer without an id or a name; `position` (from 0) is named from 1.

@@ -62,7 +62,7 @@ pub use audit::{
     VerifyProgress,
 };
 pub use canonical::{canonical_json, sha256_hex};
-pub use customers::{Alert, Customer, Customers, NewAlert, UpsertOutcome};
+pub use customers::{Alert, Customer, Customers, MatchTokens, NewAlert, UpsertOutcome};
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 pub use import_jobs::{ImportJobs, JobClaim, PendingImport};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};

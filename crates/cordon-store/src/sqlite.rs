@@ -318,6 +318,19 @@ const MIGRATIONS: &[&str] = &[
         claimed_by TEXT NOT NULL,
         claimed_until TEXT NOT NULL
      );",
+
+    // 15: another branch's migration takes this place when the branches merge.
+    "-- reserved",
+
+    // 16 (issue 11): each customer's retrieval tokens, derived by the matcher under
+    // a stamp, so that a delta rescreen prepares only the customers the changed
+    // designations can reach. A table of its own (no ADD COLUMN) so that the
+    // migration can be replayed; a customer's upsert deletes its row.
+    "CREATE TABLE IF NOT EXISTS customer_match_tokens (
+        customer_id TEXT PRIMARY KEY,
+        stamp TEXT NOT NULL,
+        tokens TEXT NOT NULL
+     ) WITHOUT ROWID;",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.

@@ -1,7 +1,10 @@
 //! [`Customers`] on SQLite.
 
 use crate::audit::NewAuditEntry;
-use crate::customers::{check_customer, Alert, Customer, Customers, NewAlert, UpsertOutcome};
+use crate::customers::{
+    check_customer, stored_identifiers, Alert, Customer, Customers, MatchTokens, NewAlert,
+    UpsertOutcome,
+};
 use crate::{sqlite_audit, timestamp_now, Result, SqliteStore};
 use cordon_model::Schema;
 use rusqlite::{params, OptionalExtension};
@@ -19,6 +22,9 @@ pub(crate) fn customer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Cus
         identifiers: serde_json::from_str(&identifiers).unwrap_or_default(),
     })
 }
+
+/// The columns [`customer_from_row`] reads, in its order.
+pub(crate) const CUSTOMER_COLUMNS: &str = "id, name, dob, country, schema, identifiers";
 
 pub(crate) fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
     let details: String = row.get(7)?;
@@ -56,21 +62,23 @@ impl Customers for SqliteStore {
                     country = excluded.country, schema = excluded.schema,
                     identifiers = excluded.identifiers, updated_at = excluded.updated_at",
             )?;
+            // Tokens derived from the record being replaced no longer hold.
+            let mut forget_tokens =
+                tx.prepare("DELETE FROM customer_match_tokens WHERE customer_id = ?1")?;
             let at = timestamp_now();
             for c in customers {
+                forget_tokens.execute(params![c.id])?;
                 let known = exists
                     .query_row(params![c.id], |_| Ok(()))
                     .optional()?
                     .is_some();
-                let identifiers =
-                    serde_json::to_string(&c.identifiers).unwrap_or_else(|_| "[]".into());
                 upsert.execute(params![
                     c.id,
                     c.name,
                     c.dob,
                     c.country,
                     c.schema.map(Schema::as_str),
-                    identifiers,
+                    stored_identifiers(c),
                     at
                 ])?;
                 if known {
@@ -93,6 +101,73 @@ impl Customers for SqliteStore {
             .query_map([], customer_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(customers)
+    }
+
+    fn customers_by_id(&self, ids: &[String]) -> Result<Vec<Customer>> {
+        let connection = self.reader();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"
+        ))?;
+        let mut sorted: Vec<&String> = ids.iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut customers = Vec::with_capacity(sorted.len());
+        for id in sorted {
+            if let Some(c) = statement
+                .query_row(params![id], customer_from_row)
+                .optional()?
+            {
+                customers.push(c);
+            }
+        }
+        Ok(customers)
+    }
+
+    fn match_tokens(&self, stamp: &str) -> Result<Vec<MatchTokens>> {
+        let connection = self.reader();
+        let mut statement = connection.prepare(
+            "SELECT customer_id, tokens FROM customer_match_tokens WHERE stamp = ?1
+             ORDER BY customer_id",
+        )?;
+        let tokens = statement
+            .query_map(params![stamp], |row| {
+                Ok(MatchTokens {
+                    customer_id: row.get(0)?,
+                    tokens: row.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(tokens)
+    }
+
+    fn customers_without_match_tokens(&self, stamp: &str) -> Result<Vec<Customer>> {
+        let connection = self.reader();
+        let mut statement = connection.prepare(
+            "SELECT c.id, c.name, c.dob, c.country, c.schema, c.identifiers FROM customers c
+             LEFT JOIN customer_match_tokens t ON t.customer_id = c.id AND t.stamp = ?1
+             WHERE t.customer_id IS NULL ORDER BY c.id",
+        )?;
+        let customers = statement
+            .query_map(params![stamp], customer_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(customers)
+    }
+
+    fn keep_match_tokens(&self, stamp: &str, derived: &[(&Customer, &str)]) -> Result<()> {
+        let mut connection = self.conn();
+        let tx = crate::sqlite::write_transaction(&mut connection)?;
+        {
+            let mut keep = tx.prepare(
+                "INSERT INTO customer_match_tokens (customer_id, stamp, tokens)
+                 SELECT id, ?2, ?3 FROM customers WHERE id = ?1 AND name = ?4 AND identifiers = ?5
+                 ON CONFLICT(customer_id) DO UPDATE SET stamp = excluded.stamp, tokens = excluded.tokens",
+            )?;
+            for (c, tokens) in derived {
+                keep.execute(params![c.id, stamp, tokens, c.name, stored_identifiers(c)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn raise_alerts(&self, alerts: &[NewAlert], caller: &str) -> Result<Vec<Alert>> {

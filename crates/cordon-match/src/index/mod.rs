@@ -11,6 +11,7 @@ mod bounds;
 mod build;
 mod csr;
 mod keys;
+mod reach;
 mod retrieve;
 mod score;
 mod scratch;
@@ -19,6 +20,7 @@ mod vocab;
 
 use bounds::{least_name_score, LeastScores};
 use csr::Csr;
+pub use reach::{retrieval_tokens, retrieval_tokens_stamp};
 
 use retrieve::Floors;
 use score::Memo;
