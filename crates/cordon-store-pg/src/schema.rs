@@ -296,6 +296,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         claimed_by TEXT NOT NULL,
         claimed_until TEXT NOT NULL
      );",
+
+    // 6 (issue 16; SQLite's migration 15): the last checkpoint imported from
+    // each trusted publisher of signed list publications, so that a
+    // rolled-back log is refused across restarts.
+    "CREATE TABLE publisher_checkpoints (
+        key_id TEXT PRIMARY KEY,
+        size BIGINT NOT NULL CHECK (size >= 0),
+        checkpoint TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+     );",
 ];
 
 /// Applies the migrations this database lacks, in one transaction each,

@@ -318,6 +318,16 @@ const MIGRATIONS: &[&str] = &[
         claimed_by TEXT NOT NULL,
         claimed_until TEXT NOT NULL
      );",
+
+    // 15 (issue 16): the last checkpoint imported from each trusted publisher
+    // of signed list publications, so that a rolled-back log is refused across
+    // restarts (`cordon_store::publisher_checkpoints`).
+    "CREATE TABLE IF NOT EXISTS publisher_checkpoints (
+        key_id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        checkpoint TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+     );",
 ];
 
 /// The migration after which the rows present are anchored in the audit chain.
