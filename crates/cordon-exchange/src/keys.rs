@@ -180,6 +180,14 @@ pub struct Rotation {
 }
 
 impl Rotation {
+    /// Reads a rotation statement (`rotation.json`), checking its format tag;
+    /// `origin` names it in errors. The signature is checked by [`Rotation::verify`].
+    pub fn from_json(bytes: &[u8], origin: &str) -> Result<Rotation> {
+        let rotation: Rotation = parse_json(bytes, origin)?;
+        check_format(&rotation.format, ROTATION_FORMAT, origin)?;
+        Ok(rotation)
+    }
+
     /// The exact bytes the old key signs: one field per line after a tag, so
     /// no JSON canonicalisation is needed to check it.
     pub fn signed_message(&self) -> String {

@@ -62,6 +62,29 @@ pub struct QueryResponse {
     pub holdings: Vec<String>,
 }
 
+/// One line on the wire from the holder: the answer, or why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    /// The query was answered.
+    Answer(QueryResponse),
+    /// The query was refused (rate limit, malformed request): the reason.
+    Refused {
+        /// Why, in words.
+        error: String,
+    },
+}
+
+/// Reads the asker's request line as it arrives on the wire (JSON).
+pub fn parse_request(line: &[u8]) -> Result<QueryRequest> {
+    crate::keys::parse_json(line, "request")
+}
+
+/// Reads the holder's reply line as it arrives on the wire (JSON).
+pub fn parse_reply(line: &[u8]) -> Result<Reply> {
+    crate::keys::parse_json(line, "reply")
+}
+
 /// The holder's side: a secret OPRF key and its own subjects' outputs.
 pub struct Holder {
     server: OprfServer<Suite>,

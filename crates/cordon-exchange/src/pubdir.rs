@@ -121,7 +121,7 @@ fn rotations(dir: &Path) -> Result<BTreeMap<String, (String, Rotation)>> {
             continue;
         }
         let origin = format!("keys/{name}");
-        let rotation: Rotation = crate::keys::parse_json(&read(&keys.join(&name))?, &origin)?;
+        let rotation = Rotation::from_json(&read(&keys.join(&name))?, &origin)?;
         by_old.insert(rotation.old_key_id.clone(), (origin, rotation));
     }
     Ok(by_old)

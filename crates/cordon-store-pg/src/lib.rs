@@ -19,6 +19,7 @@
 //! ([`PgStore::open_in_schema`]), so that tests and tenants can share a server.
 
 mod audit;
+mod checkpoints;
 mod customers;
 mod decisions;
 mod jobs;

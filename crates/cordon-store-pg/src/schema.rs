@@ -297,8 +297,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         claimed_until TEXT NOT NULL
      );",
 
-    // 6: another branch's migration takes this place when the branches merge.
-    "-- reserved",
+    // 6 (issue 16; SQLite's migration 15): the last checkpoint imported from
+    // each trusted publisher of signed list publications, so that a
+    // rolled-back log is refused across restarts.
+    "CREATE TABLE publisher_checkpoints (
+        key_id TEXT PRIMARY KEY,
+        size BIGINT NOT NULL CHECK (size >= 0),
+        checkpoint TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+     );",
 
     // 7 (issue 11; SQLite's migration 16): each customer's retrieval tokens,
     // derived by the matcher under a stamp, so that a delta rescreen prepares only

@@ -108,6 +108,29 @@ fn an_edited_entry_or_a_cut_tail_is_named() {
     assert!(broken.reason.contains("missing"), "{broken:?}");
 }
 
+/// The kept publisher checkpoint outlives the process (migration 6): a store
+/// opened again on the schema still refuses a rolled-back log.
+#[test]
+fn a_publisher_checkpoint_survives_reopening_the_schema() {
+    use cordon_store::PublisherCheckpoints;
+    let Some(url) = server() else { return };
+    let schemas = Schemas::new(&url);
+    let store = schemas.fresh();
+    store
+        .keep_publisher_checkpoint("k1", 3, r#"{"size":3}"#)
+        .unwrap();
+    let reopened = PgStore::open_in_schema(&url, store.schema()).unwrap();
+    drop(store);
+    assert_eq!(
+        reopened.publisher_checkpoint("k1").unwrap().unwrap().size,
+        3
+    );
+    assert!(matches!(
+        reopened.keep_publisher_checkpoint("k1", 2, r#"{"size":2}"#),
+        Err(Error::Conflict(_))
+    ));
+}
+
 #[test]
 fn a_database_of_a_newer_cordon_is_refused_and_reopening_migrates_once() {
     let Some(url) = server() else { return };

@@ -237,6 +237,49 @@ pub fn backend_contract<S: Backend>(fresh: impl Fn() -> S) {
     repeated_deliveries_are_recorded_once(&fresh());
     the_alert_queue_filters_sorts_and_pages_both_kinds(&fresh());
     verification_reports_its_position(&fresh());
+    publisher_checkpoints_only_grow(&fresh());
+}
+
+/// The last checkpoint per publisher key: kept, replaced by a larger or equal
+/// log, never by a smaller one (a rolled-back log), and kept apart per key.
+pub fn publisher_checkpoints_only_grow(store: &impl Backend) {
+    assert_eq!(store.publisher_checkpoint("k1").unwrap(), None);
+    store
+        .keep_publisher_checkpoint("k1", 2, r#"{"size":2}"#)
+        .unwrap();
+    store
+        .keep_publisher_checkpoint("k2", 9, r#"{"size":9}"#)
+        .unwrap();
+    let kept = store.publisher_checkpoint("k1").unwrap().unwrap();
+    assert_eq!((kept.key_id.as_str(), kept.size), ("k1", 2));
+    assert_eq!(kept.checkpoint, r#"{"size":2}"#);
+    assert!(!kept.saved_at.is_empty());
+    match store.keep_publisher_checkpoint("k1", 1, r#"{"size":1}"#) {
+        Err(Error::Conflict(message)) => assert!(message.contains("rolled-back"), "{message}"),
+        other => panic!("a smaller log must be refused, got {other:?}"),
+    }
+    assert_eq!(store.publisher_checkpoint("k1").unwrap().unwrap().size, 2);
+    // The same size again (a re-import, or the same head from another member) is kept.
+    store
+        .keep_publisher_checkpoint("k1", 2, r#"{"size":2,"again":true}"#)
+        .unwrap();
+    store
+        .keep_publisher_checkpoint("k1", 5, r#"{"size":5}"#)
+        .unwrap();
+    assert_eq!(store.publisher_checkpoint("k1").unwrap().unwrap().size, 5);
+    assert_eq!(store.publisher_checkpoint("k2").unwrap().unwrap().size, 9);
+    assert!(matches!(
+        store.keep_publisher_checkpoint("", 1, "{}"),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        store.keep_publisher_checkpoint("k3", 1, " "),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        store.keep_publisher_checkpoint("k3", u64::MAX, "{}"),
+        Err(Error::Invalid(_))
+    ));
 }
 
 /// A verification tells its position at the start and after each chunk of

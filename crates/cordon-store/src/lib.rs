@@ -7,7 +7,8 @@
 //! decisions on them, four eyes on true matches), [`MonitorSnapshots`] (the
 //! typology monitor's latest state, so its windows outlive a restart),
 //! [`ImportJobs`] (a list import, its audit entry and the customer rescreen it
-//! owes, committed together and resumed after a crash). SQLite
+//! owes, committed together and resumed after a crash), [`PublisherCheckpoints`]
+//! (the last checkpoint imported from each trusted list publisher). SQLite
 //! ([`SqliteStore`]) is the embedded default and implements them all.
 //!
 //! Every import is one transaction: a failure or a kill leaves the previous
@@ -44,6 +45,7 @@ pub mod customers;
 pub mod decisions;
 pub mod import_jobs;
 pub mod keys;
+pub mod publisher_checkpoints;
 pub mod queue;
 pub mod rows;
 mod sqlite;
@@ -53,6 +55,7 @@ mod sqlite_decisions;
 mod sqlite_import_jobs;
 mod sqlite_keys;
 mod sqlite_monitor;
+mod sqlite_publisher_checkpoints;
 mod sqlite_queue;
 mod sqlite_transfers;
 pub mod transfers;
@@ -66,6 +69,7 @@ pub use customers::{Alert, Customer, Customers, MatchTokens, NewAlert, UpsertOut
 pub use decisions::{Actor, Decision, DecisionState, Decisions, NewDecision, Verdict};
 pub use import_jobs::{ImportJobs, JobClaim, PendingImport};
 pub use keys::{ApiKeyInfo, ApiKeys, NewApiKey, Role};
+pub use publisher_checkpoints::{PublisherCheckpoints, StoredPublisherCheckpoint};
 pub use queue::{
     AlertKind, AlertQueue, QueueFacets, QueueFilter, QueueOrder, QueuePage, QueueRequest, QueueRow,
 };
@@ -215,6 +219,7 @@ pub trait FullStore:
     + MonitorSnapshots
     + ImportJobs
     + AlertQueue
+    + PublisherCheckpoints
 {
 }
 
@@ -228,6 +233,7 @@ impl<S> FullStore for S where
         + MonitorSnapshots
         + ImportJobs
         + AlertQueue
+        + PublisherCheckpoints
         + ?Sized
 {
 }

@@ -319,8 +319,15 @@ const MIGRATIONS: &[&str] = &[
         claimed_until TEXT NOT NULL
      );",
 
-    // 15: another branch's migration takes this place when the branches merge.
-    "-- reserved",
+    // 15 (issue 16): the last checkpoint imported from each trusted publisher
+    // of signed list publications, so that a rolled-back log is refused across
+    // restarts (`cordon_store::publisher_checkpoints`).
+    "CREATE TABLE IF NOT EXISTS publisher_checkpoints (
+        key_id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        checkpoint TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+     );",
 
     // 16 (issue 11): each customer's retrieval tokens, derived by the matcher under
     // a stamp, so that a delta rescreen prepares only the customers the changed

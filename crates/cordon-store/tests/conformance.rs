@@ -1195,6 +1195,27 @@ mod generic {
         cordon_store::conformance::import_jobs => sqlite_keeps_import_jobs,
         cordon_store::conformance::customers => sqlite_keeps_customers,
         cordon_store::conformance::repeated_deliveries_are_recorded_once => sqlite_records_a_repeated_delivery_once,
+        cordon_store::conformance::publisher_checkpoints_only_grow => sqlite_keeps_publisher_checkpoints,
+    }
+
+    /// The kept checkpoint outlives the process: a reopened file still refuses
+    /// a rolled-back log (migration 15).
+    #[test]
+    fn a_publisher_checkpoint_survives_reopening_the_file() {
+        use cordon_store::PublisherCheckpoints;
+        let fs = super::file_store();
+        fs.store
+            .keep_publisher_checkpoint("k1", 3, r#"{"size":3}"#)
+            .unwrap();
+        drop(fs.store);
+        let reopened = SqliteStore::open(&fs.path).unwrap();
+        assert_eq!(
+            reopened.publisher_checkpoint("k1").unwrap().unwrap().size,
+            3
+        );
+        assert!(reopened
+            .keep_publisher_checkpoint("k1", 2, r#"{"size":2}"#)
+            .is_err());
     }
 
     /// `backend_contract` itself runs (a second backend calls it the same way).

@@ -15,14 +15,17 @@ use clap::Subcommand;
 use cordon_exchange::keys::{PublicKey, PublisherKey, Rotation};
 use cordon_exchange::log::Checkpoint;
 use cordon_exchange::match_keys::Subject;
-use cordon_exchange::oprf::{self, Holder, QueryRequest, QueryResponse, RateLimit};
+use cordon_exchange::oprf::{self, Holder, RateLimit, Reply};
 use cordon_exchange::pubdir::{self, NewPublication};
 use cordon_store::audit::NewAuditEntry;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::store_open::{open_store_settled, AnyStore};
 use crate::{tabular, Finding, InputError};
+
+mod tls;
+use tls::Connection;
 
 /// The `exchange` subcommands.
 #[derive(Subcommand)]
@@ -79,12 +82,22 @@ pub enum ExchangeCommand {
         /// Stop after answering this many queries (for tests and one-off exchanges).
         #[arg(long)]
         max_queries: Option<usize>,
+        /// Serve over TLS with this PEM certificate (chain); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Ask a peer which of the subjects in FILE it holds; one JSON line per subject.
     Query {
-        /// The peer's address (`host:port`, or `tcp://host:port`).
+        /// The peer's address (`host:port`, `tcp://host:port`, or `tls://host:port` with --peer-ca).
         #[arg(long)]
         peer: String,
+        /// Speak TLS and trust only the certificates in this PEM file (the
+        /// peer's CA, or its self-signed certificate) for the peer's host name.
+        #[arg(long)]
+        peer_ca: Option<PathBuf>,
         /// The subjects to ask about (CSV or JSON lines, as for `serve`).
         #[arg(long)]
         subjects: PathBuf,
@@ -115,12 +128,25 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<()> {
             subjects,
             max_keys_per_hour,
             max_queries,
-        } => serve(&listen, &subjects, max_keys_per_hour, max_queries, data_dir),
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(tls::server_config(&cert, &key)?),
+                _ => None,
+            };
+            let limits = ServeLimits {
+                max_keys_per_hour,
+                max_queries,
+            };
+            serve(&listen, &subjects, limits, tls, data_dir)
+        }
         ExchangeCommand::Query {
             peer,
+            peer_ca,
             subjects,
             json,
-        } => query(&peer, &subjects, json, data_dir),
+        } => query(&peer, peer_ca.as_deref(), &subjects, json, data_dir),
     }
 }
 
@@ -162,9 +188,8 @@ fn load_key(dir: &Path) -> Result<(PublisherKey, Option<Rotation>)> {
     let rotation_path = dir.join("rotation.json");
     let rotation = if rotation_path.exists() {
         let bytes = read_file(&rotation_path)?;
-        let rotation: Rotation = serde_json::from_slice(&bytes)
-            .map_err(|e| InputError::new(format!("{}: {e}", rotation_path.display())))?;
-        Some(rotation)
+        let origin = rotation_path.display().to_string();
+        Some(Rotation::from_json(&bytes, &origin).map_err(exchange_error)?)
     } else {
         None
     };
@@ -290,18 +315,39 @@ fn verify(dir: &Path, trust: &Path, seen: Option<&Path>, json: bool) -> Result<(
     Ok(())
 }
 
-/// Where the last imported checkpoint of a trusted publisher is kept, to
-/// refuse a rolled-back or forked log at the next import.
-fn seen_checkpoint_path(data_dir: &Path, trusted: &PublicKey) -> PathBuf {
+/// Where releases before the store table kept the last imported checkpoint
+/// of a trusted publisher: read once when the store has none, so an upgrade
+/// does not forget what was imported.
+fn legacy_checkpoint_path(data_dir: &Path, trusted: &PublicKey) -> PathBuf {
     data_dir
         .join("exchange")
         .join(format!("{}.checkpoint.json", trusted.key_id))
 }
 
+/// The checkpoint of the last import under `trusted`: the store's
+/// (`publisher_checkpoints`), else the file an older release kept.
+fn last_imported_checkpoint(
+    store: &AnyStore,
+    data_dir: &Path,
+    trusted: &PublicKey,
+) -> Result<Option<Checkpoint>> {
+    if let Some(kept) = store.publisher_checkpoint(&trusted.key_id)? {
+        let origin = format!("the kept checkpoint of publisher key {}", trusted.key_id);
+        let checkpoint = Checkpoint::from_json(kept.checkpoint.as_bytes(), &origin)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(Some(checkpoint));
+    }
+    let legacy = legacy_checkpoint_path(data_dir, trusted);
+    legacy
+        .exists()
+        .then(|| load_checkpoint(&legacy))
+        .transpose()
+}
+
 /// `cordon lists import PUBDIR... --trust PUBKEY`: verify each publication
 /// directory, import its latest snapshot, and record the publisher's key
-/// and checkpoint in the audit chain. Nothing is imported from a directory
-/// that does not verify.
+/// and checkpoint in the audit chain and the store (the next import must
+/// extend it). Nothing is imported from a directory that does not verify.
 pub fn import_publications(
     dirs: &[String],
     trust: &Path,
@@ -309,12 +355,8 @@ pub fn import_publications(
     data_dir: &Path,
 ) -> Result<()> {
     let trusted = load_trust(trust)?;
-    let seen_path = seen_checkpoint_path(data_dir, &trusted);
-    let mut seen = if seen_path.exists() {
-        Some(load_checkpoint(&seen_path)?)
-    } else {
-        None
-    };
+    let store = open_store_settled(data_dir)?;
+    let mut seen = last_imported_checkpoint(&store, data_dir, &trusted)?;
     let mut verified_all = Vec::new();
     for dir in dirs {
         let verified =
@@ -327,10 +369,12 @@ pub fn import_publications(
         seen = Some(verified.checkpoint.clone());
         verified_all.push((dir, verified, loaded));
     }
-    let store = open_store_settled(data_dir)?;
     let caller = crate::local_caller();
     for (dir, verified, loaded) in &verified_all {
         let head = &verified.checkpoint;
+        // Kept before the import: a log once verified may never be rolled back,
+        // even when this import fails half-way and is run again.
+        keep_checkpoint(&store, &trusted, head)?;
         let origin = format!("exchange:{dir}#{} (key {})", head.size, head.key_id);
         let new = cordon_engine::lists::NewVersion {
             list: &loaded.list,
@@ -381,16 +425,19 @@ pub fn import_publications(
             );
         }
     }
-    if let Some(seen) = seen {
-        let parent = seen_path.parent().unwrap_or(data_dir);
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-        let partial = seen_path.with_extension("partial");
-        std::fs::write(&partial, serde_json::to_vec_pretty(&seen)?)
-            .and_then(|()| std::fs::rename(&partial, &seen_path))
-            .with_context(|| format!("writing {}", seen_path.display()))?;
-    }
     Ok(())
+}
+
+/// Keeps the imported head for the next import; a smaller log than the one
+/// kept (another process imported a longer one meanwhile) is a finding.
+fn keep_checkpoint(store: &AnyStore, trusted: &PublicKey, head: &Checkpoint) -> Result<()> {
+    let text = serde_json::to_string(head)?;
+    match store.keep_publisher_checkpoint(&trusted.key_id, head.size, &text) {
+        Err(cordon_store::Error::Conflict(message)) => {
+            Err(Finding(format!("verification failed: {message}")).into())
+        }
+        other => Ok(other?),
+    }
 }
 
 #[derive(Deserialize)]
@@ -465,36 +512,40 @@ fn read_subjects(path: &Path) -> Result<Vec<Subject>> {
     Ok(subjects)
 }
 
-/// One line on the wire from the holder: the answer or why it was refused.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Reply {
-    Answer(QueryResponse),
-    Refused { error: String },
-}
-
 /// The largest request line read: [`oprf::MAX_KEYS_PER_QUERY`] points of
 /// 64 hex digits and their quotes and commas, with room for the envelope.
 const MAX_REQUEST_BYTES: u64 = (oprf::MAX_KEYS_PER_QUERY as u64) * 70 + 1024;
 
+/// How much `serve` answers.
+struct ServeLimits {
+    /// Match keys one asker may have evaluated per hour.
+    max_keys_per_hour: usize,
+    /// Stop after this many queries.
+    max_queries: Option<usize>,
+}
+
 fn serve(
     listen: &str,
     subjects_path: &Path,
-    max_keys_per_hour: usize,
-    max_queries: Option<usize>,
+    limits: ServeLimits,
+    tls: Option<Arc<rustls::ServerConfig>>,
     data_dir: &Path,
 ) -> Result<()> {
     let subjects = read_subjects(subjects_path)?;
     let holder = Holder::new(&subjects).map_err(exchange_error)?;
     let store: Arc<AnyStore> = Arc::new(open_store_settled(data_dir)?);
-    let limit = Mutex::new(RateLimit::new(max_keys_per_hour, Duration::from_secs(3600)));
+    let limit = Mutex::new(RateLimit::new(
+        limits.max_keys_per_hour,
+        Duration::from_secs(3600),
+    ));
     let listener = TcpListener::bind(listen)
         .map_err(|e| InputError::new(format!("--listen {listen}: {e}")))?;
     eprintln!(
-        "answering private subject queries on {} about {} subjects ({} match-key outputs)",
+        "answering private subject queries on {} about {} subjects ({} match-key outputs){}",
         listener.local_addr()?,
         holder.subjects(),
-        holder.outputs()
+        holder.outputs(),
+        if tls.is_some() { " over TLS" } else { "" }
     );
     let mut answered = 0;
     for stream in listener.incoming() {
@@ -507,11 +558,11 @@ fn serve(
         };
         // One query at a time: the work is CPU-bound and the allowance is
         // per asker, so a queue costs nothing that parallel answers would save.
-        if let Err(error) = answer_connection(stream, &holder, &limit, &store) {
+        if let Err(error) = answer_connection(stream, tls.as_ref(), &holder, &limit, &store) {
             eprintln!("warning: a query failed: {error:#}");
         }
         answered += 1;
-        if max_queries.is_some_and(|max| answered >= max) {
+        if limits.max_queries.is_some_and(|max| answered >= max) {
             break;
         }
     }
@@ -520,19 +571,23 @@ fn serve(
 
 fn answer_connection(
     stream: TcpStream,
+    tls: Option<&Arc<rustls::ServerConfig>>,
     holder: &Holder,
     limit: &Mutex<RateLimit>,
     store: &Arc<AnyStore>,
 ) -> Result<()> {
     let peer = stream.peer_addr()?.ip().to_string();
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut connection = Connection::accept(stream, tls)?;
     let mut line = String::new();
-    BufReader::new((&stream).take(MAX_REQUEST_BYTES)).read_line(&mut line)?;
+    BufReader::new((&mut connection).take(MAX_REQUEST_BYTES))
+        .read_line(&mut line)
+        .with_context(|| format!("reading the query of {peer}"))?;
     let started = thread_cpu_nanos();
-    let (reply, keys, outcome) = match serde_json::from_str::<QueryRequest>(&line) {
+    let (reply, keys, outcome) = match oprf::parse_request(line.as_bytes()) {
         Err(e) => (
             Reply::Refused {
-                error: format!("request: {e}"),
+                error: e.to_string(),
             },
             0,
             "malformed",
@@ -567,10 +622,9 @@ fn answer_connection(
         Some(micros) => eprintln!("query from {peer}: {keys} keys, {outcome}, {micros} us of CPU"),
         None => eprintln!("query from {peer}: {keys} keys, {outcome}"),
     }
-    let mut writer = &stream;
-    serde_json::to_writer(&mut writer, &reply)?;
-    writer.write_all(b"\n")?;
-    writer.flush()?;
+    serde_json::to_writer(&mut connection, &reply)?;
+    connection.write_all(b"\n")?;
+    connection.finish()?;
     Ok(())
 }
 
@@ -583,25 +637,52 @@ fn thread_cpu_nanos() -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-fn query(peer: &str, subjects_path: &Path, json: bool, data_dir: &Path) -> Result<()> {
-    let subjects = read_subjects(subjects_path)?;
-    let (pending, request) = oprf::prepare(&subjects).map_err(exchange_error)?;
-    let address = peer
-        .strip_prefix("tcp://")
-        .unwrap_or(peer)
-        .trim_end_matches('/');
+/// Connects to the peer: TLS when `peer_ca` is given (required for a
+/// `tls://` address), plain TCP otherwise.
+fn connect_to_peer(peer: &str, peer_ca: Option<&Path>) -> Result<Connection> {
+    let (address, wants_tls) = match peer.strip_prefix("tls://") {
+        Some(rest) => (rest, true),
+        None => (peer.strip_prefix("tcp://").unwrap_or(peer), false),
+    };
+    let address = address.trim_end_matches('/');
+    if wants_tls && peer_ca.is_none() {
+        return Err(InputError::new(format!(
+            "--peer {peer}: a tls:// peer needs --peer-ca (the CA or certificate to trust)"
+        ))
+        .into());
+    }
+    let tls = match peer_ca {
+        Some(ca) => Some((tls::client_config(ca)?, tls::server_name(address)?)),
+        None => None,
+    };
     let stream =
         TcpStream::connect(address).with_context(|| format!("connecting to the peer {peer}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(300)))?;
-    let mut writer = &stream;
-    serde_json::to_writer(&mut writer, &request)?;
-    writer.write_all(b"\n")?;
-    writer.flush()?;
+    Connection::connect(
+        stream,
+        tls.as_ref().map(|(config, name)| (config, name.clone())),
+    )
+}
+
+fn query(
+    peer: &str,
+    peer_ca: Option<&Path>,
+    subjects_path: &Path,
+    json: bool,
+    data_dir: &Path,
+) -> Result<()> {
+    let subjects = read_subjects(subjects_path)?;
+    let (pending, request) = oprf::prepare(&subjects).map_err(exchange_error)?;
+    let mut connection = connect_to_peer(peer, peer_ca)?;
+    serde_json::to_writer(&mut connection, &request)
+        .with_context(|| format!("sending the query to {peer}"))?;
+    connection.write_all(b"\n")?;
+    connection.flush()?;
     let mut line = String::new();
-    BufReader::new(&stream)
+    BufReader::new(&mut connection)
         .read_line(&mut line)
         .with_context(|| format!("reading the answer of {peer}"))?;
-    let reply: Reply = serde_json::from_str(&line)
+    let reply = oprf::parse_reply(line.as_bytes())
         .with_context(|| format!("the answer of {peer} is not a query reply"))?;
     let response = match reply {
         Reply::Answer(response) => response,

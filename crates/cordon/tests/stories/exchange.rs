@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 
 use crate::support::{cordon, data, ok, stderr, stdout};
 
@@ -305,6 +305,38 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 }
 
 /// One CSV row of a subjects file.
+/// Starts `exchange serve` on a free loopback port answering `queries`
+/// queries; returns the child, its stderr after the first line, and the
+/// address it listens on.
+fn start_server(
+    data_dir: &Path,
+    subjects: &Path,
+    queries: usize,
+    extra: &[&str],
+) -> (Child, BufReader<ChildStderr>, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["exchange", "serve", "--listen", "127.0.0.1:0"])
+        .args(["--max-queries", &queries.to_string(), "--subjects"])
+        .arg(subjects)
+        .args(extra)
+        .env_remove("CORDON_DATA_DIR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server_err = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    server_err.read_line(&mut line).unwrap();
+    let address = line
+        .split(" on ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    (server, server_err, address)
+}
+
 fn subject_row(id: &str, name: &str, dob: &str, country: &str) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     format!(
@@ -412,32 +444,8 @@ fn a_private_query_finds_exactly_the_shared_subjects_across_scripts() {
     std::fs::write(work.path().join("a.csv"), asker).unwrap();
 
     let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cordon"))
-        .arg("--data-dir")
-        .arg(&b_dir)
-        .args([
-            "exchange",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--max-queries",
-            "1",
-            "--subjects",
-        ])
-        .arg(work.path().join("b.csv"))
-        .env_remove("CORDON_DATA_DIR")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut server_err = BufReader::new(server.stderr.take().unwrap());
-    let mut line = String::new();
-    server_err.read_line(&mut line).unwrap();
-    let address = line
-        .split(" on ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let (mut server, mut server_err, address) =
+        start_server(&b_dir, &work.path().join("b.csv"), 1, &[]);
 
     let subjects = work.path().join("a.csv").display().to_string();
     let output = ok(cordon(
@@ -509,4 +517,88 @@ fn a_private_query_finds_exactly_the_shared_subjects_across_scripts() {
             "a name reached an audit entry"
         );
     }
+}
+
+/// A self-signed certificate for the loopback address, as PEM (certificate, key).
+fn self_signed() -> (String, String) {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .unwrap();
+    (certified.cert.pem(), certified.key_pair.serialize_pem())
+}
+
+#[test]
+fn a_private_query_runs_over_tls_and_trusts_only_the_given_certificate() {
+    let work = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = work.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let (cert, key) = self_signed();
+    let (cert, key) = (file("b.crt", &cert), file("b.key", &key));
+    let stranger = file("stranger.crt", &self_signed().0);
+    let holder = file(
+        "b.csv",
+        &format!(
+            "id,name,dob,country\n{}",
+            subject_row("b1", "Гулмурод Ҳалимов", "1975-05-14", "TJ")
+        ),
+    );
+    let asker = file(
+        "a.csv",
+        &format!(
+            "id,name,dob,country\n{}{}",
+            subject_row("a1", "Gulmurod Khalimov", "14.05.1975", "TJ"),
+            subject_row("a2", "Aziz Karimov", "1975-05-14", "UZ")
+        ),
+    );
+    let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
+    let (mut server, mut server_err, address) = start_server(
+        &b_dir,
+        Path::new(&holder),
+        3,
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    let query = |peer: &str, ca: Option<&str>| {
+        let mut args = vec![
+            "exchange",
+            "query",
+            "--peer",
+            peer,
+            "--subjects",
+            &asker,
+            "--json",
+        ];
+        if let Some(ca) = ca {
+            args.extend(["--peer-ca", ca]);
+        }
+        cordon(&a_dir, &args)
+    };
+
+    let tls_peer = format!("tls://{address}");
+    let answers = crate::support::json_lines(&ok(query(&tls_peer, Some(&cert))));
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["id"], "a1");
+    assert_eq!(answers[0]["known"], true);
+    assert_eq!(answers[1]["known"], false);
+
+    // A certificate the asker was not given is refused before anything is sent.
+    let refused = query(&tls_peer, Some(&stranger));
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).to_lowercase().contains("certificate"),
+        "{}",
+        stderr(&refused)
+    );
+    // Plain TCP to a TLS server gets no answer.
+    let plain = query(&address, None);
+    assert!(!plain.status.success(), "{}", stdout(&plain));
+
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut server_err, &mut rest).unwrap();
+    assert!(server.wait().unwrap().success(), "{rest}");
+    assert!(rest.contains("answered"), "{rest}");
+    // A tls:// peer without a certificate to trust is bad input.
+    assert_eq!(query(&tls_peer, None).status.code(), Some(2));
 }
