@@ -58,7 +58,7 @@ struct Word {
 /// Matches of listed names found as runs of words inside the query's name, best
 /// first; empty when the name is too short or no run qualifies.
 pub(crate) fn screen_runs(index: &Index, query: &Query, options: &ScreenOptions) -> Vec<Match> {
-    let normal = cordon_names::normalize(&query.name);
+    let normal = crate::prepare::memo::normalized(&query.name);
     let count = normal.split(' ').filter(|w| !w.is_empty()).count();
     if !(MIN_QUERY_WORDS..=MAX_QUERY_WORDS).contains(&count) {
         return Vec::new();
@@ -117,10 +117,7 @@ fn query_words(index: &Index, normal: &str) -> Vec<Word> {
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(|w| {
-            let roman = cordon_names::romanize(w)
-                .into_iter()
-                .next()
-                .unwrap_or_default();
+            let roman = crate::prepare::memo::primary_romanization(w);
             Word {
                 normal: w.to_string(),
                 listed: index.listed_weight(&roman),
