@@ -58,7 +58,7 @@ struct Word {
 /// Matches of listed names found as runs of words inside the query's name, best
 /// first; empty when the name is too short or no run qualifies.
 pub(crate) fn screen_runs(index: &Index, query: &Query, options: &ScreenOptions) -> Vec<Match> {
-    let normal = cordon_names::normalize(&query.name);
+    let normal = crate::prepare::memo::normalized(&query.name);
     let count = normal.split(' ').filter(|w| !w.is_empty()).count();
     if !(MIN_QUERY_WORDS..=MAX_QUERY_WORDS).contains(&count) {
         return Vec::new();
@@ -117,7 +117,7 @@ fn query_words(index: &Index, normal: &str) -> Vec<Word> {
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(|w| {
-            let roman = primary_romanization(w);
+            let roman = crate::prepare::memo::primary_romanization(w);
             Word {
                 normal: w.to_string(),
                 listed: index.listed_weight(&roman),
@@ -127,21 +127,13 @@ fn query_words(index: &Index, normal: &str) -> Vec<Word> {
         .collect()
 }
 
-/// The primary romanisation of one normalised word.
-fn primary_romanization(word: &str) -> String {
-    cordon_names::romanize(word)
-        .into_iter()
-        .next()
-        .unwrap_or_default()
-}
-
 /// The primary romanisation of each word of a name, as runs inside it are looked
 /// for (the retrieval tokens of [`crate::index`] hold them).
 pub(crate) fn word_romanizations(name: &str) -> Vec<String> {
     cordon_names::normalize(name)
         .split(' ')
         .filter(|w| !w.is_empty())
-        .map(primary_romanization)
+        .map(crate::prepare::memo::primary_romanization)
         .collect()
 }
 

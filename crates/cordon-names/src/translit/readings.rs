@@ -7,7 +7,7 @@
 //! paired with the Latin forms of its group, most common first, keeping
 //! only readings the rules do not already give.
 
-use std::collections::HashMap;
+use ahash::AHashMap;
 use std::sync::OnceLock;
 
 use super::han;
@@ -17,8 +17,10 @@ static READINGS_TEXT: &str = include_str!("../../data/readings.tsv");
 /// Longest key of the table, in characters (greedy segmentation bound).
 const MAX_KEY_CHARS: usize = 6;
 
-fn table() -> &'static HashMap<&'static str, Vec<&'static str>> {
-    static MAP: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+/// The table by native form (aHash rather than SipHash: a greedy segmentation
+/// looks up every piece it tries, and no untrusted party chooses the keys).
+fn table() -> &'static AHashMap<&'static str, Vec<&'static str>> {
+    static MAP: OnceLock<AHashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
     MAP.get_or_init(|| {
         READINGS_TEXT
             .lines()
