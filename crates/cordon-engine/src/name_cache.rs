@@ -93,6 +93,11 @@ impl<V: Clone> NameCache<V> {
         }
     }
 
+    /// False when built to keep no name (`capacity` 0): callers may skip the lookup.
+    pub fn remembers(&self) -> bool {
+        self.capacity > 0
+    }
+
     /// Names remembered now (both generations).
     pub fn len(&self) -> usize {
         self.generations

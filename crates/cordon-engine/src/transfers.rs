@@ -140,6 +140,10 @@ pub struct TransferScreener<'a> {
     pub r16: R16Config,
     /// What each party or agent name screened gave, for the names a stream repeats.
     names: NameCache<Option<NameHit>>,
+    /// What each free text scanned gave, for the texts a stream repeats (a regular
+    /// party's address lines, a standing order's purpose); apart from `names`, so
+    /// that one-off remittance texts never push a name out.
+    texts: NameCache<Vec<TextMatch>>,
 }
 
 impl TransferScreener<'_> {
@@ -159,13 +163,16 @@ impl TransferScreener<'_> {
             },
             r16: R16Config::default(),
             names: NameCache::default(),
+            texts: NameCache::default(),
         }
     }
 
     /// The same screener remembering at most `2 * names` party and agent
-    /// names (0: none, every name is screened every time).
+    /// names, and as many free texts (0: none, every name and text is screened
+    /// every time).
     pub fn with_name_memory(mut self, names: usize) -> Self {
         self.names = NameCache::with_generation(names);
+        self.texts = NameCache::with_generation(names);
         self
     }
 
@@ -194,23 +201,28 @@ impl TransferScreener<'_> {
     /// scanner, for the transfer and the customer transfer it covers.
     fn name_hits(&self, transfer: &Transfer) -> Vec<NameHit> {
         let mut hits = Vec::new();
+        let mut screened = ScreenedNames::default();
         for (prefix, t) in std::iter::once(("", transfer))
             .chain(transfer.underlying.as_deref().map(|u| ("underlying.", u)))
         {
             for (role, party) in t.parties() {
                 if let Some(name) = non_blank(party.name.as_deref()) {
-                    let hit = self.name_hit(name, party_country(party));
+                    let hit = screened.once(name, party_country(party), |name, country| {
+                        self.name_hit(name, country)
+                    });
                     push_hit(&mut hits, || format!("{prefix}{}", role_name(&role)), hit);
                 }
             }
             for (role, agent) in t.agents() {
                 if let Some(name) = agent_name(agent) {
-                    let hit = self.name_hit(name, agent.country().map(str::to_string));
+                    let country = agent.country().map(str::to_string);
+                    let hit =
+                        screened.once(name, country, |name, country| self.name_hit(name, country));
                     push_hit(&mut hits, || format!("{prefix}{}", role_name(&role)), hit);
                 }
             }
             for free in free_texts(t) {
-                let found = self.text_matches(&free.text);
+                let found = self.free_text_matches(&free.text);
                 if !found.is_empty() {
                     hits.push(NameHit {
                         role: format!("{prefix}{}", free.field),
@@ -237,6 +249,9 @@ impl TransferScreener<'_> {
     /// A name screened before with the same country is not screened again: the
     /// screener remembers the last few thousand ([`crate::name_cache`]).
     fn name_hit(&self, name: &str, country: Option<String>) -> Option<NameHit> {
+        if !self.names.remembers() {
+            return self.screen_name(name, country);
+        }
         let key = NameKey {
             name: name.to_string(),
             country: country.clone(),
@@ -263,6 +278,21 @@ impl TransferScreener<'_> {
             matches,
             text_hits,
         })
+    }
+
+    /// [`TransferScreener::text_matches`] of a free text, remembered like a name
+    /// (the same text with the same options gives the same matches).
+    fn free_text_matches(&self, text: &str) -> Vec<TextMatch> {
+        if !self.texts.remembers() {
+            return self.text_matches(text);
+        }
+        let key = NameKey {
+            name: text.to_string(),
+            country: None,
+            threshold: self.options.threshold.to_bits(),
+            limit: self.options.limit,
+        };
+        self.texts.get_or_compute(key, || self.text_matches(text))
     }
 
     /// The scanner's candidates in `text` that the matching engine confirms
@@ -352,6 +382,38 @@ fn widen(span: &str, words: &[String], entity: &Entity) -> Option<String> {
         return None;
     }
     words.get(start - before..end + after).map(|w| w.join(" "))
+}
+
+/// The party and agent names one message has had screened, with their country and
+/// result: a message often writes a name twice (the debtor again as ultimate debtor or
+/// initiating party, a cover payment's agents again in the customer transfer it
+/// carries), and the second is not screened again, whether or not the screener
+/// remembers names across messages. A message names a handful, so a list is enough.
+#[derive(Default)]
+struct ScreenedNames<'t> {
+    seen: Vec<(&'t str, Option<String>, Option<NameHit>)>,
+}
+
+impl<'t> ScreenedNames<'t> {
+    /// The result for `name` with `country`: as screened before in this message, else
+    /// `screen`'s.
+    fn once(
+        &mut self,
+        name: &'t str,
+        country: Option<String>,
+        screen: impl FnOnce(&str, Option<String>) -> Option<NameHit>,
+    ) -> Option<NameHit> {
+        let before = self
+            .seen
+            .iter()
+            .find(|(n, c, _)| *n == name && *c == country);
+        if let Some((_, _, hit)) = before {
+            return hit.clone();
+        }
+        let hit = screen(name, country.clone());
+        self.seen.push((name, country, hit.clone()));
+        hit
+    }
 }
 
 /// Adds the hit of a name, if any; the role is only spelled out when there is one.
@@ -1027,6 +1089,76 @@ mod tests {
             patek[0].message
         );
         assert_eq!(report.hit_entity_ids(), vec!["un:QDi.294".to_string()]);
+    }
+
+    #[test]
+    fn a_name_written_twice_in_a_message_is_screened_once_and_reported_twice() {
+        let mut screened = ScreenedNames::default();
+        let calls = std::cell::Cell::new(0);
+        let screen = |name: &str, _: Option<String>| {
+            calls.set(calls.get() + 1);
+            Some(NameHit {
+                role: String::new(),
+                name: Some(name.to_string()),
+                text: None,
+                matches: Vec::new(),
+                text_hits: Vec::new(),
+            })
+        };
+        let first = screened.once("UMAR PATEK", Some("ID".into()), screen);
+        assert_eq!(
+            screened.once("UMAR PATEK", Some("ID".into()), screen),
+            first
+        );
+        assert_eq!(calls.get(), 1);
+        // Another country is another screening (the country weighs in the score).
+        screened.once("UMAR PATEK", None, screen);
+        assert_eq!(calls.get(), 2);
+
+        // Debtor and ultimate debtor of one transfer, the same listed name: both reported.
+        let s = screener().with_name_memory(0);
+        let mut transfer = with_creditor("Evli");
+        let debtor = transfer.debtor.as_mut().expect("the sample's debtor");
+        debtor.name = Some("UMAR PATEK".into());
+        transfer.ultimate_debtor = transfer.debtor.clone();
+        let report = s.check(&transfer);
+        let (debtor, ultimate) = (hit(&report, "debtor"), hit(&report, "ultimate_debtor"));
+        let ids =
+            |h: Option<&NameHit>| h.map(|h| h.entity_ids().map(str::to_string).collect::<Vec<_>>());
+        assert!(ids(debtor).is_some_and(|ids| ids.contains(&"un:QDi.294".to_string())));
+        assert_eq!(ids(debtor), ids(ultimate));
+    }
+
+    /// Names and free texts remembered give the reports screening them again gives:
+    /// listed names as a party, in an address line and in the remittance text.
+    #[test]
+    fn a_remembering_screener_reports_what_screening_again_reports() {
+        let remembering = screener();
+        let every = screener().with_name_memory(0);
+        let message = sample(PACS008)
+            .replace(
+                "<pacs:AdrLine>Aleksanterinkatu 19</pacs:AdrLine>",
+                "<pacs:AdrLine>c/o Umar Patek</pacs:AdrLine>",
+            )
+            .replace(
+                "<pacs:Ustrd>/ROC/pacs008EndToEndId-001</pacs:Ustrd>",
+                "<pacs:Ustrd>DONATION AL RASHID TRUST</pacs:Ustrd>",
+            );
+        let transfers = [
+            parse(&message).remove(0),
+            with_creditor("Doku Umarov c/o Green River Trading"),
+            parse(&sample(MT103)).remove(0),
+        ];
+        for round in 0..2 {
+            for transfer in &transfers {
+                let expected = every.check(transfer);
+                assert_eq!(remembering.check(transfer), expected, "round {round}");
+            }
+        }
+        let report = remembering.check(&transfers[0]);
+        assert!(hit(&report, "creditor.address").is_some() && hit(&report, "remittance").is_some());
+        assert!(!remembering.names.is_empty() && !remembering.texts.is_empty());
+        assert!(every.names.is_empty() && every.texts.is_empty());
     }
 
     #[test]

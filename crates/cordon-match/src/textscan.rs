@@ -52,6 +52,12 @@ pub const MAX_CROSS_GAP: usize = 1;
 /// Shortest token of which a pair combined across names must hold one: two short
 /// tokens of different names (romanised syllables "zhang", "zhao") meet by chance.
 pub const CROSS_LONG_LEN: usize = 7;
+/// Fewest entities above which a token is common (supporting only), whatever the list's
+/// size: "mohammed" or "ali" in 25 entities is no evidence of any one of them.
+const COMMON_ENTITIES_FLOOR: usize = 25;
+// A rare token must be distinctive too: `renderings_found` only opens renderings for
+// distinctive tokens, and a rare token alone can give a hit.
+const _: () = assert!(RARE_NAMES <= COMMON_ENTITIES_FLOOR);
 /// Renderings of a list name indexed.
 const VARIANTS_PER_NAME: usize = 4;
 
@@ -191,19 +197,9 @@ impl TextScanner {
             return Vec::new();
         };
         let starts: Vec<usize> = token_starts(&roman);
-        // rendering -> (token position, pattern)
-        let mut found: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
-        for m in automaton.find_overlapping_iter(&roman) {
-            if !whole_word(&roman, m.start(), m.end()) {
-                continue;
-            }
-            let position = starts
-                .partition_point(|&s| s <= m.start())
-                .saturating_sub(1);
-            let pattern = m.pattern().as_usize();
-            for &name in self.patterns.get(pattern).map_or(&[][..], |p| &p.names) {
-                found.entry(name).or_default().push((position, pattern));
-            }
+        let found = self.renderings_found(automaton, &roman, &starts);
+        if found.is_empty() {
+            return Vec::new();
         }
         let mut hits: Vec<TextHit> = Vec::new();
         let mut names: Vec<_> = found.into_iter().collect();
@@ -246,6 +242,48 @@ impl TextScanner {
             locate_in_original(&mut hits, text, &roman, &starts);
         }
         hits
+    }
+
+    /// The renderings that may give a hit in `roman`, each with the (token position,
+    /// pattern) of its tokens found there. Only a rendering with a distinctive token found
+    /// can: every kind of hit needs one (two distinctive tokens, or a rare one, and a rare
+    /// token is distinctive too). So common tokens ("holding", "energy", carried by
+    /// hundreds of renderings) are only added to the renderings a distinctive token
+    /// brought in, instead of opening an entry for each of their hundreds of renderings.
+    fn renderings_found(
+        &self,
+        automaton: &AhoCorasick,
+        roman: &str,
+        starts: &[usize],
+    ) -> HashMap<u32, Vec<(usize, usize)>> {
+        // (token position, pattern) of every whole-word token found.
+        let matched: Vec<(usize, &Pattern, usize)> = automaton
+            .find_overlapping_iter(roman)
+            .filter(|m| whole_word(roman, m.start(), m.end()))
+            .filter_map(|m| {
+                let position = starts
+                    .partition_point(|&s| s <= m.start())
+                    .saturating_sub(1);
+                let pattern = m.pattern().as_usize();
+                Some((position, self.patterns.get(pattern)?, pattern))
+            })
+            .collect();
+        // rendering -> (token position, pattern)
+        let mut found: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
+        for &(position, p, pattern) in matched.iter().filter(|m| m.1.distinctive) {
+            for &name in &p.names {
+                found.entry(name).or_default().push((position, pattern));
+            }
+        }
+        for &(position, p, pattern) in matched.iter().filter(|m| !m.1.distinctive) {
+            // `names` is in ascending order (built rendering by rendering).
+            for (name, positions) in found.iter_mut() {
+                if p.names.binary_search(name).is_ok() {
+                    positions.push((position, pattern));
+                }
+            }
+        }
+        found
     }
 
     /// A hit when a close pair of matched tokens is strong enough (see the module docs).
@@ -438,7 +476,7 @@ fn collect_patterns(names: &[IndexedName]) -> Vec<Pattern> {
         }
     }
     // A token carried by many entities is common ("mohammed", "ali"): supporting only.
-    let common_above = (names.len() / 2_000).max(25);
+    let common_above = (names.len() / 2_000).max(COMMON_ENTITIES_FLOOR);
     let mut patterns: Vec<Pattern> = by_token
         .into_iter()
         .map(|(token, list)| {

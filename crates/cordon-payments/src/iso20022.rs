@@ -192,6 +192,14 @@ impl<'a> Parser<'a> {
                     self.end(offset);
                 }
                 Event::End(_) => self.end(offset),
+                // Indentation, most of the text events of a pretty-printed message: ASCII
+                // white space has no entity to expand or refuse and is UTF-8 as it is, so
+                // it skips the decoder and unescaper; and only a leaf's text is ever read.
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {
+                    if self.leaf {
+                        self.text.extend(t.iter().map(|&b| char::from(b)));
+                    }
+                }
                 Event::Text(t) => {
                     let text = t
                         .unescape()
