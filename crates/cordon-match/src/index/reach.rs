@@ -125,7 +125,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| {
                 let mut e = Entity::new("t", &i.to_string(), Schema::Person);
-                e.names.push(Name::new(n, NameKind::Primary));
+                e.names.push(Name::new(*n, NameKind::Primary));
                 e
             })
             .collect();
