@@ -431,18 +431,13 @@ impl<'a> QuerySide<'a> {
         self.positions.len()
     }
 
-    /// False when no alignment with `c` can score `least_score`: each query position
-    /// and each list token is credited at most its best similarity with any token or
-    /// compound pair of the other side (plus the credit boost), as if every token
-    /// found its best partner at once; those coverage bounds bound the score (every
-    /// adjustment is a factor below one). A candidate refused here can never reach
-    /// `least_score`, so skipping its alignment changes no result.
-    pub(crate) fn may_reach(
-        &self,
-        c: &[TokenView<'_>],
-        matrix: &SimMatrix,
-        least_score: f32,
-    ) -> bool {
+    /// The most any alignment with `c` can score: each query position and each list
+    /// token is credited at most its best similarity with any token or compound pair
+    /// of the other side (plus the credit boost), as if every token found its best
+    /// partner at once; those coverage bounds bound the score (every adjustment is a
+    /// factor below one). A candidate whose bound [`reaches`] no least score can
+    /// never reach it, so skipping its alignment changes no result.
+    pub(crate) fn score_bound(&self, c: &[TokenView<'_>], matrix: &SimMatrix) -> f32 {
         let c = &c[..c.len().min(MAX_TOKENS)];
         let compounds = &matrix.compounds;
         let query_best = |i: usize| {
@@ -461,11 +456,14 @@ impl<'a> QuerySide<'a> {
         // exponent (QUERY_LOW_EXP when the query's is the lesser): the most it can be
         // with coverages at most `q` and `l`.
         let lesser = q.min(l);
-        let bound = (q.powf(HIGH_EXP) * lesser.powf(LOW_EXP))
-            .max(l.powf(HIGH_EXP) * lesser.powf(QUERY_LOW_EXP));
-        // A hair of slack for rounding: this must never refuse a candidate that reaches.
-        bound + 1e-4 >= least_score
+        (q.powf(HIGH_EXP) * lesser.powf(LOW_EXP)).max(l.powf(HIGH_EXP) * lesser.powf(QUERY_LOW_EXP))
     }
+}
+
+/// True when a [`QuerySide::score_bound`] of `bound` may reach `least_score`, with
+/// a hair of slack for rounding: this must never refuse a candidate that reaches.
+pub(crate) fn reaches(bound: f32, least_score: f32) -> bool {
+    bound + 1e-4 >= least_score
 }
 
 /// Similarities of every query position (rows) with every list token (columns).
@@ -1085,7 +1083,7 @@ mod tests {
             .join(" ")
     }
 
-    /// Whether `may_reach` admits the list name at the coverage its score implies.
+    /// Whether the score bound admits the list name at the coverage its score implies.
     fn reach_holds(query: &str, list: &str) -> Result<(), String> {
         let list_tokens: Vec<OwnedToken> = list.split(' ').map(OwnedToken::new).collect();
         let cv: Vec<_> = list_tokens.iter().map(OwnedToken::view).collect();
@@ -1099,7 +1097,7 @@ mod tests {
             }
             matrix.find_compounds(&side, &cv);
             let score = align_prepared(&side, &cv, &matrix, QUERY_LOW_EXP).score;
-            if !side.may_reach(&cv, &matrix, score) {
+            if !reaches(side.score_bound(&cv, &matrix), score) {
                 return Err(format!("{query} | {list}: score {score}"));
             }
         }
@@ -1107,7 +1105,7 @@ mod tests {
     }
 
     #[test]
-    fn may_reach_admits_compounds_initials_and_near_spellings() {
+    fn score_bound_admits_compounds_initials_and_near_spellings() {
         for (query, list) in [
             ("abd al rahman", "abdulrahman"),
             ("abdulrahman", "abd al rahman"),
@@ -1122,11 +1120,11 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
-        /// `may_reach` is a true bound: whatever score an alignment reaches, the
+        /// `score_bound` is a true bound: whatever score an alignment reaches, the
         /// candidate passes the check at the query coverage that score implies, so
         /// pruning with it never drops a candidate that would have scored.
         #[test]
-        fn may_reach_never_refuses_a_candidate_that_scores(
+        fn score_bound_never_refuses_a_candidate_that_scores(
             query in proptest::collection::vec(0usize..64, 1..6),
             list in proptest::collection::vec(0usize..64, 1..6),
         ) {

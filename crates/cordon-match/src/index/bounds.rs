@@ -12,6 +12,8 @@ pub(super) struct LeastScores<'q> {
     pub(super) threshold: f64,
     /// By (birth date can agree, country agreement level).
     pub(super) cases: [[Option<f32>; 3]; 2],
+    /// [`LeastScores::lowest`], once known.
+    lowest: Option<f32>,
 }
 
 impl<'q> LeastScores<'q> {
@@ -25,7 +27,25 @@ impl<'q> LeastScores<'q> {
             country,
             threshold,
             cases: [[None; 3]; 2],
+            lowest: None,
         }
+    }
+
+    /// The least of [`LeastScores::of`] over all entities, known without reading
+    /// any: every qualifier of the query agreeing as strongly as it can (0 when the
+    /// query names identifiers, which may agree outright). A name that cannot reach
+    /// it cannot reach any entity's, so the entity need not be looked at (its
+    /// record is scattered in memory, and most candidates are refused here).
+    pub(super) fn lowest(&mut self) -> f32 {
+        let (query, country, threshold) = (self.query, self.country, self.threshold);
+        *self.lowest.get_or_insert_with(|| {
+            if !query.identifiers.is_empty() {
+                return 0.0;
+            }
+            let strongest_country = if country.is_some() { 2 } else { 0 };
+            let boosts = agreement_strengths(query.birth_date.is_some(), strongest_country);
+            least_name_score(threshold, &boosts) as f32
+        })
     }
 
     pub(super) fn of(&mut self, entity: &Entity) -> f32 {
@@ -106,6 +126,72 @@ pub(super) fn raise(name: f64, boosts: &[f64]) -> f64 {
 #[cfg(test)]
 mod floor_tests {
     use super::*;
+    use cordon_model::{BirthDate, PartialDate, Place, Schema};
+
+    /// Entities with every combination of facts a query's qualifiers can agree with.
+    fn entities() -> Vec<Entity> {
+        let mut out = Vec::new();
+        for facts in 0..16u8 {
+            let mut e = Entity::new("un", &format!("QDi.{facts}"), Schema::Person);
+            if facts & 1 != 0 {
+                e.birth_dates
+                    .push(BirthDate::exact(PartialDate::year(1970)));
+            }
+            if facts & 2 != 0 {
+                e.nationalities.push("af".into());
+            }
+            if facts & 4 != 0 {
+                e.countries.push("AF".into());
+            }
+            if facts & 8 != 0 {
+                e.birth_places.push(Place {
+                    text: "Kabul".into(),
+                    country: Some("AF".into()),
+                });
+            }
+            out.push(e);
+        }
+        out
+    }
+
+    #[test]
+    fn the_lowest_least_score_is_below_every_entitys() {
+        let dates = [None, Some(BirthDate::exact(PartialDate::year(1970)))];
+        let countries = [None, Some("AF"), Some("RU")];
+        for (dob, country) in dates.iter().flat_map(|d| countries.map(move |c| (d, c))) {
+            let query = Query {
+                name: "Tohir Yuldashev".into(),
+                birth_date: dob.clone(),
+                country: country.map(str::to_string),
+                ..Query::default()
+            };
+            let mut least = LeastScores::new(&query, country, 0.75);
+            let lowest = least.lowest();
+            for e in entities() {
+                let of = least.of(&e);
+                assert!(
+                    lowest <= of,
+                    "{dob:?} {country:?} {}: {lowest} > {of}",
+                    e.id
+                );
+            }
+            // The bound is reached by the entity agreeing on everything the query
+            // gives (no entity is of Russia).
+            if country != Some("RU") {
+                let best = entities().iter().map(|e| least.of(e)).fold(1.0, f32::min);
+                assert_eq!(lowest, best, "{dob:?} {country:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_query_with_identifiers_has_no_lowest_bound() {
+        let query = Query {
+            identifiers: vec!["A1234567".into()],
+            ..Query::name("Tohir Yuldashev")
+        };
+        assert_eq!(LeastScores::new(&query, None, 0.75).lowest(), 0.0);
+    }
 
     #[test]
     fn qualifier_floor_is_a_true_bound_and_tighter_than_a_fixed_margin() {

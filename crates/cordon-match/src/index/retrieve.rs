@@ -185,7 +185,7 @@ pub(super) struct Floors<'a> {
 
 /// Margin under the floor for correspondences scoring finds that retrieval's keys do
 /// not (near spellings two edits away, compounds of three tokens). Scoring then
-/// prunes exactly ([`QuerySide::may_reach`]).
+/// prunes exactly ([`QuerySide::score_bound`]).
 pub(super) const FLOOR_MARGIN: f32 = 0.9;
 /// The same for a query romanised from a script without written short vowels
 /// (Arabic, Hebrew): its spellings are guesses, and scoring finds skeleton and

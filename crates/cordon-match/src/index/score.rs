@@ -31,10 +31,8 @@ impl Index {
             let ids = self.tokens_of(r);
             let ids = &ids[..ids.len().min(MAX_TOKENS)];
             let cv = self.record_views(r);
-            let least_score = self
-                .entities
-                .get(r.entity as usize)
-                .map_or(0.0, |e| least.of(e));
+            // Read from the entity only for a name that passes the lowest bound.
+            let mut entity_least = None;
             for (si, (shape, side)) in shapes.iter().zip(&sides).enumerate() {
                 let q = &shape.positions;
                 let mut matrix = SimMatrix::new(side.len(), ids.len());
@@ -50,7 +48,16 @@ impl Index {
                     });
                 }
                 matrix.find_compounds(side, &cv);
-                if !side.may_reach(&cv, &matrix, least_score) {
+                let bound = side.score_bound(&cv, &matrix);
+                if !reaches(bound, least.lowest()) {
+                    continue;
+                }
+                let least_score = *entity_least.get_or_insert_with(|| {
+                    self.entities
+                        .get(r.entity as usize)
+                        .map_or(0.0, |e| least.of(e))
+                });
+                if !reaches(bound, least_score) {
                     continue;
                 }
                 let mut al = align_prepared(side, &cv, &matrix, QUERY_LOW_EXP);
@@ -62,6 +69,9 @@ impl Index {
                     ));
                 }
                 let effective = f64::from(al.score) * if r.weak { WEAK_ALIAS_FACTOR } else { 1.0 };
+                if !may_report(effective, least_score) {
+                    continue;
+                }
                 let entry = best.entry(r.entity).or_insert_with(|| Best {
                     record: rid,
                     shape: si,
@@ -125,6 +135,16 @@ impl Index {
             },
         })
     }
+}
+
+/// False when a name whose effective score (weak-alias factor applied) is `effective`
+/// can never be reported for an entity whose least reportable name score is
+/// `least_score`: [`Index::to_match`] would refuse it after assessing the entity's
+/// qualifiers, so it is dropped before. Dropping it never changes which name is an
+/// entity's best: every name scoring more is kept. The slack is that of
+/// [`QuerySide::score_bound`] (the bound is bisected and rounded to `f32`).
+pub(super) fn may_report(effective: f64, least_score: f32) -> bool {
+    effective + 1e-4 >= f64::from(least_score)
 }
 
 /// Factor on a match through a bare weak alias, over the weak-alias factor: a

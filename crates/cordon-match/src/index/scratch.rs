@@ -47,13 +47,26 @@ impl Kept {
     }
 }
 
+/// Retrieval's state of one name record for the current query. The three live
+/// side by side because [`Scratch::accumulate`] touches all of them for every
+/// posting it visits, at random records: one cache miss per posting rather than
+/// one per field (the postings loop is memory-bound; profile of 2026-12-04).
+#[derive(Clone, Copy, Default)]
+struct RecordSlot {
+    /// Generation of the [`Scratch::accumulate`] call that last credited the record.
+    credited: u32,
+    /// Accumulated evidence of the current query variant.
+    acc: f32,
+    /// Best accumulation over the variants folded so far.
+    best: f32,
+}
+
 /// Per-thread buffers of retrieval, reused across queries (no allocation per query in steady state).
 #[derive(Default)]
 pub(super) struct Scratch {
-    pub(super) acc: Vec<f32>,
-    pub(super) best: Vec<f32>,
-    /// Records already credited for the current query position.
-    credited: Stamped<()>,
+    slots: Vec<RecordSlot>,
+    /// Generation of the current [`Scratch::accumulate`] call (0: none yet).
+    generation: u32,
     pub(super) touched: Vec<u32>,
     pub(super) seen: Seen,
     pub(super) memo: Memo,
@@ -95,18 +108,27 @@ thread_local! {
 impl Scratch {
     pub(super) fn reset(&mut self, n: usize) {
         for &i in &self.touched {
-            if let (Some(a), Some(b)) =
-                (self.acc.get_mut(i as usize), self.best.get_mut(i as usize))
-            {
-                *a = 0.0;
-                *b = 0.0;
+            if let Some(slot) = self.slots.get_mut(i as usize) {
+                slot.acc = 0.0;
+                slot.best = 0.0;
             }
         }
         self.touched.clear();
-        if self.acc.len() != n {
-            self.acc = vec![0.0; n];
-            self.best = vec![0.0; n];
+        if self.slots.len() != n {
+            self.slots = vec![RecordSlot::default(); n];
+            self.generation = 0;
         }
+    }
+
+    /// Starts crediting another query position: no record is credited for it yet.
+    fn next_generation(&mut self) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // Wrapped (once in four billion positions): old stamps could come back.
+            self.slots.iter_mut().for_each(|s| s.credited = 0);
+            self.generation = 1;
+        }
+        self.generation
     }
 
     /// Adds `weight * similarity` of the best similar token to each record holding one.
@@ -116,20 +138,20 @@ impl Scratch {
         postings: &Csr,
         weight: f32,
     ) {
-        self.credited.next(self.acc.len());
+        let generation = self.next_generation();
         for (t, sim) in similar {
             for &rid in postings.row(t) {
-                let i = rid as usize;
-                if !self.credited.insert(rid) {
-                    continue;
-                }
-                let Some(acc) = self.acc.get_mut(i) else {
+                let Some(slot) = self.slots.get_mut(rid as usize) else {
                     continue;
                 };
-                if *acc == 0.0 && self.best.get(i).is_some_and(|b| *b == 0.0) {
+                if slot.credited == generation {
+                    continue;
+                }
+                slot.credited = generation;
+                if slot.acc == 0.0 && slot.best == 0.0 {
                     self.touched.push(rid);
                 }
-                *acc += weight * sim;
+                slot.acc += weight * sim;
             }
         }
     }
@@ -137,10 +159,9 @@ impl Scratch {
     /// Keeps the best variant's accumulation per record.
     pub(super) fn fold_variant(&mut self) {
         for &i in &self.touched {
-            let i = i as usize;
-            if let (Some(a), Some(b)) = (self.acc.get_mut(i), self.best.get_mut(i)) {
-                *b = b.max(*a);
-                *a = 0.0;
+            if let Some(slot) = self.slots.get_mut(i as usize) {
+                slot.best = slot.best.max(slot.acc);
+                slot.acc = 0.0;
             }
         }
     }
@@ -150,7 +171,7 @@ impl Scratch {
         let mut scored: Vec<(u32, f32)> = self
             .touched
             .iter()
-            .filter_map(|&i| self.best.get(i as usize).map(|&b| (i, b)))
+            .filter_map(|&i| self.slots.get(i as usize).map(|s| (i, s.best)))
             .filter(|&(i, b)| b >= floor && b > 0.0 && keep(i, b))
             .collect();
         let keep = MAX_TIED * 2;

@@ -5,9 +5,10 @@
 /// Values over `len` slots, each set or unset in the current generation.
 #[derive(Debug, Default)]
 pub(super) struct Stamped<T> {
-    /// The generation in which each slot was last set (0: never).
-    stamps: Vec<u32>,
-    values: Vec<T>,
+    /// Per slot: the generation in which it was last set (0: never), and its value.
+    /// Side by side, because every access reads the stamp and then the value of a
+    /// slot picked at random: one cache miss instead of two.
+    slots: Vec<(u32, T)>,
     current: u32,
 }
 
@@ -16,9 +17,8 @@ impl<T: Copy + Default> Stamped<T> {
     /// returns it. The arrays are reallocated only when `len` changes or the
     /// generation counter would wrap (once in four billion generations).
     pub(super) fn next(&mut self, len: usize) -> u32 {
-        if self.stamps.len() != len || self.current == u32::MAX {
-            self.stamps = vec![0; len];
-            self.values = vec![T::default(); len];
+        if self.slots.len() != len || self.current == u32::MAX {
+            self.slots = vec![(0, T::default()); len];
             self.current = 0;
         }
         self.current += 1;
@@ -28,16 +28,18 @@ impl<T: Copy + Default> Stamped<T> {
     /// True when slot `i` was set in the current generation.
     #[inline]
     pub(super) fn is_set(&self, i: u32) -> bool {
-        self.stamps.get(i as usize) == Some(&self.current) && self.current != 0
+        self.slots
+            .get(i as usize)
+            .is_some_and(|s| s.0 == self.current)
+            && self.current != 0
     }
 
     /// The value of slot `i` when it was set in the current generation.
     #[inline]
     pub(super) fn get(&self, i: u32) -> Option<T> {
-        if self.is_set(i) {
-            self.values.get(i as usize).copied()
-        } else {
-            None
+        match self.slots.get(i as usize) {
+            Some(&(stamp, value)) if stamp == self.current && self.current != 0 => Some(value),
+            _ => None,
         }
     }
 
@@ -61,8 +63,7 @@ impl<T: Copy + Default> Stamped<T> {
     /// generation (it is set from now on); `None` out of range.
     #[inline]
     pub(super) fn entry(&mut self, i: u32) -> Option<&mut T> {
-        let k = i as usize;
-        let (stamp, value) = (self.stamps.get_mut(k)?, self.values.get_mut(k)?);
+        let (stamp, value) = self.slots.get_mut(i as usize)?;
         if *stamp != self.current || self.current == 0 {
             *stamp = self.current;
             *value = T::default();
@@ -133,7 +134,7 @@ mod tests {
         s.set(0, 1);
         // Jump to the last generation: the stamp of slot 0 must not come back as current.
         s.current = u32::MAX - 1;
-        s.stamps[1] = u32::MAX;
+        s.slots[1].0 = u32::MAX;
         s.next(2);
         assert_eq!(s.current, u32::MAX);
         assert!(s.is_set(1));
