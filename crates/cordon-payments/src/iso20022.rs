@@ -195,11 +195,7 @@ impl<'a> Parser<'a> {
                 // Indentation, most of the text events of a pretty-printed message: ASCII
                 // white space has no entity to expand or refuse and is UTF-8 as it is, so
                 // it skips the decoder and unescaper; and only a leaf's text is ever read.
-                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {
-                    if self.leaf {
-                        self.text.extend(t.iter().map(|&b| char::from(b)));
-                    }
-                }
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => self.white_space(&t),
                 Event::Text(t) => {
                     let text = t
                         .unescape()
@@ -324,6 +320,13 @@ impl<'a> Parser<'a> {
         self.scope = scope;
         self.scope_depth = depth;
         self.scope_start = self.path.len() + 1;
+    }
+
+    /// ASCII white space between tags: kept only inside a leaf, the only text read.
+    fn white_space(&mut self, text: &[u8]) {
+        if self.leaf {
+            self.text.extend(text.iter().map(|&b| char::from(b)));
+        }
     }
 
     fn end(&mut self, offset: usize) {
