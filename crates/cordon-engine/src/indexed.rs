@@ -1,6 +1,7 @@
 //! The lists as indexed at one moment, and which stored version of each
 //! source is current.
 
+use crate::transfers::TransferMemory;
 use crate::Error;
 use cordon_match::textscan::TextScanner;
 use cordon_match::Index;
@@ -20,6 +21,12 @@ pub struct Indexed {
     pub labels: Vec<String>,
     /// Entity id -> content hash (for decisions and suppression).
     pub hashes: HashMap<String, String>,
+    /// What transfer screening against these lists gave for the names and
+    /// texts a stream repeats (see [`TransferScreener::for_lists`]); it goes
+    /// when the lists are swapped for a new version.
+    ///
+    /// [`TransferScreener::for_lists`]: crate::TransferScreener::for_lists
+    pub transfer_memory: TransferMemory,
 }
 
 impl Indexed {
@@ -37,6 +44,7 @@ impl Indexed {
             scanner,
             labels,
             hashes,
+            transfer_memory: TransferMemory::default(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! to the typology rules; the result is a [`TransferReport`].
 
 use crate::name_cache::{NameCache, NameKey};
+use crate::Indexed;
 use cordon_match::textscan::{self, TextHit, TextScanner};
 use cordon_match::{Explanation, Index, Match, Query, ScreenOptions};
 use cordon_model::transfer::{Agent, Party, PostalAddress, Transfer};
@@ -138,22 +139,74 @@ pub struct TransferScreener<'a> {
     pub options: ScreenOptions,
     /// R16 threshold and rates.
     pub r16: R16Config,
-    /// What each party or agent name screened gave, for the names a stream repeats.
+    /// What names and texts screened gave, its own or the lists' (see
+    /// [`TransferScreener::for_lists`]).
+    memory: Memory<'a>,
+}
+
+/// What screening against one index gave for the party and agent names and
+/// free texts a stream of transfers repeats. Results depend on the index, so
+/// a memory belongs with it: [`Indexed`] holds one, so that a worker's or the
+/// service's batches after the first find the names the earlier ones screened,
+/// and a new list version starts with an empty memory.
+#[derive(Debug)]
+pub struct TransferMemory {
+    /// What each party or agent name screened gave.
     names: NameCache<Option<NameHit>>,
-    /// What each free text scanned gave, for the texts a stream repeats (a regular
-    /// party's address lines, a standing order's purpose); apart from `names`, so
-    /// that one-off remittance texts never push a name out.
+    /// What each free text scanned gave (a regular party's address lines, a
+    /// standing order's purpose); apart from `names`, so that one-off
+    /// remittance texts never push a name out.
     texts: NameCache<Vec<TextMatch>>,
 }
 
-impl TransferScreener<'_> {
+impl Default for TransferMemory {
+    fn default() -> Self {
+        TransferMemory::with_generation(crate::name_cache::GENERATION)
+    }
+}
+
+impl TransferMemory {
+    /// A memory keeping at most `2 * names` names and as many free texts (0: none).
+    pub fn with_generation(names: usize) -> TransferMemory {
+        TransferMemory {
+            names: NameCache::with_generation(names),
+            texts: NameCache::with_generation(names),
+        }
+    }
+
+    /// Names and texts remembered now.
+    pub fn len(&self) -> usize {
+        self.names.len() + self.texts.len()
+    }
+
+    /// True when nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A screener's memory: its own, or one it shares with the other screeners of
+/// the same lists.
+enum Memory<'a> {
+    Own(TransferMemory),
+    Shared(&'a TransferMemory),
+}
+
+impl std::ops::Deref for Memory<'_> {
+    type Target = TransferMemory;
+
+    fn deref(&self) -> &TransferMemory {
+        match self {
+            Memory::Own(memory) => memory,
+            Memory::Shared(memory) => memory,
+        }
+    }
+}
+
+impl<'a> TransferScreener<'a> {
     /// A screener with the default R16 configuration and
     /// [`MATCHES_PER_NAME`] matches per name.
-    pub fn new<'a>(
-        index: &'a Index,
-        scanner: &'a TextScanner,
-        threshold: f64,
-    ) -> TransferScreener<'a> {
+    pub fn new(index: &'a Index, scanner: &'a TextScanner, threshold: f64) -> TransferScreener<'a> {
         TransferScreener {
             index,
             scanner,
@@ -162,17 +215,25 @@ impl TransferScreener<'_> {
                 limit: MATCHES_PER_NAME,
             },
             r16: R16Config::default(),
-            names: NameCache::default(),
-            texts: NameCache::default(),
+            memory: Memory::Own(TransferMemory::default()),
         }
     }
 
-    /// The same screener remembering at most `2 * names` party and agent
-    /// names, and as many free texts (0: none, every name and text is screened
-    /// every time).
+    /// A screener of `lists` sharing their memory of names and texts with every
+    /// other screener of the same lists (a worker's next batch, the service's
+    /// next request).
+    pub fn for_lists(lists: &'a Indexed, threshold: f64) -> TransferScreener<'a> {
+        TransferScreener {
+            memory: Memory::Shared(&lists.transfer_memory),
+            ..TransferScreener::new(&lists.index, &lists.scanner, threshold)
+        }
+    }
+
+    /// The same screener with a memory of its own remembering at most
+    /// `2 * names` party and agent names, and as many free texts (0: none,
+    /// every name and text is screened every time).
     pub fn with_name_memory(mut self, names: usize) -> Self {
-        self.names = NameCache::with_generation(names);
-        self.texts = NameCache::with_generation(names);
+        self.memory = Memory::Own(TransferMemory::with_generation(names));
         self
     }
 
@@ -249,7 +310,7 @@ impl TransferScreener<'_> {
     /// A name screened before with the same country is not screened again: the
     /// screener remembers the last few thousand ([`crate::name_cache`]).
     fn name_hit(&self, name: &str, country: Option<String>) -> Option<NameHit> {
-        if !self.names.remembers() {
+        if !self.memory.names.remembers() {
             return self.screen_name(name, country);
         }
         let key = NameKey {
@@ -258,7 +319,8 @@ impl TransferScreener<'_> {
             threshold: self.options.threshold.to_bits(),
             limit: self.options.limit,
         };
-        self.names
+        self.memory
+            .names
             .get_or_compute(key, || self.screen_name(name, country))
     }
 
@@ -283,7 +345,7 @@ impl TransferScreener<'_> {
     /// [`TransferScreener::text_matches`] of a free text, remembered like a name
     /// (the same text with the same options gives the same matches).
     fn free_text_matches(&self, text: &str) -> Vec<TextMatch> {
-        if !self.texts.remembers() {
+        if !self.memory.texts.remembers() {
             return self.text_matches(text);
         }
         let key = NameKey {
@@ -292,7 +354,7 @@ impl TransferScreener<'_> {
             threshold: self.options.threshold.to_bits(),
             limit: self.options.limit,
         };
-        self.texts.get_or_compute(key, || self.text_matches(text))
+        self.memory.texts.get_or_compute(key, || self.text_matches(text))
     }
 
     /// The scanner's candidates in `text` that the matching engine confirms
@@ -1157,8 +1219,36 @@ mod tests {
         }
         let report = remembering.check(&transfers[0]);
         assert!(hit(&report, "creditor.address").is_some() && hit(&report, "remittance").is_some());
-        assert!(!remembering.names.is_empty() && !remembering.texts.is_empty());
-        assert!(every.names.is_empty() && every.texts.is_empty());
+        assert!(!remembering.memory.names.is_empty() && !remembering.memory.texts.is_empty());
+        assert!(every.memory.is_empty());
+    }
+
+    /// Screeners of the same lists share one memory: the second finds what the
+    /// first screened; lists built again start with none.
+    #[test]
+    fn screeners_of_the_same_lists_share_their_memory() {
+        let mut entity = Entity::new("un", "QDi.290", cordon_model::Schema::Person);
+        entity.names.push(cordon_model::Name::new(
+            "Doku Khamatovich Umarov",
+            cordon_model::NameKind::Primary,
+        ));
+        let list = || cordon_model::ParsedList {
+            source: "un".into(),
+            entities: vec![entity.clone()],
+            ..cordon_model::ParsedList::default()
+        };
+        let lists = Indexed::build(vec![("un@1".into(), list())]);
+        let transfer = with_creditor("Doku Umarov");
+        let first = TransferScreener::for_lists(&lists, cordon_match::DEFAULT_THRESHOLD);
+        let report = first.check(&transfer);
+        assert!(report.hit_entity_ids().contains(&"un:QDi.290".to_string()));
+        let remembered = lists.transfer_memory.len();
+        assert!(remembered > 0);
+        let second = TransferScreener::for_lists(&lists, cordon_match::DEFAULT_THRESHOLD);
+        assert_eq!(second.check(&transfer), report);
+        assert_eq!(lists.transfer_memory.len(), remembered, "nothing new to remember");
+        let next_version = Indexed::build(vec![("un@2".into(), list())]);
+        assert!(next_version.transfer_memory.is_empty());
     }
 
     #[test]

@@ -82,7 +82,7 @@ fn screen_body(
         ));
     }
     let threshold = state.config().threshold;
-    let screener = TransferScreener::new(&snapshot.index, &snapshot.scanner, threshold);
+    let screener = TransferScreener::for_lists(snapshot, threshold);
     // Names, texts and R16 in parallel; the rules below one at a time.
     let mut batch = TransferBatch::check(&screener, body);
     state.metrics().count_screenings(batch.checked.len() as u64);

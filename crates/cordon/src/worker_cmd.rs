@@ -297,7 +297,7 @@ impl Work {
     /// records them in one transaction.
     fn process(&mut self, messages: &[Delivered]) -> Result<()> {
         let lists = current(&self.lists);
-        let screener = TransferScreener::new(&lists.index, &lists.scanner, self.threshold);
+        let screener = TransferScreener::for_lists(&lists, self.threshold);
         let mut batches: Vec<TransferBatch> = messages
             .iter()
             .map(|m| TransferBatch::check(&screener, m.payload()))
