@@ -602,3 +602,80 @@ fn a_private_query_runs_over_tls_and_trusts_only_the_given_certificate() {
     // A tls:// peer without a certificate to trust is bad input.
     assert_eq!(query(&tls_peer, None).status.code(), Some(2));
 }
+
+/// The keys a served query asked, from the holder's line about it.
+fn keys_in(server_err: &str) -> usize {
+    server_err
+        .lines()
+        .find(|line| line.starts_with("query from "))
+        .and_then(|line| line.split(": ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no key count in {server_err:?}"))
+}
+
+#[test]
+fn subjects_in_json_lines_meet_and_an_asker_beyond_its_allowance_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = work.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let holder = file(
+        "b.jsonl",
+        concat!(
+            r#"{"id": "b1", "name": "Гулмурод Ҳалимов", "dob": "1975-05-14", "country": "TJ"}"#,
+            "\n\n",
+            r#"{"id": 7, "name": "عبد الرحمن محمد", "dob": "1970-01-01", "country": "SA"}"#,
+            "\n"
+        ),
+    );
+    let asker = file(
+        "a.jsonl",
+        concat!(
+            r#"{"id": 1, "name": "Gulmurod Khalimov", "dob": "14.05.1975", "country": "TJ"}"#,
+            "\n",
+            r#"{"id": "a2", "name": "Aziz Karimov", "dob": "1975-05-14"}"#,
+            "\n"
+        ),
+    );
+    let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
+    let asker = asker.display().to_string();
+    let query = |address: &str| {
+        let args = ["exchange", "query", "--peer", address, "--subjects", &asker, "--json"];
+        cordon(&a_dir, &args)
+    };
+
+    // JSON lines on both sides; a numeric id comes back as written.
+    let (mut server, mut server_err, address) = start_server(&b_dir, &holder, 1, &[]);
+    let answers = crate::support::json_lines(&ok(query(&address)));
+    let mut served = String::new();
+    std::io::Read::read_to_string(&mut server_err, &mut served).unwrap();
+    assert!(server.wait().unwrap().success(), "{served}");
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert_eq!(answers[0]["id"], "1");
+    assert_eq!(answers[0]["known"], true, "{answers:?}");
+    assert_eq!(answers[1]["known"], false);
+    let keys = keys_in(&served);
+    assert!(keys >= 2, "{served}");
+
+    // An allowance of exactly one such query per hour: the second is refused,
+    // and the holder says so.
+    let allowance = keys.to_string();
+    let (mut server, mut server_err, address) = start_server(
+        &b_dir,
+        &holder,
+        2,
+        &["--max-keys-per-hour", &allowance],
+    );
+    ok(query(&address));
+    let refused = query(&address);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("refused"), "{}", stderr(&refused));
+    assert_eq!(stdout(&refused), "", "nothing answered");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut server_err, &mut rest).unwrap();
+    assert!(server.wait().unwrap().success(), "{rest}");
+    assert!(rest.contains(", answered") && rest.contains(", refused"), "{rest}");
+}
