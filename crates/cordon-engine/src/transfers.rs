@@ -354,7 +354,9 @@ impl<'a> TransferScreener<'a> {
             threshold: self.options.threshold.to_bits(),
             limit: self.options.limit,
         };
-        self.memory.texts.get_or_compute(key, || self.text_matches(text))
+        self.memory
+            .texts
+            .get_or_compute(key, || self.text_matches(text))
     }
 
     /// The scanner's candidates in `text` that the matching engine confirms
@@ -1246,7 +1248,11 @@ mod tests {
         assert!(remembered > 0);
         let second = TransferScreener::for_lists(&lists, cordon_match::DEFAULT_THRESHOLD);
         assert_eq!(second.check(&transfer), report);
-        assert_eq!(lists.transfer_memory.len(), remembered, "nothing new to remember");
+        assert_eq!(
+            lists.transfer_memory.len(),
+            remembered,
+            "nothing new to remember"
+        );
         let next_version = Indexed::build(vec![("un@2".into(), list())]);
         assert!(next_version.transfer_memory.is_empty());
     }

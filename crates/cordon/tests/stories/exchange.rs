@@ -643,7 +643,15 @@ fn subjects_in_json_lines_meet_and_an_asker_beyond_its_allowance_is_refused() {
     let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
     let asker = asker.display().to_string();
     let query = |address: &str| {
-        let args = ["exchange", "query", "--peer", address, "--subjects", &asker, "--json"];
+        let args = [
+            "exchange",
+            "query",
+            "--peer",
+            address,
+            "--subjects",
+            &asker,
+            "--json",
+        ];
         cordon(&a_dir, &args)
     };
 
@@ -663,12 +671,8 @@ fn subjects_in_json_lines_meet_and_an_asker_beyond_its_allowance_is_refused() {
     // An allowance of exactly one such query per hour: the second is refused,
     // and the holder says so.
     let allowance = keys.to_string();
-    let (mut server, mut server_err, address) = start_server(
-        &b_dir,
-        &holder,
-        2,
-        &["--max-keys-per-hour", &allowance],
-    );
+    let (mut server, mut server_err, address) =
+        start_server(&b_dir, &holder, 2, &["--max-keys-per-hour", &allowance]);
     ok(query(&address));
     let refused = query(&address);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
@@ -677,5 +681,8 @@ fn subjects_in_json_lines_meet_and_an_asker_beyond_its_allowance_is_refused() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut server_err, &mut rest).unwrap();
     assert!(server.wait().unwrap().success(), "{rest}");
-    assert!(rest.contains(", answered") && rest.contains(", refused"), "{rest}");
+    assert!(
+        rest.contains(", answered") && rest.contains(", refused"),
+        "{rest}"
+    );
 }
