@@ -24,25 +24,50 @@ const ENTRIES_PER_INSERT: usize = 500;
 
 /// Appends one entry inside the caller's write transaction.
 pub(crate) fn append(tx: &mut impl GenericClient, entry: &NewAuditEntry) -> Result<AuditEntry> {
-    let (prev_seq, prev_hash) = read_head(tx)?;
-    let raw = chained(
-        prev_seq + 1,
-        &prev_hash,
-        &entry.kind,
-        &entry.caller,
-        canonical_json(&entry.payload),
-    );
-    insert_entries(tx, std::slice::from_ref(&raw))?;
-    write_head(tx, raw.seq, &raw.entry_hash)?;
-    Ok(AuditEntry {
-        seq: raw.seq,
-        at: raw.at,
-        kind: raw.kind,
-        caller: raw.caller,
-        payload: entry.payload.clone(),
-        prev_hash: raw.prev_hash,
-        entry_hash: raw.entry_hash,
-    })
+    append_all(tx, &[entry])?
+        .pop()
+        .ok_or_else(|| cordon_store::Error::Corrupt {
+            what: "the audit log".into(),
+            message: "an append wrote no entry".into(),
+        })
+}
+
+/// Appends entries inside the caller's write transaction and returns them as
+/// stored: the head is read and written once and the entries go in
+/// [`ENTRIES_PER_INSERT`] a statement, so a worker's batch of transfers costs
+/// a few round trips, not a few per transfer.
+pub(crate) fn append_all(
+    tx: &mut impl GenericClient,
+    entries: &[&NewAuditEntry],
+) -> Result<Vec<AuditEntry>> {
+    let (mut seq, mut prev_hash) = read_head(tx)?;
+    let mut raws = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let payload = canonical_json(&entry.payload);
+        let raw = chained(seq, &prev_hash, &entry.kind, &entry.caller, payload);
+        prev_hash.clone_from(&raw.entry_hash);
+        raws.push(raw);
+    }
+    for chunk in raws.chunks(ENTRIES_PER_INSERT) {
+        insert_entries(tx, chunk)?;
+    }
+    if let Some(last) = raws.last() {
+        write_head(tx, last.seq, &last.entry_hash)?;
+    }
+    Ok(raws
+        .into_iter()
+        .zip(entries)
+        .map(|(raw, entry)| AuditEntry {
+            seq: raw.seq,
+            at: raw.at,
+            kind: raw.kind,
+            caller: raw.caller,
+            payload: entry.payload.clone(),
+            prev_hash: raw.prev_hash,
+            entry_hash: raw.entry_hash,
+        })
+        .collect())
 }
 
 /// Appends prepared entries inside the caller's write transaction; the head

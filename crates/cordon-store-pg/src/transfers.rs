@@ -11,8 +11,9 @@ use cordon_store::transfers::{
     TransferAlertStatus, TransferAlerts, TransferCounts, TransferVerdict,
 };
 use cordon_store::{timestamp_now, Error, Result};
-use postgres::{GenericClient, Row};
+use postgres::{GenericClient, Row, Statement};
 use serde_json::json;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) const COLUMNS: &str =
     "id, transfer_id, kind, rule, message, details, audit_seq, raised_at, status, list_versions";
@@ -39,6 +40,77 @@ fn count_repeat(client: &mut impl GenericClient, key: &str) -> Result<bool> {
         )
         .db("counting a repeated delivery")?;
     Ok(changed > 0)
+}
+
+/// Per key, in order: true when a transfer with it was recorded before, each
+/// occurrence counted as a repeat. One statement for the whole batch.
+fn count_repeats(client: &mut impl GenericClient, keys: &[String]) -> Result<Vec<bool>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut occurrences: HashMap<&str, i64> = HashMap::new();
+    for key in keys {
+        *occurrences.entry(key).or_default() += 1;
+    }
+    let (distinct, counts): (Vec<&str>, Vec<i64>) = occurrences.into_iter().unzip();
+    let rows = client
+        .query(
+            "UPDATE transfer_deliveries d SET repeats = d.repeats + n.times
+               FROM UNNEST($1::text[], $2::int8[]) AS n(key, times)
+              WHERE d.delivery_key = n.key
+             RETURNING d.delivery_key",
+            &[&distinct, &counts],
+        )
+        .db("counting repeated deliveries")?;
+    let recorded: HashSet<String> = rows
+        .iter()
+        .map(|row| get(row, 0, "transfer_deliveries.delivery_key"))
+        .collect::<Result<_>>()?;
+    Ok(keys.iter().map(|key| recorded.contains(key)).collect())
+}
+
+/// Records transfers seen for the first time (with their delivery keys, if
+/// any) in a few statements: their audit entries in one append, their keys in
+/// one insert, their alerts through one prepared statement.
+fn record_new(
+    tx: &mut impl GenericClient,
+    transfers: &[(&ScreenedTransfer, Option<&str>)],
+) -> Result<Vec<RecordedTransfer>> {
+    let entries: Vec<&NewAuditEntry> = transfers.iter().map(|(t, _)| &t.audit).collect();
+    let audits = audit::append_all(tx, &entries)?;
+    let at = timestamp_now();
+    let (keys, seqs): (Vec<&str>, Vec<i64>) = transfers
+        .iter()
+        .zip(&audits)
+        .filter_map(|((_, key), audit)| Some(((*key)?, audit.seq)))
+        .unzip();
+    if !keys.is_empty() {
+        tx.execute(
+            "INSERT INTO transfer_deliveries (delivery_key, audit_seq, first_at)
+             SELECT key, seq, $3 FROM UNNEST($1::text[], $2::int8[]) AS d(key, seq)",
+            &[&keys, &seqs, &at],
+        )
+        .db("recording delivery keys")?;
+    }
+    let insert = match transfers.iter().any(|(t, _)| !t.alerts.is_empty()) {
+        true => Some(tx.prepare(INSERT_ALERT).db("preparing the alert insert")?),
+        false => None,
+    };
+    let mut recorded = Vec::with_capacity(transfers.len());
+    for ((transfer, _), audit) in transfers.iter().zip(audits) {
+        let alerts = match &insert {
+            Some(insert) => transfer
+                .alerts
+                .iter()
+                .map(|alert| {
+                    insert_alert(tx, insert, alert, audit.seq, &transfer.list_versions, &at)
+                })
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        recorded.push(RecordedTransfer { audit, alerts });
+    }
+    Ok(recorded)
 }
 
 pub(crate) fn alert_from_row(row: &Row) -> Result<TransferAlert> {
@@ -74,8 +146,13 @@ fn decision_from_row(row: &Row) -> Result<TransferAlertDecision> {
     })
 }
 
+const INSERT_ALERT: &str = "INSERT INTO transfer_alerts (transfer_id, kind, rule, message,
+    details, audit_seq, raised_at, status, list_versions)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+
 fn insert_alert(
     tx: &mut impl GenericClient,
+    insert: &Statement,
     alert: &NewTransferAlert,
     audit_seq: i64,
     list_versions: &[String],
@@ -85,9 +162,7 @@ fn insert_alert(
     let status = TransferAlertStatus::Open;
     let row = tx
         .query_one(
-            "INSERT INTO transfer_alerts (transfer_id, kind, rule, message, details, audit_seq,
-                raised_at, status, list_versions)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            insert,
             &[
                 &alert.transfer_id,
                 &alert.kind,
@@ -180,20 +255,8 @@ fn insert_decision(
 
 impl TransferAlerts for PgStore {
     fn record_transfers(&self, screened: &[ScreenedTransfer]) -> Result<Vec<RecordedTransfer>> {
-        self.write(|tx| {
-            let mut recorded = Vec::with_capacity(screened.len());
-            for transfer in screened {
-                let audit = audit::append(tx, &transfer.audit)?;
-                let at = timestamp_now();
-                let alerts = transfer
-                    .alerts
-                    .iter()
-                    .map(|alert| insert_alert(tx, alert, audit.seq, &transfer.list_versions, &at))
-                    .collect::<Result<Vec<_>>>()?;
-                recorded.push(RecordedTransfer { audit, alerts });
-            }
-            Ok(recorded)
-        })
+        let transfers: Vec<_> = screened.iter().map(|t| (t, None)).collect();
+        self.write(|tx| record_new(tx, &transfers))
     }
 
     fn record_transfers_once(
@@ -203,43 +266,46 @@ impl TransferAlerts for PgStore {
         // Under the store's write lock: no other process records the same key
         // between the check and the insert.
         self.write(|tx| {
-            let mut recorded = Vec::with_capacity(delivered.len());
+            let keys: Vec<String> = delivered
+                .iter()
+                .filter_map(|t| t.delivery_key.clone())
+                .collect();
+            let mut recorded_before = count_repeats(tx, &keys)?.into_iter();
+            let mut keys_now: HashSet<&str> = HashSet::new();
+            let mut repeated_now = Vec::new();
+            let mut new = Vec::with_capacity(delivered.len());
+            let mut is_new = Vec::with_capacity(delivered.len());
             for transfer in delivered {
-                if let Some(key) = &transfer.delivery_key {
-                    if count_repeat(tx, key)? {
-                        recorded.push(None);
-                        continue;
+                let key = transfer.delivery_key.as_deref();
+                let first = match key {
+                    None => true,
+                    Some(_) if recorded_before.next().unwrap_or(false) => false,
+                    Some(key) if !keys_now.insert(key) => {
+                        repeated_now.push(key);
+                        false
                     }
+                    Some(_) => true,
+                };
+                if first {
+                    new.push((&transfer.screened, key));
                 }
-                let screened = &transfer.screened;
-                let audit = audit::append(tx, &screened.audit)?;
-                let at = timestamp_now();
-                if let Some(key) = &transfer.delivery_key {
-                    tx.execute(
-                        "INSERT INTO transfer_deliveries (delivery_key, audit_seq, first_at)
-                         VALUES ($1, $2, $3)",
-                        &[key, &audit.seq, &at],
-                    )
-                    .db("recording a delivery key")?;
-                }
-                let alerts = screened
-                    .alerts
-                    .iter()
-                    .map(|alert| insert_alert(tx, alert, audit.seq, &screened.list_versions, &at))
-                    .collect::<Result<Vec<_>>>()?;
-                recorded.push(Some(RecordedTransfer { audit, alerts }));
+                is_new.push(first);
             }
-            Ok(recorded)
+            let mut recorded = record_new(tx, &new)?.into_iter();
+            // A key twice in this batch: its second delivery is a repeat of
+            // the first, recorded just now.
+            for key in repeated_now {
+                count_repeat(tx, key)?;
+            }
+            Ok(is_new
+                .into_iter()
+                .map(|new| if new { recorded.next() } else { None })
+                .collect())
         })
     }
 
     fn note_repeats(&self, delivery_keys: &[String]) -> Result<Vec<bool>> {
-        self.write(|tx| {
-            delivery_keys
-                .iter()
-                .map(|key| count_repeat(tx, key))
-                .collect()
-        })
+        self.write(|tx| count_repeats(tx, delivery_keys))
     }
 
     fn transfer_counts(&self) -> Result<TransferCounts> {

@@ -361,6 +361,21 @@ pub fn repeated_deliveries_are_recorded_once(store: &impl Backend) {
         counts.duplicates, 3,
         "A and B once each in the second call, B noted"
     );
+    // Each recorded transfer's alerts point at its own audit entry.
+    for recorded in again.iter().flatten() {
+        assert!(recorded
+            .alerts
+            .iter()
+            .all(|alert| alert.audit_seq == recorded.audit.seq));
+    }
+    // A key named twice in one call is counted twice.
+    assert_eq!(
+        store
+            .note_repeats(&["uetr:a".into(), "uetr:a".into()])
+            .unwrap(),
+        [true, true]
+    );
+    assert_eq!(store.transfer_counts().unwrap().duplicates, 5);
     assert!(store.verify_audit().unwrap().is_intact());
 }
 
