@@ -188,7 +188,7 @@ impl TransferMemory {
 /// A screener's memory: its own, or one it shares with the other screeners of
 /// the same lists.
 enum Memory<'a> {
-    Own(TransferMemory),
+    Own(Box<TransferMemory>),
     Shared(&'a TransferMemory),
 }
 
@@ -215,7 +215,7 @@ impl<'a> TransferScreener<'a> {
                 limit: MATCHES_PER_NAME,
             },
             r16: R16Config::default(),
-            memory: Memory::Own(TransferMemory::default()),
+            memory: Memory::Own(Box::default()),
         }
     }
 
@@ -233,7 +233,7 @@ impl<'a> TransferScreener<'a> {
     /// `2 * names` party and agent names, and as many free texts (0: none,
     /// every name and text is screened every time).
     pub fn with_name_memory(mut self, names: usize) -> Self {
-        self.memory = Memory::Own(TransferMemory::with_generation(names));
+        self.memory = Memory::Own(Box::new(TransferMemory::with_generation(names)));
         self
     }
 
