@@ -88,6 +88,10 @@ pub enum ExchangeCommand {
         /// The PEM private key of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Mutual TLS: answer only askers whose client certificate chains to
+        /// the CA certificates in this PEM file (needs --tls-cert).
+        #[arg(long, requires = "tls_cert")]
+        client_ca: Option<PathBuf>,
     },
     /// Ask a peer which of the subjects in FILE it holds; one JSON line per subject.
     Query {
@@ -98,6 +102,13 @@ pub enum ExchangeCommand {
         /// peer's CA, or its self-signed certificate) for the peer's host name.
         #[arg(long)]
         peer_ca: Option<PathBuf>,
+        /// The asker's PEM client certificate, for a holder that requires
+        /// mutual TLS (needs --peer-ca and --tls-key).
+        #[arg(long, requires_all = ["tls_key", "peer_ca"])]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// The subjects to ask about (CSV or JSON lines, as for `serve`).
         #[arg(long)]
         subjects: PathBuf,
@@ -130,9 +141,16 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<()> {
             max_queries,
             tls_cert,
             tls_key,
+            client_ca,
         } => {
             let tls = match (tls_cert, tls_key) {
-                (Some(cert), Some(key)) => Some(tls::server_config(&cert, &key)?),
+                (Some(cert), Some(key)) => {
+                    let identity = tls::Identity {
+                        cert: &cert,
+                        key: &key,
+                    };
+                    Some(tls::server_config(&identity, client_ca.as_deref())?)
+                }
                 _ => None,
             };
             let limits = ServeLimits {
@@ -144,9 +162,22 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<()> {
         ExchangeCommand::Query {
             peer,
             peer_ca,
+            tls_cert,
+            tls_key,
             subjects,
             json,
-        } => query(&peer, peer_ca.as_deref(), &subjects, json, data_dir),
+        } => {
+            let identity = tls_cert
+                .as_deref()
+                .zip(tls_key.as_deref())
+                .map(|(cert, key)| tls::Identity { cert, key });
+            let peer = Peer {
+                address: &peer,
+                ca: peer_ca.as_deref(),
+                identity,
+            };
+            query(&peer, &subjects, json, data_dir)
+        }
     }
 }
 
@@ -576,13 +607,23 @@ fn answer_connection(
     limit: &Mutex<RateLimit>,
     store: &Arc<AnyStore>,
 ) -> Result<()> {
-    let peer = stream.peer_addr()?.ip().to_string();
+    let address = stream.peer_addr()?.ip().to_string();
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut connection = Connection::accept(stream, tls)?;
     let mut line = String::new();
     BufReader::new((&mut connection).take(MAX_REQUEST_BYTES))
         .read_line(&mut line)
-        .with_context(|| format!("reading the query of {peer}"))?;
+        .with_context(|| format!("reading the query of {address}"))?;
+    // Under mutual TLS the asker is its certificate (an FIU may ask from
+    // several addresses, and an address may be shared); else its address.
+    let certificate = connection
+        .peer_certificate()
+        .map(|sha256| format!("cert:{}", sha256.get(..16).unwrap_or(&sha256)));
+    let asker = certificate.clone().unwrap_or_else(|| address.clone());
+    let peer = match &certificate {
+        Some(certificate) => format!("{address} {certificate}"),
+        None => address,
+    };
     let started = thread_cpu_nanos();
     let (reply, keys, outcome) = match oprf::parse_request(line.as_bytes()) {
         Err(e) => (
@@ -597,7 +638,7 @@ fn answer_connection(
             let allowed = limit
                 .lock()
                 .map_err(|_| anyhow::anyhow!("rate limit lock poisoned"))?
-                .take(&peer, keys, Instant::now());
+                .take(&asker, keys, Instant::now());
             match allowed.and_then(|()| holder.answer(&request)) {
                 Ok(response) => (Reply::Answer(response), keys, "answered"),
                 Err(error) => (
@@ -637,26 +678,40 @@ fn thread_cpu_nanos() -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-/// Connects to the peer: TLS when `peer_ca` is given (required for a
+/// The peer asked and how to reach it.
+struct Peer<'a> {
+    /// `--peer` as given.
+    address: &'a str,
+    /// `--peer-ca`: speak TLS, trusting these certificates.
+    ca: Option<&'a Path>,
+    /// `--tls-cert` / `--tls-key`: the client certificate for mutual TLS.
+    identity: Option<tls::Identity<'a>>,
+}
+
+/// Connects to the peer: TLS when a CA to trust is given (required for a
 /// `tls://` address), plain TCP otherwise.
-fn connect_to_peer(peer: &str, peer_ca: Option<&Path>) -> Result<Connection> {
-    let (address, wants_tls) = match peer.strip_prefix("tls://") {
+fn connect_to_peer(peer: &Peer) -> Result<Connection> {
+    let given = peer.address;
+    let (address, wants_tls) = match given.strip_prefix("tls://") {
         Some(rest) => (rest, true),
-        None => (peer.strip_prefix("tcp://").unwrap_or(peer), false),
+        None => (given.strip_prefix("tcp://").unwrap_or(given), false),
     };
     let address = address.trim_end_matches('/');
-    if wants_tls && peer_ca.is_none() {
+    if wants_tls && peer.ca.is_none() {
         return Err(InputError::new(format!(
-            "--peer {peer}: a tls:// peer needs --peer-ca (the CA or certificate to trust)"
+            "--peer {given}: a tls:// peer needs --peer-ca (the CA or certificate to trust)"
         ))
         .into());
     }
-    let tls = match peer_ca {
-        Some(ca) => Some((tls::client_config(ca)?, tls::server_name(address)?)),
+    let tls = match peer.ca {
+        Some(ca) => Some((
+            tls::client_config(ca, peer.identity.as_ref())?,
+            tls::server_name(address)?,
+        )),
         None => None,
     };
     let stream =
-        TcpStream::connect(address).with_context(|| format!("connecting to the peer {peer}"))?;
+        TcpStream::connect(address).with_context(|| format!("connecting to the peer {given}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(300)))?;
     Connection::connect(
         stream,
@@ -664,16 +719,11 @@ fn connect_to_peer(peer: &str, peer_ca: Option<&Path>) -> Result<Connection> {
     )
 }
 
-fn query(
-    peer: &str,
-    peer_ca: Option<&Path>,
-    subjects_path: &Path,
-    json: bool,
-    data_dir: &Path,
-) -> Result<()> {
+fn query(peer: &Peer, subjects_path: &Path, json: bool, data_dir: &Path) -> Result<()> {
     let subjects = read_subjects(subjects_path)?;
     let (pending, request) = oprf::prepare(&subjects).map_err(exchange_error)?;
-    let mut connection = connect_to_peer(peer, peer_ca)?;
+    let mut connection = connect_to_peer(peer)?;
+    let peer = peer.address;
     serde_json::to_writer(&mut connection, &request)
         .with_context(|| format!("sending the query to {peer}"))?;
     connection.write_all(b"\n")?;

@@ -7,6 +7,11 @@
 //! A peer's certificate is trusted through the CA (or the self-signed
 //! certificate itself) given with `--peer-ca`, exchanged like the list
 //! publishers' public keys, never through the web's public roots.
+//!
+//! Mutual TLS: with `serve --client-ca`, the holder answers only askers whose
+//! certificate (`query --tls-cert --tls-key`) chains to that CA, i.e. the FIUs
+//! its law lets query, and counts their allowance and audits them by that
+//! certificate (its SHA-256) rather than by an address.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -14,8 +19,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
+use cordon_engine::ContentHash;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::server::WebPkiClientVerifier;
 use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
 
 use crate::InputError;
@@ -38,31 +45,79 @@ fn certificates(path: &Path, flag: &str) -> Result<Vec<CertificateDer<'static>>>
     Ok(certificates)
 }
 
-/// The server side from a PEM certificate chain and its PEM private key.
-pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>> {
-    let chain = certificates(cert, "--tls-cert")?;
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| InputError::new(format!("--tls-key {}: {e}", key.display())))?;
-    let config = ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| InputError::new(format!("--tls-cert {} / --tls-key: {e}", cert.display())))?;
+fn private_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
+    PrivateKeyDer::from_pem_file(path)
+        .map_err(|e| InputError::new(format!("--tls-key {}: {e}", path.display())).into())
+}
+
+/// The certificates in the PEM file `path` as the only roots trusted.
+fn roots(path: &Path, flag: &str) -> Result<RootCertStore> {
+    let mut roots = RootCertStore::empty();
+    for certificate in certificates(path, flag)? {
+        roots
+            .add(certificate)
+            .map_err(|e| InputError::new(format!("{flag} {}: {e}", path.display())))?;
+    }
+    Ok(roots)
+}
+
+/// A certificate (chain) and its private key, both PEM files: the holder's
+/// server certificate, or an asker's client certificate.
+pub struct Identity<'a> {
+    /// `--tls-cert`.
+    pub cert: &'a Path,
+    /// `--tls-key`.
+    pub key: &'a Path,
+}
+
+/// The server side with `identity`; with `client_ca`, only clients whose
+/// certificate chains to it complete the handshake.
+pub fn server_config(identity: &Identity, client_ca: Option<&Path>) -> Result<Arc<ServerConfig>> {
+    let chain = certificates(identity.cert, "--tls-cert")?;
+    let key = private_key(identity.key)?;
+    let builder =
+        ServerConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?;
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let verifier = WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots(ca, "--client-ca")?),
+                provider(),
+            )
+            .build()
+            .map_err(|e| InputError::new(format!("--client-ca {}: {e}", ca.display())))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder.with_single_cert(chain, key).map_err(|e| {
+        InputError::new(format!(
+            "--tls-cert {} / --tls-key: {e}",
+            identity.cert.display()
+        ))
+    })?;
     Ok(Arc::new(config))
 }
 
-/// The client side, trusting only the certificates in the PEM file `ca`.
-pub fn client_config(ca: &Path) -> Result<Arc<ClientConfig>> {
-    let mut roots = RootCertStore::empty();
-    for certificate in certificates(ca, "--peer-ca")? {
-        roots
-            .add(certificate)
-            .map_err(|e| InputError::new(format!("--peer-ca {}: {e}", ca.display())))?;
-    }
-    let config = ClientConfig::builder_with_provider(provider())
+/// The client side, trusting only the certificates in the PEM file `ca`, and
+/// presenting `identity` when the holder asks for a client certificate.
+pub fn client_config(ca: &Path, identity: Option<&Identity>) -> Result<Arc<ClientConfig>> {
+    let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots(ca, "--peer-ca")?);
+    let config = match identity {
+        None => builder.with_no_client_auth(),
+        Some(identity) => builder
+            .with_client_auth_cert(
+                certificates(identity.cert, "--tls-cert")?,
+                private_key(identity.key)?,
+            )
+            .map_err(|e| {
+                InputError::new(format!(
+                    "--tls-cert {} / --tls-key: {e}",
+                    identity.cert.display()
+                ))
+            })?,
+    };
     Ok(Arc::new(config))
 }
 
@@ -113,6 +168,19 @@ impl Connection {
                 Connection::Client(Box::new(rustls::StreamOwned::new(tls, stream)))
             }
         })
+    }
+
+    /// The SHA-256 (hex) of the certificate the asker presented, on the
+    /// holder's end of a mutual-TLS connection after the handshake.
+    pub fn peer_certificate(&self) -> Option<String> {
+        match self {
+            Connection::Server(tls) => tls
+                .conn
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .map(|leaf| ContentHash::of_bytes(leaf).as_str().to_string()),
+            _ => None,
+        }
     }
 
     /// Ends the conversation: under TLS, says so (close_notify), so that the

@@ -686,3 +686,106 @@ fn subjects_in_json_lines_meet_and_an_asker_beyond_its_allowance_is_refused() {
         "{rest}"
     );
 }
+
+/// A CA certificate (PEM) with its key pair, for mutual TLS.
+fn certificate_authority() -> (rcgen::Certificate, rcgen::KeyPair) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    (params.self_signed(&key).unwrap(), key)
+}
+
+/// A client certificate signed by `ca`, as PEM (certificate, key).
+fn client_certificate(ca: &(rcgen::Certificate, rcgen::KeyPair)) -> (String, String) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec!["fiu-a.example".to_string()]).unwrap();
+    let certificate = params.signed_by(&key, &ca.0, &ca.1).unwrap();
+    (certificate.pem(), key.serialize_pem())
+}
+
+#[test]
+fn under_mutual_tls_only_askers_certified_by_the_trusted_ca_are_answered() {
+    let work = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = work.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let (server_cert, server_key) = self_signed();
+    let (server_cert, server_key) = (file("b.crt", &server_cert), file("b.key", &server_key));
+    let members = certificate_authority();
+    let client_ca = file("members.crt", &members.0.pem());
+    let (a_cert, a_key) = client_certificate(&members);
+    let (a_cert, a_key) = (file("a.crt", &a_cert), file("a.key", &a_key));
+    let (s_cert, s_key) = client_certificate(&certificate_authority());
+    let (s_cert, s_key) = (file("s.crt", &s_cert), file("s.key", &s_key));
+    let holder = file(
+        "b.csv",
+        &format!(
+            "id,name,dob,country\n{}",
+            subject_row("b1", "Гулмурод Ҳалимов", "1975-05-14", "TJ")
+        ),
+    );
+    let asker = file(
+        "a.csv",
+        &format!(
+            "id,name,dob,country\n{}",
+            subject_row("a1", "Gulmurod Khalimov", "1975-05-14", "TJ")
+        ),
+    );
+    let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
+    let (mut server, mut server_err, address) = start_server(
+        &b_dir,
+        Path::new(&holder),
+        3,
+        &[
+            "--tls-cert",
+            &server_cert,
+            "--tls-key",
+            &server_key,
+            "--client-ca",
+            &client_ca,
+        ],
+    );
+    let peer = format!("tls://{address}");
+    let query = |identity: Option<(&str, &str)>| {
+        let mut args = vec![
+            "exchange",
+            "query",
+            "--peer",
+            &peer,
+            "--peer-ca",
+            &server_cert,
+            "--subjects",
+            &asker,
+            "--json",
+        ];
+        if let Some((cert, key)) = identity {
+            args.extend(["--tls-cert", cert, "--tls-key", key]);
+        }
+        cordon(&a_dir, &args)
+    };
+
+    // A member certified by the trusted CA is answered.
+    let answers = crate::support::json_lines(&ok(query(Some((&a_cert, &a_key)))));
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0]["known"], true, "{answers:?}");
+    // No client certificate, or one from another CA: no answer.
+    let anonymous = query(None);
+    assert!(!anonymous.status.success(), "{}", stdout(&anonymous));
+    let stranger = query(Some((&s_cert, &s_key)));
+    assert!(!stranger.status.success(), "{}", stdout(&stranger));
+
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut server_err, &mut rest).unwrap();
+    assert!(server.wait().unwrap().success(), "{rest}");
+    assert_eq!(rest.matches(", answered").count(), 1, "{rest}");
+    // The holder audits the member by its certificate.
+    let b_audit = ok(cordon(&b_dir, &["audit", "show"]));
+    let answered: Vec<&str> = b_audit
+        .lines()
+        .filter(|l| l.contains("exchange_query_answered"))
+        .collect();
+    assert_eq!(answered.len(), 1, "{b_audit}");
+    assert!(answered[0].contains("cert:"), "{b_audit}");
+}
