@@ -189,25 +189,31 @@ fn reachable_customers<S: Customers + ?Sized>(store: &S, index: &Index) -> Resul
     let kept = store.match_tokens(stamp)?;
     let fresh = store.customers_without_match_tokens(stamp)?;
     let derived = keep_retrieval_tokens(store, &fresh)?;
-    let reachable = reachable_tokens(index, kept.iter().map(|k| k.tokens.as_str()));
+    let reachable: HashSet<String> =
+        reachable_tokens(index, kept.iter().map(|k| k.tokens.as_str()))
+            .into_iter()
+            .map(str::to_string)
+            .collect();
     let hits = |tokens: &str| tokens.split(' ').any(|t| reachable.contains(t));
     let fresh_ids: HashSet<&str> = fresh.iter().map(|c| c.id.as_str()).collect();
-    let kept_reached: HashSet<&str> = kept
-        .iter()
-        .filter(|k| !fresh_ids.contains(k.customer_id.as_str()) && hits(&k.tokens))
-        .map(|k| k.customer_id.as_str())
-        .collect();
-    let register = kept
-        .iter()
-        .filter(|k| !fresh_ids.contains(k.customer_id.as_str()))
-        .count()
-        + fresh.len();
+    let mut register = fresh.len();
+    let mut kept_reached: HashSet<String> = HashSet::new();
+    for k in kept {
+        if !fresh_ids.contains(k.customer_id.as_str()) {
+            register += 1;
+            if hits(&k.tokens) {
+                kept_reached.insert(k.customer_id);
+            }
+        }
+    }
+    // The kept tokens are gone before the customers are read: a first import
+    // reaches nearly every customer, and holding both doubled the peak.
     let mut customers = if kept_reached.len() as f64 > READ_ALL_SHARE * register as f64 {
         let mut all = store.customers()?;
         all.retain(|c| kept_reached.contains(c.id.as_str()));
         all
     } else {
-        let ids: Vec<String> = kept_reached.iter().map(|id| id.to_string()).collect();
+        let ids: Vec<String> = kept_reached.into_iter().collect();
         store.customers_by_id(&ids)?
     };
     // Fresh tokens are judged as derived now, whether or not they could be kept.
