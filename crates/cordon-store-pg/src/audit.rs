@@ -40,22 +40,14 @@ pub(crate) fn append_all(
     tx: &mut impl GenericClient,
     entries: &[&NewAuditEntry],
 ) -> Result<Vec<AuditEntry>> {
-    let (mut seq, mut prev_hash) = read_head(tx)?;
-    let mut raws = Vec::with_capacity(entries.len());
-    for entry in entries {
-        seq += 1;
-        let payload = canonical_json(&entry.payload);
-        let raw = chained(seq, &prev_hash, &entry.kind, &entry.caller, payload);
-        prev_hash.clone_from(&raw.entry_hash);
-        raws.push(raw);
-    }
-    let chunks = raws.chunks(ENTRIES_PER_INSERT).count();
-    for (n, chunk) in raws.chunks(ENTRIES_PER_INSERT).enumerate() {
-        match n + 1 == chunks {
-            true => insert_entries_moving_head(tx, chunk)?,
-            false => insert_entries(tx, chunk)?,
-        }
-    }
+    let texts = entries.iter().map(|e| {
+        (
+            e.kind.as_str(),
+            e.caller.as_str(),
+            canonical_json(&e.payload),
+        )
+    });
+    let raws = append_texts(tx, texts)?;
     Ok(raws
         .into_iter()
         .zip(entries)
@@ -71,37 +63,46 @@ pub(crate) fn append_all(
         .collect())
 }
 
-/// Appends prepared entries inside the caller's write transaction; the head
-/// is written once, at the end (nobody sees the entries in between).
+/// Appends prepared entries inside the caller's write transaction, as
+/// [`append_all`] does (nobody sees the entries before the head moves).
 pub(crate) fn append_prepared(
     tx: &mut impl GenericClient,
     entries: &[PreparedAuditEntry],
 ) -> Result<AppendedRange> {
+    let texts = entries
+        .iter()
+        .map(|e| (e.kind(), e.caller(), e.payload_text().to_string()));
+    let raws = append_texts(tx, texts)?;
+    Ok(AppendedRange {
+        first_seq: raws.first().map(|r| r.seq),
+        last_seq: raws.last().map(|r| r.seq),
+        last_hash: raws.last().map(|r| r.entry_hash.clone()),
+    })
+}
+
+/// Chains entries given as (kind, caller, canonical payload) after the head,
+/// inserts them [`ENTRIES_PER_INSERT`] a statement, the last statement moving
+/// the head, and returns them as stored.
+fn append_texts<'a>(
+    tx: &mut impl GenericClient,
+    entries: impl Iterator<Item = (&'a str, &'a str, String)>,
+) -> Result<Vec<RawEntry>> {
     let (mut seq, mut prev_hash) = read_head(tx)?;
-    let mut range = AppendedRange::default();
-    for chunk in entries.chunks(ENTRIES_PER_INSERT) {
-        let mut raws = Vec::with_capacity(chunk.len());
-        for entry in chunk {
-            seq += 1;
-            let raw = chained(
-                seq,
-                &prev_hash,
-                entry.kind(),
-                entry.caller(),
-                entry.payload_text().to_string(),
-            );
-            prev_hash = raw.entry_hash.clone();
-            range.first_seq.get_or_insert(seq);
-            raws.push(raw);
+    let mut raws = Vec::new();
+    for (kind, caller, payload) in entries {
+        seq += 1;
+        let raw = chained(seq, &prev_hash, kind, caller, payload);
+        prev_hash.clone_from(&raw.entry_hash);
+        raws.push(raw);
+    }
+    let chunks = raws.chunks(ENTRIES_PER_INSERT).count();
+    for (n, chunk) in raws.chunks(ENTRIES_PER_INSERT).enumerate() {
+        match n + 1 == chunks {
+            true => insert_entries_moving_head(tx, chunk)?,
+            false => insert_entries(tx, chunk)?,
         }
-        insert_entries(tx, &raws)?;
     }
-    if range.first_seq.is_some() {
-        write_head(tx, seq, &prev_hash)?;
-        range.last_seq = Some(seq);
-        range.last_hash = Some(prev_hash);
-    }
-    Ok(range)
+    Ok(raws)
 }
 
 /// The entry `seq` after `prev_hash`, stamped now and hashed.
@@ -148,7 +149,7 @@ fn insert_entries(tx: &mut impl GenericClient, raws: &[RawEntry]) -> Result<()> 
     Ok(())
 }
 
-/// [`insert_entries`] and [`write_head`] to the last of them in one statement
+/// [`insert_entries`] and the head moved to the last of them in one statement
 /// (a data-modifying WITH always runs to completion): one round trip less for
 /// every append, which the service makes for every screening.
 fn insert_entries_moving_head(tx: &mut impl GenericClient, raws: &[RawEntry]) -> Result<()> {
@@ -199,16 +200,6 @@ fn insert_statement(raws: &[RawEntry]) -> (String, Vec<&(dyn ToSql + Sync)>) {
         ]);
     }
     (sql, params)
-}
-
-fn write_head(tx: &mut impl GenericClient, seq: i64, hash: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit_head (id, seq, entry_hash) VALUES (1, $1, $2)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
-        &[&seq, &hash],
-    )
-    .db("writing the audit head")?;
-    Ok(())
 }
 
 fn raw_from_row(row: &Row) -> Result<RawEntry> {

@@ -31,25 +31,14 @@ fn parsed<T>(row: &Row, index: usize, column: &str, parse: fn(&str) -> Result<T>
     })
 }
 
-/// True (and the repeat counted) when a transfer with this delivery key was recorded before.
-fn count_repeat(client: &mut impl GenericClient, key: &str) -> Result<bool> {
-    let changed = client
-        .execute(
-            "UPDATE transfer_deliveries SET repeats = repeats + 1 WHERE delivery_key = $1",
-            &[&key],
-        )
-        .db("counting a repeated delivery")?;
-    Ok(changed > 0)
-}
-
 /// Per key, in order: true when a transfer with it was recorded before, each
 /// occurrence counted as a repeat. One statement for the whole batch.
-fn count_repeats(client: &mut impl GenericClient, keys: &[String]) -> Result<Vec<bool>> {
+fn count_repeats(client: &mut impl GenericClient, keys: &[&str]) -> Result<Vec<bool>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
     let mut occurrences: HashMap<&str, i64> = HashMap::new();
-    for key in keys {
+    for &key in keys {
         *occurrences.entry(key).or_default() += 1;
     }
     let (distinct, counts): (Vec<&str>, Vec<i64>) = occurrences.into_iter().unzip();
@@ -66,7 +55,7 @@ fn count_repeats(client: &mut impl GenericClient, keys: &[String]) -> Result<Vec
         .iter()
         .map(|row| get(row, 0, "transfer_deliveries.delivery_key"))
         .collect::<Result<_>>()?;
-    Ok(keys.iter().map(|key| recorded.contains(key)).collect())
+    Ok(keys.iter().map(|&key| recorded.contains(key)).collect())
 }
 
 /// Records transfers seen for the first time (with their delivery keys, if
@@ -266,9 +255,9 @@ impl TransferAlerts for PgStore {
         // Under the store's write lock: no other process records the same key
         // between the check and the insert.
         self.write(|tx| {
-            let keys: Vec<String> = delivered
+            let keys: Vec<&str> = delivered
                 .iter()
-                .filter_map(|t| t.delivery_key.clone())
+                .filter_map(|t| t.delivery_key.as_deref())
                 .collect();
             let mut recorded_before = count_repeats(tx, &keys)?.into_iter();
             let mut keys_now: HashSet<&str> = HashSet::new();
@@ -294,9 +283,7 @@ impl TransferAlerts for PgStore {
             let mut recorded = record_new(tx, &new)?.into_iter();
             // A key twice in this batch: its second delivery is a repeat of
             // the first, recorded just now.
-            for key in repeated_now {
-                count_repeat(tx, key)?;
-            }
+            count_repeats(tx, &repeated_now)?;
             Ok(is_new
                 .into_iter()
                 .map(|new| if new { recorded.next() } else { None })
@@ -305,7 +292,8 @@ impl TransferAlerts for PgStore {
     }
 
     fn note_repeats(&self, delivery_keys: &[String]) -> Result<Vec<bool>> {
-        self.write(|tx| count_repeats(tx, delivery_keys))
+        let keys: Vec<&str> = delivery_keys.iter().map(String::as_str).collect();
+        self.write(|tx| count_repeats(tx, &keys))
     }
 
     fn transfer_counts(&self) -> Result<TransferCounts> {
