@@ -519,6 +519,26 @@ fn a_private_query_finds_exactly_the_shared_subjects_across_scripts() {
     }
 }
 
+/// Writes `text` to the file `name` in `dir`; returns its path as text.
+fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// Subject files in `dir`: B holds Гулмурод Ҳалимов (Cyrillic, 1975-05-14,
+/// TJ); A asks about him in Latin with the birth date written `asked_dob`,
+/// then about the CSV rows `more`. Returns (B's file, A's file).
+fn khalimov_files(dir: &Path, asked_dob: &str, more: &str) -> (String, String) {
+    let header = "id,name,dob,country\n";
+    let held = subject_row("b1", "Гулмурод Ҳалимов", "1975-05-14", "TJ");
+    let asked = subject_row("a1", "Gulmurod Khalimov", asked_dob, "TJ");
+    (
+        write_file(dir, "b.csv", &format!("{header}{held}")),
+        write_file(dir, "a.csv", &format!("{header}{asked}{more}")),
+    )
+}
+
 /// A self-signed certificate for the loopback address, as PEM (certificate, key).
 fn self_signed() -> (String, String) {
     let certified =
@@ -530,28 +550,14 @@ fn self_signed() -> (String, String) {
 #[test]
 fn a_private_query_runs_over_tls_and_trusts_only_the_given_certificate() {
     let work = tempfile::tempdir().unwrap();
-    let file = |name: &str, text: &str| {
-        let path = work.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let file = |name: &str, text: &str| write_file(work.path(), name, text);
     let (cert, key) = self_signed();
     let (cert, key) = (file("b.crt", &cert), file("b.key", &key));
     let stranger = file("stranger.crt", &self_signed().0);
-    let holder = file(
-        "b.csv",
-        &format!(
-            "id,name,dob,country\n{}",
-            subject_row("b1", "Гулмурод Ҳалимов", "1975-05-14", "TJ")
-        ),
-    );
-    let asker = file(
-        "a.csv",
-        &format!(
-            "id,name,dob,country\n{}{}",
-            subject_row("a1", "Gulmurod Khalimov", "14.05.1975", "TJ"),
-            subject_row("a2", "Aziz Karimov", "1975-05-14", "UZ")
-        ),
+    let (holder, asker) = khalimov_files(
+        work.path(),
+        "14.05.1975",
+        &subject_row("a2", "Aziz Karimov", "1975-05-14", "UZ"),
     );
     let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
     let (mut server, mut server_err, address) = start_server(
@@ -706,11 +712,7 @@ fn client_certificate(ca: &(rcgen::Certificate, rcgen::KeyPair)) -> (String, Str
 #[test]
 fn under_mutual_tls_only_askers_certified_by_the_trusted_ca_are_answered() {
     let work = tempfile::tempdir().unwrap();
-    let file = |name: &str, text: &str| {
-        let path = work.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let file = |name: &str, text: &str| write_file(work.path(), name, text);
     let (server_cert, server_key) = self_signed();
     let (server_cert, server_key) = (file("b.crt", &server_cert), file("b.key", &server_key));
     let members = certificate_authority();
@@ -719,20 +721,7 @@ fn under_mutual_tls_only_askers_certified_by_the_trusted_ca_are_answered() {
     let (a_cert, a_key) = (file("a.crt", &a_cert), file("a.key", &a_key));
     let (s_cert, s_key) = client_certificate(&certificate_authority());
     let (s_cert, s_key) = (file("s.crt", &s_cert), file("s.key", &s_key));
-    let holder = file(
-        "b.csv",
-        &format!(
-            "id,name,dob,country\n{}",
-            subject_row("b1", "Гулмурод Ҳалимов", "1975-05-14", "TJ")
-        ),
-    );
-    let asker = file(
-        "a.csv",
-        &format!(
-            "id,name,dob,country\n{}",
-            subject_row("a1", "Gulmurod Khalimov", "1975-05-14", "TJ")
-        ),
-    );
+    let (holder, asker) = khalimov_files(work.path(), "1975-05-14", "");
     let (b_dir, a_dir) = (work.path().join("fiu-b"), work.path().join("fiu-a"));
     let (mut server, mut server_err, address) = start_server(
         &b_dir,
