@@ -483,10 +483,19 @@ impl SimMatrix {
         }
     }
 
+    /// Empties the matrix for another pair of sides, keeping its storage (the scorer
+    /// fills one per candidate, and a new one is a copy of a kilobyte).
+    pub(crate) fn reset(&mut self, rows: usize, columns: usize) {
+        self.cells.clear();
+        self.cells.resize(rows * columns, None);
+        self.columns = columns;
+        self.compounds.clear();
+    }
+
     /// Finds the compound pairs of the query side with `c` (after the cells are set).
     pub(crate) fn find_compounds(&mut self, query: &QuerySide<'_>, c: &[TokenView<'_>]) {
         let c = &c[..c.len().min(MAX_TOKENS)];
-        self.compounds = compound_pairs(query, c);
+        compound_pairs(query, c, &mut self.compounds);
     }
 
     pub(crate) fn set(&mut self, row: usize, column: usize, cell: Option<Cell>) {
@@ -619,8 +628,8 @@ fn query_spans(q: &[QPos]) -> SmallVec<[QuerySpan; 8]> {
 
 /// Compound pairs: adjacent query tokens joined against one list token, and one
 /// query token against adjacent list tokens joined.
-fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair; 4]> {
-    let mut out = SmallVec::new();
+fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>], out: &mut SmallVec<[Pair; 4]>) {
+    out.clear();
     let list_first = c.iter().fold(0, |m, t| m | first_letter_bit(t.text));
     for span in &query.spans {
         if first_letter_bit_of(span.shape.first) & list_first == 0 {
@@ -646,7 +655,8 @@ fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair;
         }
     }
     let q = query.positions;
-    let mut joined = String::with_capacity(64);
+    // Allocated only when a run of list tokens passes the checks below (rarely).
+    let mut joined = String::new();
     for span in 2..=MAX_COMPOUND {
         for j in 0..(c.len() + 1).saturating_sub(span) {
             let run = &c[j..j + span];
@@ -678,7 +688,6 @@ fn compound_pairs(query: &QuerySide<'_>, c: &[TokenView<'_>]) -> SmallVec<[Pair;
             }
         }
     }
-    out
 }
 
 /// A bit for the first letter of `text` (as [`first_letter_bit_of`]).

@@ -339,6 +339,9 @@ const SHORT_SKELETON_SIM: f32 = 0.83;
 
 /// Similarity of two tokens and the rule behind it, or `None` below [`MIN_TOKEN_SIM`].
 pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
+    if !may_correspond(a, b) {
+        return None;
+    }
     if is_nisba_pair(a, b) {
         return shares_group(a.groups, b.groups).then_some((EQUIVALENCE_SIM, Rule::Equivalence));
     }
@@ -358,6 +361,20 @@ pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Ru
         Some((s, rule)) if s >= floor => Some((s, rule)),
         _ => Some((floor, Rule::Phonetic)),
     }
+}
+
+/// False when no rule of [`token_sim`] can make the tokens correspond: each rule
+/// needs one of these (the same text has the same letters). The scorer and
+/// retrieval compare mostly pairs that share nothing; the cheapest tests come
+/// first, so those are refused before any string or table is read.
+fn may_correspond(a: &TokenView<'_>, b: &TokenView<'_>) -> bool {
+    letter_sets_allow(a, b)
+        || (a.phon != 0 && a.phon == b.phon)
+        || ((a.vowelless || b.vowelless) && a.skel != 0 && a.skel == b.skel)
+        || a.text.len() == 1
+        || b.text.len() == 1
+        || (a.kind == TokenKind::LegalForm && b.kind == TokenKind::LegalForm)
+        || shares_group(a.groups, b.groups)
 }
 
 fn plain_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {

@@ -81,13 +81,13 @@ impl Index {
         s.kept.mark(self.entities.len(), floors.agreeing);
         let records = &self.records;
         let kept = &s.kept;
-        let ranked = s.ranked(floor, |rid, acc| {
+        let mut ranked = s.ranked(floor, |rid, acc| {
             acc >= floor_elsewhere
                 || records
                     .get(rid as usize)
                     .is_some_and(|r| kept.is_marked(r.entity))
         });
-        self.select(&ranked, &mut s.kept)
+        self.select(&mut ranked, &mut s.kept)
     }
 
     /// How much a list token found for a query position counts towards retrieval: a
@@ -150,12 +150,28 @@ impl Index {
     }
 
     /// The records to score: best first, at most [`MAX_PER_ENTITY`] per entity (one per name), [`MAX_CANDIDATES`]
-    /// of them plus any tied with the best.
-    pub(super) fn select(&self, ranked: &[(u32, f32)], kept: &mut Kept) -> Vec<u32> {
+    /// of them plus any tied with the best. `ranked` is put in order only as far as
+    /// it is read: most queries stop within the first [`FIRST_SORTED`].
+    pub(super) fn select(&self, ranked: &mut [(u32, f32)], kept: &mut Kept) -> Vec<u32> {
         kept.begin(self.entities.len());
+        let first = FIRST_SORTED.min(ranked.len());
+        if first < ranked.len() {
+            ranked.select_nth_unstable_by(first, rank_order);
+        }
+        if let Some(head) = ranked.get_mut(..first) {
+            head.sort_unstable_by(rank_order);
+        }
         let top = ranked.first().map_or(0.0, |r| r.1);
         let mut out = Vec::new();
-        for &(rid, acc) in ranked {
+        for i in 0..ranked.len() {
+            if i == first {
+                if let Some(tail) = ranked.get_mut(first..) {
+                    tail.sort_unstable_by(rank_order);
+                }
+            }
+            let Some(&(rid, acc)) = ranked.get(i) else {
+                break;
+            };
             if out.len() >= MAX_CANDIDATES && (acc < top - 1e-4 || out.len() >= MAX_TIED) {
                 break;
             }
@@ -170,6 +186,16 @@ impl Index {
         out
     }
 }
+
+/// Best accumulation first, then the lower record id (a total order, so the
+/// candidates never depend on how the sort breaks ties).
+fn rank_order(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Ranked records put in order before [`Index::select`] reads them: enough for
+/// [`MAX_CANDIDATES`] with a few entities' extra names skipped.
+const FIRST_SORTED: usize = 48;
 
 /// Most a correspondence is credited in coverage over its similarity (credit is the
 /// similarity plus a boost, and similarities start at [`MIN_TOKEN_SIM`]).

@@ -24,18 +24,22 @@ impl Index {
             .iter()
             .map(|s| QuerySide::new(&s.positions))
             .collect();
+        // Reused across candidates (each is about a kilobyte to build anew).
+        let mut matrix = SimMatrix::new(0, 0);
+        let mut cv: SmallVec<[TokenView<'_>; 8]> = SmallVec::new();
         for &rid in candidates {
             let Some(r) = self.records.get(rid as usize) else {
                 continue;
             };
             let ids = self.tokens_of(r);
             let ids = &ids[..ids.len().min(MAX_TOKENS)];
-            let cv = self.record_views(r);
+            cv.clear();
+            cv.extend(self.tokens_of(r).iter().map(|&t| self.vocab.view(t)));
             // Read from the entity only for a name that passes the lowest bound.
             let mut entity_least = None;
             for (si, (shape, side)) in shapes.iter().zip(&sides).enumerate() {
                 let q = &shape.positions;
-                let mut matrix = SimMatrix::new(side.len(), ids.len());
+                matrix.reset(side.len(), ids.len());
                 for (j, (&t, view)) in ids.iter().zip(&cv).enumerate() {
                     memo.fill_column(si, t, side.len(), |i, cell| {
                         matrix.set(

@@ -166,7 +166,8 @@ impl Scratch {
         }
     }
 
-    /// Records at or above `floor` that `keep` accepts, best first.
+    /// Records at or above `floor` that `keep` accepts: the best [`MAX_TIED`] x 2 of
+    /// them, in no order ([`Index::select`] orders what it reads).
     pub(super) fn ranked(&self, floor: f32, keep: impl Fn(u32, f32) -> bool) -> Vec<(u32, f32)> {
         let mut scored: Vec<(u32, f32)> = self
             .touched
@@ -179,7 +180,6 @@ impl Scratch {
             scored.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1));
             scored.truncate(keep);
         }
-        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
     }
 }
