@@ -437,7 +437,7 @@ impl<'a> QuerySide<'a> {
     /// partner at once; those coverage bounds bound the score (every adjustment is a
     /// factor below one). A candidate whose bound [`reaches`] no least score can
     /// never reach it, so skipping its alignment changes no result.
-    pub(crate) fn score_bound(&self, c: &[TokenView<'_>], matrix: &SimMatrix) -> f32 {
+    pub(crate) fn score_bound(&self, c: &[TokenView<'_>], matrix: &SimMatrix) -> ScoreBound {
         let c = &c[..c.len().min(MAX_TOKENS)];
         let compounds = &matrix.compounds;
         let query_best = |i: usize| {
@@ -452,18 +452,51 @@ impl<'a> QuerySide<'a> {
         };
         let q = coverage_bound(self.facts.iter().map(|f| f.weight), query_best);
         let l = coverage_bound(c.iter().map(|t| t.weight), list_best);
-        // The score is the better coverage to HIGH_EXP times the lesser to a lower
-        // exponent (QUERY_LOW_EXP when the query's is the lesser): the most it can be
-        // with coverages at most `q` and `l`.
+        ScoreBound { query: q, list: l }
+    }
+}
+
+/// The most a candidate can score ([`QuerySide::score_bound`]), as the query and
+/// list coverages it follows from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScoreBound {
+    query: f32,
+    list: f32,
+}
+
+impl ScoreBound {
+    /// The bound: the better coverage to HIGH_EXP times the lesser to a lower
+    /// exponent (QUERY_LOW_EXP when the query's is the lesser), the most the score
+    /// can be with coverages at most these.
+    pub(crate) fn value(&self) -> f32 {
+        let (q, l) = (self.query, self.list);
         let lesser = q.min(l);
         (q.powf(HIGH_EXP) * lesser.powf(LOW_EXP)).max(l.powf(HIGH_EXP) * lesser.powf(QUERY_LOW_EXP))
     }
+
+    /// [`reaches`] of the bound. Most candidates the scorer bounds fall short, most
+    /// of them clearly: since coverages are at most 1, the bound is at most the
+    /// greater coverage and at most the lesser to the power 0.2 ([`LOW_EXP`], the
+    /// lower of the two low exponents), so those are refused without powers. The
+    /// margins leave every case that rounding could decide to the exact bound.
+    pub(crate) fn reaches(&self, least_score: f32) -> bool {
+        let need = f64::from(least_score) - REACH_SLACK;
+        let greater = f64::from(self.query.max(self.list));
+        let lesser = f64::from(self.query.min(self.list));
+        if need > 0.0 && (greater < need * (1.0 - 1e-6) || lesser < need.powi(5) * (1.0 - 1e-5)) {
+            return false;
+        }
+        reaches(self.value(), least_score)
+    }
 }
+
+/// Slack of [`reaches`] for rounding.
+const REACH_SLACK: f64 = 1e-4;
 
 /// True when a [`QuerySide::score_bound`] of `bound` may reach `least_score`, with
 /// a hair of slack for rounding: this must never refuse a candidate that reaches.
 pub(crate) fn reaches(bound: f32, least_score: f32) -> bool {
-    bound + 1e-4 >= least_score
+    bound + REACH_SLACK as f32 >= least_score
 }
 
 /// Similarities of every query position (rows) with every list token (columns).
@@ -1106,7 +1139,8 @@ mod tests {
             }
             matrix.find_compounds(&side, &cv);
             let score = align_prepared(&side, &cv, &matrix, QUERY_LOW_EXP).score;
-            if !reaches(side.score_bound(&cv, &matrix), score) {
+            let bound = side.score_bound(&cv, &matrix);
+            if !reaches(bound.value(), score) || !bound.reaches(score) {
                 return Err(format!("{query} | {list}: score {score}"));
             }
         }

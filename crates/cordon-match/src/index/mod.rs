@@ -29,7 +29,7 @@ use vocab::Vocab;
 
 use crate::align::QUERY_LOW_EXP;
 use crate::align::{
-    align_prepared, best_alt_sim, reaches, stack_penalty, Alignment, Cell, QuerySide, SimMatrix,
+    align_prepared, best_alt_sim, stack_penalty, Alignment, Cell, QuerySide, SimMatrix,
 };
 use crate::explain::{explain_name, summarize, Explanation, NameContext};
 use crate::prepare::{

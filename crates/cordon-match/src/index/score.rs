@@ -53,7 +53,7 @@ impl Index {
                 }
                 matrix.find_compounds(side, &cv);
                 let bound = side.score_bound(&cv, &matrix);
-                if !reaches(bound, least.lowest()) {
+                if !bound.reaches(least.lowest()) {
                     continue;
                 }
                 let least_score = *entity_least.get_or_insert_with(|| {
@@ -61,7 +61,7 @@ impl Index {
                         .get(r.entity as usize)
                         .map_or(0.0, |e| least.of(e))
                 });
-                if !reaches(bound, least_score) {
+                if !bound.reaches(least_score) {
                     continue;
                 }
                 let mut al = align_prepared(side, &cv, &matrix, QUERY_LOW_EXP);
