@@ -439,19 +439,30 @@ impl<'a> QuerySide<'a> {
     /// never reach it, so skipping its alignment changes no result.
     pub(crate) fn score_bound(&self, c: &[TokenView<'_>], matrix: &SimMatrix) -> ScoreBound {
         let c = &c[..c.len().min(MAX_TOKENS)];
-        let compounds = &matrix.compounds;
-        let query_best = |i: usize| {
-            best_credit((0..c.len()).map(|j| matrix.get(i, j)), compounds, |p| {
-                span_mask(p.q_start, p.q_len) & (1u64 << i) != 0
-            })
-        };
-        let list_best = |j: usize| {
-            best_credit((0..self.len()).map(|i| matrix.get(i, j)), compounds, |p| {
-                span_mask(p.c_start, p.c_len) & (1u64 << j) != 0
-            })
-        };
-        let q = coverage_bound(self.facts.iter().map(|f| f.weight), query_best);
-        let l = coverage_bound(c.iter().map(|t| t.weight), list_best);
+        // The best similarity of each query position (row) and of each list token
+        // (column), single cells and compounds, in one pass over the matrix.
+        let mut rows: SmallVec<[f32; 16]> = smallvec::smallvec![f32::NEG_INFINITY; self.len()];
+        let mut columns: SmallVec<[f32; 16]> = smallvec::smallvec![f32::NEG_INFINITY; c.len()];
+        for (i, row) in rows.iter_mut().enumerate() {
+            for (j, column) in columns.iter_mut().enumerate() {
+                if let Some(cell) = matrix.get(i, j) {
+                    *row = row.max(cell.sim);
+                    *column = column.max(cell.sim);
+                }
+            }
+        }
+        for p in &matrix.compounds {
+            let (q_span, c_span) = (usize::from(p.q_start), usize::from(p.c_start));
+            for row in rows.iter_mut().skip(q_span).take(usize::from(p.q_len)) {
+                *row = row.max(p.sim);
+            }
+            for column in columns.iter_mut().skip(c_span).take(usize::from(p.c_len)) {
+                *column = column.max(p.sim);
+            }
+        }
+        let credit = |best: Option<&f32>| best.map_or(0.0, |&b| best_credit(b));
+        let q = coverage_bound(self.facts.iter().map(|f| f.weight), |k| credit(rows.get(k)));
+        let l = coverage_bound(c.iter().map(|t| t.weight), |k| credit(columns.get(k)));
         ScoreBound { query: q, list: l }
     }
 }
@@ -620,20 +631,15 @@ fn coverage_bound(weights: impl Iterator<Item = f32>, best: impl Fn(usize) -> f3
     }
 }
 
-/// The best credit a token can get: from its best single partner (`single`, one
-/// cell per token of the other side) or any compound pair that `covers` it.
-fn best_credit(
-    single: impl Iterator<Item = Option<Cell>>,
-    compounds: &[Pair],
-    covers: impl Fn(&Pair) -> bool,
-) -> f32 {
-    let compound = compounds.iter().filter(|p| covers(p)).map(|p| p.sim);
-    single
-        .flatten()
-        .map(|x| x.sim)
-        .chain(compound)
-        .map(|sim| (sim + CREDIT_BOOST).min(1.0))
-        .fold(0.0f32, f32::max)
+/// The most coverage credit a token can get from correspondences whose best
+/// similarity is `best` (`NEG_INFINITY` when it has none): credit is the similarity
+/// plus [`CREDIT_BOOST`], at most 1.
+fn best_credit(best: f32) -> f32 {
+    if best == f32::NEG_INFINITY {
+        0.0
+    } else {
+        (best + CREDIT_BOOST).min(1.0).max(0.0)
+    }
 }
 
 /// Every run of two to [`MAX_COMPOUND`] adjacent positions joined, in each of the
