@@ -512,7 +512,7 @@ pub(crate) fn reaches(bound: f32, least_score: f32) -> bool {
 
 /// Similarities of every query position (rows) with every list token (columns).
 pub(crate) struct SimMatrix {
-    cells: SmallVec<[Option<Cell>; 64]>,
+    cells: Vec<Option<Cell>>,
     columns: usize,
     /// Compound pairs ([`SimMatrix::find_compounds`]).
     compounds: SmallVec<[Pair; 4]>,
@@ -521,7 +521,7 @@ pub(crate) struct SimMatrix {
 impl SimMatrix {
     pub(crate) fn new(rows: usize, columns: usize) -> SimMatrix {
         SimMatrix {
-            cells: smallvec::smallvec![None; rows * columns],
+            cells: vec![None; rows * columns],
             columns,
             compounds: SmallVec::new(),
         }
