@@ -7,7 +7,9 @@
 //! a given name that contradicts the list's costs a lot.
 
 use crate::prepare::{QPos, MAX_TOKENS};
-use crate::token::{allowed_edits, compound_sim, is_distinctive, token_sim, Rule, TokenView};
+use crate::token::{
+    allowed_edits, at_most_bits, compound_sim, is_distinctive, token_sim, Rule, TokenView,
+};
 use smallvec::SmallVec;
 
 /// Most tokens joined into one compound (`salah al din` / `salahaldin`).
@@ -776,10 +778,10 @@ impl Joined {
         if self.len.abs_diff(token.len()) > 2 || self.first != token.as_bytes().first().copied() {
             return false;
         }
-        let only_joined = (self.letters & !letters).count_ones() as usize;
-        let only_token = (letters & !self.letters).count_ones() as usize;
+        let allowed = allowed_edits(self.len.max(token.len()));
         self.len == token.len() && self.letters == letters
-            || only_joined.max(only_token) <= allowed_edits(self.len.max(token.len()))
+            || at_most_bits(self.letters & !letters, allowed)
+                && at_most_bits(letters & !self.letters, allowed)
     }
 }
 

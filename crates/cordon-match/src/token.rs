@@ -454,9 +454,18 @@ pub(crate) fn letter_set(text: &str) -> u32 {
 /// [`edit_sim`] allows: every letter class present on one side only needs an edit
 /// of its own, and one edit touches at most one letter on each side.
 fn letter_sets_allow(a: &TokenView<'_>, b: &TokenView<'_>) -> bool {
-    let only_a = (a.letters & !b.letters).count_ones() as usize;
-    let only_b = (b.letters & !a.letters).count_ones() as usize;
-    only_a.max(only_b) <= allowed_edits(a.text.len().max(b.text.len()))
+    let allowed = allowed_edits(a.text.len().max(b.text.len()));
+    at_most_bits(a.letters & !b.letters, allowed) && at_most_bits(b.letters & !a.letters, allowed)
+}
+
+/// True when at most `k` bits of `x` are set. Clears the lowest set bit `k` times:
+/// for the few edits a token allows, cheaper than counting every bit (the
+/// portable build has no population-count instruction).
+pub(crate) fn at_most_bits(mut x: u32, k: usize) -> bool {
+    for _ in 0..k {
+        x &= x.wrapping_sub(1);
+    }
+    x == 0
 }
 
 /// Edits allowed for a token of this length before two tokens stop corresponding.
@@ -621,6 +630,9 @@ mod tests {
             let only_a = (ta.letters & !tb.letters).count_ones() as usize;
             let only_b = (tb.letters & !ta.letters).count_ones() as usize;
             proptest::prop_assert!(only_a.max(only_b) <= d);
+            for k in 0..4 {
+                proptest::prop_assert_eq!(at_most_bits(ta.letters & !tb.letters, k), only_a <= k);
+            }
         }
 
         /// The bit-vector distance equals the full matrix on a two-letter alphabet
