@@ -55,20 +55,22 @@ pub fn readings(text: &str) -> Vec<String> {
 /// letter in a word is a spelling (`Hassan`, `Mohammed`, `Anna`: a third of
 /// ordinary names) and no cue: [`collapse_doubles`] needs two in one word.
 fn has_cue(text: &str) -> bool {
-    let mut prev: Option<char> = None;
+    // What the loop needs of the previous character, found once per character:
+    // outside ASCII each property is a table search.
+    let mut prev: Option<Seen> = None;
     let mut single_run = 0usize;
     let mut word_len = 0usize;
     let mut doubled_in_word = 0usize;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        let seen = Seen::of(c);
+        if seen.alphabetic || c.is_numeric() {
             word_len += 1;
             if let Some(p) = prev {
-                let leet_mix =
-                    (is_leet(c) && p.is_alphabetic()) || (is_leet(p) && c.is_alphabetic());
-                if leet_mix || (p.is_lowercase() && c.is_uppercase()) {
+                let leet_mix = (is_leet(c) && p.alphabetic) || (is_leet(p.c) && seen.alphabetic);
+                if leet_mix || (p.lowercase && c.is_uppercase()) {
                     return true;
                 }
-                if p.is_alphabetic() && lower(p) == lower(c) {
+                if p.alphabetic && p.lower == seen.lower {
                     doubled_in_word += 1;
                     if doubled_in_word >= 2 {
                         return true;
@@ -89,9 +91,29 @@ fn has_cue(text: &str) -> bool {
             }
             word_len = 0;
         }
-        prev = Some(c);
+        prev = Some(seen);
     }
     false
+}
+
+/// A character with the properties [`has_cue`] compares with the next one.
+#[derive(Clone, Copy)]
+struct Seen {
+    c: char,
+    alphabetic: bool,
+    lowercase: bool,
+    lower: char,
+}
+
+impl Seen {
+    fn of(c: char) -> Seen {
+        Seen {
+            c,
+            alphabetic: c.is_alphabetic(),
+            lowercase: c.is_lowercase(),
+            lower: lower(c),
+        }
+    }
 }
 
 fn is_leet(c: char) -> bool {
