@@ -640,7 +640,7 @@ fn best_credit(best: f32) -> f32 {
     if best == f32::NEG_INFINITY {
         0.0
     } else {
-        (best + CREDIT_BOOST).min(1.0).max(0.0)
+        (best + CREDIT_BOOST).clamp(0.0, 1.0)
     }
 }
 
