@@ -489,14 +489,17 @@ impl ScoreBound {
 
     /// [`reaches`] of the bound. Most candidates the scorer bounds fall short, most
     /// of them clearly: since coverages are at most 1, the bound is at most the
-    /// greater coverage and at most the lesser to the power 0.2 ([`LOW_EXP`], the
-    /// lower of the two low exponents), so those are refused without powers. The
+    /// greater coverage and at most the lesser to the power 1 / [`LESSER_ROOT`] (no
+    /// more than [`LOW_EXP`], the lower of the two low exponents), so those are
+    /// refused without powers. The
     /// margins leave every case that rounding could decide to the exact bound.
     pub(crate) fn reaches(&self, least_score: f32) -> bool {
         let need = f64::from(least_score) - REACH_SLACK;
         let greater = f64::from(self.query.max(self.list));
         let lesser = f64::from(self.query.min(self.list));
-        if need > 0.0 && (greater < need * (1.0 - 1e-6) || lesser < need.powi(5) * (1.0 - 1e-5)) {
+        if need > 0.0
+            && (greater < need * (1.0 - 1e-6) || lesser < need.powi(LESSER_ROOT) * (1.0 - 1e-5))
+        {
             return false;
         }
         reaches(self.value(), least_score)
@@ -505,6 +508,11 @@ impl ScoreBound {
 
 /// Slack of [`reaches`] for rounding.
 const REACH_SLACK: f64 = 1e-4;
+
+/// The bound is at most the lesser coverage to the power `1 / LESSER_ROOT`
+/// ([`ScoreBound::reaches`]), which holds while neither low exponent is smaller.
+const LESSER_ROOT: i32 = 5;
+const _: () = assert!(LOW_EXP >= 1.0 / LESSER_ROOT as f32 && QUERY_LOW_EXP >= LOW_EXP);
 
 /// True when a [`QuerySide::score_bound`] of `bound` may reach `least_score`, with
 /// a hair of slack for rounding: this must never refuse a candidate that reaches.
