@@ -377,11 +377,20 @@ fn read_csv(reader: impl std::io::Read, path: &Path) -> Result<Vec<BatchRow>> {
 pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let threshold = check_threshold(args.threshold)?;
     let started = Instant::now();
-    let rows = read_batch_input(&args.input)?;
-    let (lists, labels) = screening_lists(&args.lists, data_dir)?;
-    tracing::info!(rows = rows.len(), elapsed = ?started.elapsed(), "input and lists read");
-    let index = build_index(lists);
-    tracing::info!(elapsed = ?started.elapsed(), "index built");
+    // The input is read on one thread while the lists are read and indexed beside
+    // it: reading and checking 200,000 rows takes as long as the index build, and
+    // neither uses both cores throughout. An unreadable input is still reported
+    // first.
+    let (rows, indexed) = rayon::join(
+        || read_batch_input(&args.input),
+        || {
+            let (lists, labels) = screening_lists(&args.lists, data_dir)?;
+            anyhow::Ok((build_index(lists), labels))
+        },
+    );
+    let rows = rows?;
+    let (index, labels) = indexed?;
+    tracing::info!(rows = rows.len(), elapsed = ?started.elapsed(), "input read and index built");
     let screener = BatchScreener::new(&index, threshold, &labels, &crate::local_caller());
     let store = crate::store_open::open_store(data_dir)?;
     let mut output = AtomicFile::create(&args.output)?;
