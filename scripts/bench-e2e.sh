@@ -29,22 +29,7 @@ echo "== screening one name against UN + OFAC + UK + Canada (parse + index build
 measure "screen" "$BIN" screen "Umarov Doku Khamatovich" "${LISTS[@]}"
 
 echo "== batch of $ROWS names against UN + OFAC + UK + Canada on $(nproc) cores"
-python3 - "$DATA/names/persons_rigour-1.8.2.txt" "$ROWS" > "$WORK/batch.csv" <<'PY'
-import random, sys
-random.seed(20261127)
-forms = []
-with open(sys.argv[1], encoding="utf-8") as f:
-    for line in f:
-        left = line.split("=>")[0]
-        forms.extend(x.strip() for x in left.split(",") if x.strip() and len(x.strip()) < 30)
-        if len(forms) > 400000:
-            break
-rows = int(sys.argv[2])
-print("id,name,dob,country")
-for i in range(rows):
-    name = f"{random.choice(forms)} {random.choice(forms)}"
-    print(f"r{i},\"{name.replace(chr(34), '')}\",19{random.randint(40, 99)},")
-PY
+python3 scripts/batch-names.py "$DATA/names/persons_rigour-1.8.2.txt" "$ROWS" > "$WORK/batch.csv"
 # The machine is shared: repeat the batch (BATCH_RUNS, default 3) and report every run. CORDON_LOG=info
 # makes the command print its phases: screening, and the audit and output written beside it on another thread.
 for run in $(seq "${BATCH_RUNS:-3}"); do

@@ -4,28 +4,14 @@
 # Usage: scripts/matcher-instructions.sh [ROWS]   (default 4000 queries, one thread)
 # Prints the instruction count of `Index::screen` and the digest of every match at threshold 0.4
 # over 40,000 rows (the same digest before and after means the change screens alike).
-# KEEP=FILE keeps the generated batch (the same generator and seed as scripts/bench-e2e.sh).
+# KEEP=FILE keeps the generated rows (scripts/batch-names.py, as scripts/bench-e2e.sh uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-4000}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-python3 - ../shared/data/names/persons_rigour-1.8.2.txt 200000 > "$WORK/batch.csv" <<'PY'
-import random, sys
-random.seed(20261127)
-forms = []
-with open(sys.argv[1], encoding="utf-8") as f:
-    for line in f:
-        left = line.split("=>")[0]
-        forms.extend(x.strip() for x in left.split(",") if x.strip() and len(x.strip()) < 30)
-        if len(forms) > 400000:
-            break
-rows = int(sys.argv[2])
-print("id,name,dob,country")
-for i in range(rows):
-    name = f"{random.choice(forms)} {random.choice(forms)}"
-    print(f"r{i},\"{name.replace(chr(34), '')}\",19{random.randint(40, 99)},")
-PY
+# The first rows of the bench-e2e batch: the generator is seeded, so they are the same at any length.
+python3 scripts/batch-names.py ../shared/data/names/persons_rigour-1.8.2.txt $((ROWS > 40000 ? ROWS : 40000)) > "$WORK/batch.csv"
 [ -n "${KEEP:-}" ] && cp "$WORK/batch.csv" "$KEEP"
 cargo build --release -p cordon-match --example batch_queries >/dev/null 2>&1
 BIN=target/release/examples/batch_queries
