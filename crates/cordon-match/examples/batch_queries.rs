@@ -1,6 +1,6 @@
 //! The batch benchmark's queries on one thread, against UN + OFAC 2021 + UK +
 //! Canada together: mean time per query, the share of time per script of the
-//! names' words, the slowest queries, and a digest of every match, so that two
+//! names' words (`cordon_names::script_of`), the slowest queries, and a digest of every match, so that two
 //! builds can be checked to screen alike.
 //!
 //! ```sh
@@ -13,7 +13,8 @@
 //! --toggle-collect='cordon_match::index::Index::screen'` only the screening is
 //! counted: instructions do not depend on the host's load, wall time does.
 
-use cordon_lists::{ofac, read_bytes, Format};
+mod common;
+
 use cordon_match::{Index, Query, ScreenOptions};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -23,33 +24,8 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn index() -> Index {
-    let lists = Path::new(DATA).join("lists");
-    let mut entities = Vec::new();
-    for (format, path) in [
-        (Format::UnXml, "un/un_consolidated_2026-02-27.xml"),
-        (Format::UkCsv, "uk/uk_hmt_conlist_2018-04-13.csv"),
-        (Format::CanadaXml, "ca/ca_sema_autonomous_2025.xml"),
-    ] {
-        let parsed = read_bytes(format, &read(&lists.join(path))).expect("list parses");
-        entities.extend(parsed.entities);
-    }
-    let dir = lists.join("ofac/sdn_legacy_csv_2021");
-    let ofac = ofac::read_csv_set(
-        &read(&dir.join("sdn.csv")),
-        Some(&read(&dir.join("add.csv"))),
-        Some(&read(&dir.join("alt.csv"))),
-        Some(&read(&dir.join("sdn_comments.csv"))),
-    )
-    .expect("OFAC parses");
-    entities.extend(ofac.entities);
-    Index::build(entities)
+    Index::build(common::four_lists(Path::new(common::DATA)))
 }
 
 /// The queries of a batch file: name and birth date of each row.
@@ -66,24 +42,6 @@ fn queries(path: &Path, rows: usize) -> Vec<Query> {
             query
         })
         .collect()
-}
-
-/// The script of a word's first letter, coarsely (the groups the batch holds).
-fn script(word: &str) -> &'static str {
-    let Some(c) = word.chars().find(|c| c.is_alphabetic()) else {
-        return "none";
-    };
-    match u32::from(c) {
-        0x0600..=0x06FF => "arabic",
-        0x0400..=0x04FF => "cyrillic",
-        0x4E00..=0x9FFF => "han",
-        0x3040..=0x30FF => "kana",
-        0xAC00..=0xD7AF | 0x1100..=0x11FF => "hangul",
-        0x0590..=0x05FF => "hebrew",
-        0x0370..=0x03FF => "greek",
-        0..=0x024F => "latin",
-        _ => "other",
-    }
 }
 
 fn main() {
@@ -122,11 +80,12 @@ fn main() {
         options.threshold,
         digest.finish()
     );
-    let mut by_script: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    let mut by_script: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     for (micros, name) in &timed {
         let words: Vec<&str> = name.split_whitespace().collect();
         for word in &words {
-            let entry = by_script.entry(script(word)).or_default();
+            let script = format!("{:?}", cordon_names::script_of(word));
+            let entry = by_script.entry(script).or_default();
             entry.0 += 1;
             entry.1 += micros / words.len() as f64;
         }

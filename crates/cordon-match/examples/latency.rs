@@ -5,7 +5,8 @@
 //!
 //! `cargo run --release -p cordon-match --example latency [-- SHARED_DATA_DIR]`
 
-use cordon_lists::{ofac, read_bytes, Format};
+mod common;
+
 use cordon_match::{Index, Query, ScreenOptions};
 use std::path::Path;
 use std::time::Instant;
@@ -13,46 +14,11 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn main() {
     let data = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").into());
-    let lists = Path::new(&data).join("lists");
-    let ofac_dir = lists.join("ofac/sdn_legacy_csv_2021");
-    let mut entities = Vec::new();
-    let sources = [
-        (
-            Format::UnXml,
-            lists.join("un/un_consolidated_2026-02-27.xml"),
-        ),
-        (
-            Format::UkCsv,
-            lists.join("uk/uk_hmt_conlist_2018-04-13.csv"),
-        ),
-        (
-            Format::CanadaXml,
-            lists.join("ca/ca_sema_autonomous_2025.xml"),
-        ),
-    ];
-    for (format, path) in sources {
-        entities.extend(
-            read_bytes(format, &read(&path))
-                .expect("list parses")
-                .entities,
-        );
-    }
-    let ofac = ofac::read_csv_set(
-        &read(&ofac_dir.join("sdn.csv")),
-        Some(&read(&ofac_dir.join("add.csv"))),
-        Some(&read(&ofac_dir.join("alt.csv"))),
-        Some(&read(&ofac_dir.join("sdn_comments.csv"))),
-    )
-    .expect("OFAC parses");
-    entities.extend(ofac.entities);
+        .unwrap_or_else(|| common::DATA.into());
+    let entities = common::four_lists(Path::new(&data));
     let names: Vec<String> = entities
         .iter()
         .flat_map(|e| e.names.iter().map(|n| n.full.clone()))
