@@ -51,14 +51,25 @@ impl Kept {
 /// side by side because [`Scratch::accumulate`] touches all of them for every
 /// posting it visits, at random records: one cache miss per posting rather than
 /// one per field (the postings loop is memory-bound; profile of 2026-12-04).
+/// The generation in `credited` also tells which query and which variant `acc`
+/// and `best` belong to, so neither a new query nor a new variant passes over
+/// the records touched before: each slot is brought up to date when it is next
+/// credited or read (those passes were a third of retrieval's cache misses).
 #[derive(Clone, Copy, Default)]
 struct RecordSlot {
     /// Generation of the [`Scratch::accumulate`] call that last credited the record.
     credited: u32,
-    /// Accumulated evidence of the current query variant.
+    /// Accumulated evidence of the variant that last credited the record.
     acc: f32,
-    /// Best accumulation over the variants folded so far.
+    /// Best accumulation over the variants before that one.
     best: f32,
+}
+
+impl RecordSlot {
+    /// The record's best accumulation over every variant of the query so far.
+    fn total(&self) -> f32 {
+        self.best.max(self.acc)
+    }
 }
 
 /// Per-thread buffers of retrieval, reused across queries (no allocation per query in steady state).
@@ -67,6 +78,12 @@ pub(super) struct Scratch {
     slots: Vec<RecordSlot>,
     /// Generation of the current [`Scratch::accumulate`] call (0: none yet).
     generation: u32,
+    /// Last generation before the current query: slots credited at or before it
+    /// hold another query's evidence.
+    query_start: u32,
+    /// Last generation before the current variant: slots credited after
+    /// `query_start` and at or before it hold an earlier variant's evidence.
+    variant_start: u32,
     pub(super) touched: Vec<u32>,
     pub(super) seen: Seen,
     pub(super) memo: Memo,
@@ -101,33 +118,30 @@ impl Seen {
     }
 }
 
+/// The generation after which a query starts with fresh slots instead: no query
+/// uses a million generations (one per query position and joined pair of each
+/// variant), so the counter never wraps inside one.
+const LAST_QUERY_START: u32 = u32::MAX - (1 << 20);
+
 thread_local! {
     pub(super) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 impl Scratch {
+    /// Starts a query over `n` records.
     pub(super) fn reset(&mut self, n: usize) {
-        for &i in &self.touched {
-            if let Some(slot) = self.slots.get_mut(i as usize) {
-                slot.acc = 0.0;
-                slot.best = 0.0;
-            }
-        }
         self.touched.clear();
-        if self.slots.len() != n {
+        if self.slots.len() != n || self.generation > LAST_QUERY_START {
             self.slots = vec![RecordSlot::default(); n];
             self.generation = 0;
         }
+        self.query_start = self.generation;
+        self.variant_start = self.generation;
     }
 
     /// Starts crediting another query position: no record is credited for it yet.
     fn next_generation(&mut self) -> u32 {
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            // Wrapped (once in four billion positions): old stamps could come back.
-            self.slots.iter_mut().for_each(|s| s.credited = 0);
-            self.generation = 1;
-        }
+        self.generation += 1;
         self.generation
     }
 
@@ -139,6 +153,7 @@ impl Scratch {
         weight: f32,
     ) {
         let generation = self.next_generation();
+        let (query_start, variant_start) = (self.query_start, self.variant_start);
         for (t, sim) in similar {
             for &rid in postings.row(t) {
                 let Some(slot) = self.slots.get_mut(rid as usize) else {
@@ -147,23 +162,25 @@ impl Scratch {
                 if slot.credited == generation {
                     continue;
                 }
-                slot.credited = generation;
-                if slot.acc == 0.0 && slot.best == 0.0 {
+                if slot.credited <= query_start {
+                    // First credit in this query.
+                    *slot = RecordSlot::default();
                     self.touched.push(rid);
+                } else if slot.credited <= variant_start {
+                    // First credit in this variant: keep the earlier variants' best.
+                    slot.best = slot.total();
+                    slot.acc = 0.0;
                 }
+                slot.credited = generation;
                 slot.acc += weight * sim;
             }
         }
     }
 
-    /// Keeps the best variant's accumulation per record.
+    /// Starts the next query variant: its accumulations start again from zero,
+    /// the best of the earlier ones kept.
     pub(super) fn fold_variant(&mut self) {
-        for &i in &self.touched {
-            if let Some(slot) = self.slots.get_mut(i as usize) {
-                slot.best = slot.best.max(slot.acc);
-                slot.acc = 0.0;
-            }
-        }
+        self.variant_start = self.generation;
     }
 
     /// Records at or above `floor` that `keep` accepts: the best [`MAX_TIED`] x 2 of
@@ -172,7 +189,7 @@ impl Scratch {
         let mut scored: Vec<(u32, f32)> = self
             .touched
             .iter()
-            .filter_map(|&i| self.slots.get(i as usize).map(|s| (i, s.best)))
+            .filter_map(|&i| self.slots.get(i as usize).map(|s| (i, s.total())))
             .filter(|&(i, b)| b >= floor && b > 0.0 && keep(i, b))
             .collect();
         let keep = MAX_TIED * 2;
