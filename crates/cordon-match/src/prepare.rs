@@ -19,7 +19,7 @@ const MAX_ALTS: usize = 4;
 const MAX_SHAPES: usize = 3;
 
 /// One query token position with its alternative spellings (primary first).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct QPos {
     pub alts: SmallVec<[OwnedToken; 2]>,
 }

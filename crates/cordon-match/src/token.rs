@@ -68,7 +68,7 @@ pub(crate) struct TokenView<'a> {
 }
 
 /// An owned token of a prepared name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct OwnedToken {
     pub text: String,
     pub kind: TokenKind,
@@ -250,7 +250,7 @@ fn loose_skeleton(text: &str) -> String {
 /// build for list tokens, at query preparation for query tokens): the rule runs
 /// on every pair retrieval and alignment compare, and computing skeletons and
 /// table look-ups there cost about a tenth of batch screening (round 3).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct NisbaFacts {
     /// Ends in a long -i ([`ends_in_long_i`]): the family-name side of a pair.
     long_i: bool,

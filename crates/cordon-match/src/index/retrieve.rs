@@ -32,6 +32,7 @@ impl Index {
     ) -> Vec<u32> {
         s.reset(self.records.len());
         let mut similar = Vec::new();
+        let mut shared = SharedSimilar::default();
         let (mut floor, mut floor_elsewhere) = (f32::MAX, f32::MAX);
         for (si, shape) in shapes.iter().enumerate() {
             // A name of generic words only (a ministry, a "development group") is
@@ -60,10 +61,21 @@ impl Index {
             floor_elsewhere =
                 floor_elsewhere.min(accumulation_floor(floors.elsewhere, total, other, margin));
             for (pi, pos) in distinctive() {
-                self.similar_tokens(pos, true, &mut similar, &mut s.seen);
-                for (t, cell) in &similar {
-                    s.memo.set(si, pi, *t, stack_penalty(pos, *cell));
-                }
+                let column = s.memo.column(si, pi);
+                let found = column.and_then(|c| shared.found(c));
+                let similar = match found {
+                    Some(found) => found,
+                    None => {
+                        self.similar_tokens(pos, true, &mut similar, &mut s.seen);
+                        for (t, cell) in &similar {
+                            s.memo.set(si, pi, *t, stack_penalty(pos, *cell));
+                        }
+                        match column.filter(|&c| s.memo.is_shared(c)) {
+                            Some(c) => shared.keep(c, &similar),
+                            None => &similar[..],
+                        }
+                    }
+                };
                 let evidence = |t: u32, c: &Cell| self.retrieval_evidence(pos, t, c.rule);
                 s.accumulate(
                     similar.iter().map(|(t, c)| (*t, c.sim * evidence(*t, c))),
@@ -184,6 +196,36 @@ impl Index {
             }
         }
         out
+    }
+}
+
+/// The similar tokens of positions spelt alike in several shapes (a memo column
+/// with more than one position), found once per query.
+#[derive(Default)]
+pub(super) struct SharedSimilar {
+    tokens: Vec<(u32, Cell)>,
+    /// Per memo column: its range in `tokens`, once found.
+    ranges: SmallVec<[Option<(usize, usize)>; 16]>,
+}
+
+impl SharedSimilar {
+    /// The similar tokens kept for `column`.
+    fn found(&self, column: usize) -> Option<&[(u32, Cell)]> {
+        let (a, b) = self.ranges.get(column).copied().flatten()?;
+        self.tokens.get(a..b)
+    }
+
+    /// Keeps `similar` as the similar tokens of `column` and returns them.
+    fn keep(&mut self, column: usize, similar: &[(u32, Cell)]) -> &[(u32, Cell)] {
+        if self.ranges.len() <= column {
+            self.ranges.resize(column + 1, None);
+        }
+        let start = self.tokens.len();
+        self.tokens.extend_from_slice(similar);
+        if let Some(range) = self.ranges.get_mut(column) {
+            *range = Some((start, self.tokens.len()));
+        }
+        self.tokens.get(start..).unwrap_or(&[])
     }
 }
 

@@ -171,14 +171,21 @@ pub(super) fn is_bare(tokens: &[TokenView<'_>]) -> bool {
 /// Memoised similarities of (shape, position, vocabulary token) for one query:
 /// a row of cells per vocabulary token met, found through a stamped array
 /// rather than hashing (the scorer looks cells up for every candidate pair).
+/// A position spelt alike in several shapes (the surname of a Chinese name read
+/// syllable by syllable, with its given name joined, and as a foreign name) has
+/// one column, so its similarities are found once.
 #[derive(Default)]
 pub(super) struct Memo {
     /// Per vocabulary token met in this query: its row.
     rows: Stamped<u32>,
     /// `width` cells per row; the outer `None` means not computed yet.
     pub(super) cells: Vec<Option<Option<Cell>>>,
-    /// First column of each shape's positions.
+    /// First entry of each shape's positions in `columns`.
     pub(super) shape_start: SmallVec<[usize; 4]>,
+    /// The column of every (shape, position), shape after shape.
+    columns: SmallVec<[usize; 32]>,
+    /// For each column, its first (shape, position).
+    pub(super) first_of_column: SmallVec<[(usize, usize); 32]>,
     pub(super) width: usize,
 }
 
@@ -188,16 +195,38 @@ impl Memo {
         self.rows.next(vocab_len);
         self.cells.clear();
         self.shape_start.clear();
-        self.width = 0;
-        for shape in shapes {
-            self.shape_start.push(self.width);
-            self.width += shape.positions.len();
+        self.columns.clear();
+        self.first_of_column.clear();
+        for (si, shape) in shapes.iter().enumerate() {
+            self.shape_start.push(self.columns.len());
+            for (pi, pos) in shape.positions.iter().enumerate() {
+                let same = self
+                    .first_of_column
+                    .iter()
+                    .position(|&(s, p)| position_of(shapes, s, p) == Some(pos));
+                let column = same.unwrap_or_else(|| {
+                    self.first_of_column.push((si, pi));
+                    self.first_of_column.len() - 1
+                });
+                self.columns.push(column);
+            }
         }
+        self.width = self.first_of_column.len();
     }
 
-    /// The cell index of (shape, position, token), giving the token a row if it has none.
-    pub(super) fn slot(&mut self, shape: usize, pos: usize, token: u32) -> Option<usize> {
-        let column = self.shape_start.get(shape)? + pos;
+    /// The column of (shape, position).
+    pub(super) fn column(&self, shape: usize, pos: usize) -> Option<usize> {
+        let at = self.shape_start.get(shape)? + pos;
+        self.columns.get(at).copied()
+    }
+
+    /// True when more than one (shape, position) has this column.
+    pub(super) fn is_shared(&self, column: usize) -> bool {
+        self.columns.iter().filter(|&&c| c == column).count() > 1
+    }
+
+    /// The first cell of `token`'s row, giving the token a row if it has none.
+    fn row_start(&mut self, token: u32) -> Option<usize> {
         let row = match self.rows.get(token) {
             Some(row) => row as usize,
             None => {
@@ -207,13 +236,16 @@ impl Memo {
                 row
             }
         };
-        Some(row * self.width + column)
+        Some(row * self.width)
     }
 
     pub(super) fn set(&mut self, shape: usize, pos: usize, token: u32, cell: Option<Cell>) {
+        let Some(column) = self.column(shape, pos) else {
+            return;
+        };
         if let Some(c) = self
-            .slot(shape, pos, token)
-            .and_then(|i| self.cells.get_mut(i))
+            .row_start(token)
+            .and_then(|start| self.cells.get_mut(start + column))
         {
             *c = Some(cell);
         }
@@ -228,20 +260,22 @@ impl Memo {
         positions: usize,
         mut visit: impl FnMut(usize, &mut Option<Option<Cell>>),
     ) {
-        let Some(first) = self.slot(shape, 0, token) else {
+        let (Some(start), Some(&first)) = (self.row_start(token), self.shape_start.get(shape))
+        else {
             return;
         };
-        let end = (first + positions).min(self.cells.len());
-        for (i, cell) in self
-            .cells
-            .get_mut(first..end)
-            .unwrap_or(&mut [])
-            .iter_mut()
-            .enumerate()
-        {
-            visit(i, cell);
+        let columns = self.columns.get(first..first + positions).unwrap_or(&[]);
+        for (i, &column) in columns.iter().enumerate() {
+            if let Some(cell) = self.cells.get_mut(start + column) {
+                visit(i, cell);
+            }
         }
     }
+}
+
+/// Position `pos` of shape `shape`.
+fn position_of(shapes: &[QueryShape], shape: usize, pos: usize) -> Option<&QPos> {
+    shapes.get(shape).and_then(|s| s.positions.get(pos))
 }
 
 /// The best-scoring name of one entity.
@@ -250,4 +284,43 @@ pub(super) struct Best {
     pub(super) shape: usize,
     pub(super) effective: f64,
     pub(super) alignment: Alignment,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare::prepare_query;
+
+    /// A Chinese rendering of a foreign name is read three ways (syllables, given
+    /// name joined, foreign reading); the Latin word beside it is one position of
+    /// each, and gets one column.
+    #[test]
+    fn positions_spelt_alike_share_a_memo_column() {
+        let shapes = prepare_query("卡塔内奥 orbay");
+        assert!(shapes.len() >= 2, "{shapes:?}");
+        let mut memo = Memo::default();
+        memo.begin(10, &shapes);
+        let last = |si: usize| shapes[si].positions.len() - 1;
+        let columns: Vec<usize> = (0..shapes.len())
+            .filter_map(|si| memo.column(si, last(si)))
+            .collect();
+        assert!(columns.windows(2).all(|w| w[0] == w[1]), "{columns:?}");
+        assert!(memo.is_shared(columns[0]));
+        let positions: usize = shapes.iter().map(|s| s.positions.len()).sum();
+        assert!(memo.width < positions);
+        // A cell set through one shape is read through another.
+        let cell = Cell {
+            sim: 0.9,
+            rule: Rule::Exact,
+            alt: 0,
+        };
+        memo.set(0, last(0), 7, Some(cell));
+        let mut read = None;
+        memo.fill_column(1, 7, shapes[1].positions.len(), |i, c| {
+            if i == last(1) {
+                read = *c;
+            }
+        });
+        assert_eq!(read.flatten().map(|c| c.sim), Some(0.9));
+    }
 }
