@@ -76,7 +76,7 @@ fn present(value: Option<&str>) -> Option<&str> {
 /// Whether a name keeps a letter or digit once normalised (invisible and
 /// format characters dropped): `"  "`, `"--"` or `"()"` name nobody, and
 /// would only match on qualifiers.
-pub use cordon_names::normalize::has_name_content;
+pub use cordon_match::has_name_content;
 
 fn check_name(name: &str) -> Result<(), FieldError> {
     let error = |reason: String| FieldError {

@@ -34,13 +34,24 @@ mod subspan;
 pub mod textscan;
 mod token;
 
-pub use cordon_names::has_name_content;
 pub use explain::{
     Adjustment, Explanation, NameExplanation, Outcome, Qualifier, QualifierEffect, TokenAlignment,
     WeightedToken,
 };
 pub use index::{retrieval_tokens, retrieval_tokens_stamp, Index};
 pub use token::Rule;
+
+/// [`cordon_names::has_name_content`], keeping the normal form it makes for the
+/// query screened next on this thread: validating a name and then screening it
+/// normalises it once.
+pub fn has_name_content(text: &str) -> bool {
+    if cordon_names::surely_has_name_content(text) {
+        return true;
+    }
+    let normal = prepare::memo::normalized(text);
+    prepare::memo::remember_normal(text, &normal);
+    cordon_names::is_name_content(&normal)
+}
 
 use cordon_model::{BirthDate, NameKind, Schema};
 use serde::Serialize;

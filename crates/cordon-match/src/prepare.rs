@@ -68,7 +68,9 @@ pub(crate) struct QueryShape {
 /// The distinct romanised variants of a name, primary first, at most `max` of them,
 /// with the normalised original.
 pub(crate) fn romanized_variants(text: &str, max: usize) -> (String, Vec<String>) {
-    let (normal, variants) = cordon_names::normalize_and_romanize(text);
+    // The normal form from the memo when the query's validation just made it.
+    let normal = memo::normalized(text);
+    let variants = cordon_names::romanize_with_normal(text, &normal);
     let mut out: Vec<String> = Vec::new();
     for v in variants {
         let v = v.trim().to_string();

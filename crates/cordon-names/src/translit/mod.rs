@@ -48,8 +48,8 @@ pub fn normalize_and_romanize(text: &str) -> (String, Vec<String>) {
     (normal, variants)
 }
 
-/// [`romanize`], `normal` being `normalize(text)`.
-fn romanize_with_normal(text: &str, normal: &str) -> Vec<String> {
+/// [`romanize`], `normal` being `normalize(text)` (for a caller that has it already).
+pub fn romanize_with_normal(text: &str, normal: &str) -> Vec<String> {
     let readings = crate::evasion::readings(text);
     let own = romanize_normal(normal);
     if readings.is_empty() {
