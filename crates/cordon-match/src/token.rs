@@ -54,6 +54,8 @@ pub(crate) struct TokenView<'a> {
     /// Hash of the phonetic key; 0 when the key is too short to mean anything.
     pub phon: u64,
     pub groups: &'a [u32],
+    /// [`group_bits`] of `groups`.
+    pub group_bits: u64,
     /// Hash of the consonant skeleton; 0 when it has fewer than two consonants.
     pub skel: u64,
     /// Romanised from a script that leaves short vowels unwritten (Arabic, Hebrew):
@@ -75,6 +77,8 @@ pub(crate) struct OwnedToken {
     pub weight: f32,
     pub phon: u64,
     pub groups: SmallVec<[u32; 4]>,
+    /// [`group_bits`] of `groups`.
+    pub group_bits: u64,
     pub skel: u64,
     pub vowelless: bool,
     pub letters: u32,
@@ -103,15 +107,14 @@ impl OwnedToken {
     /// used (spellings from a vowelless script; see [`token_sim`]).
     pub fn new_query(text: &str, vowelless: bool) -> OwnedToken {
         let kind = cordon_names::token_kind(text);
+        let groups = cordon_names::equivalence_groups(text);
         OwnedToken {
             text: text.to_string(),
             kind,
             weight: kind_weight(kind, text),
             phon: phonetic_hash(text),
-            groups: cordon_names::equivalence_groups(text)
-                .iter()
-                .copied()
-                .collect(),
+            groups: groups.iter().copied().collect(),
+            group_bits: group_bits(groups),
             skel: if vowelless { skeleton_hash(text) } else { 0 },
             vowelless,
             letters: letter_set(text),
@@ -130,6 +133,7 @@ impl OwnedToken {
             weight: self.weight,
             phon: self.phon,
             groups: &self.groups,
+            group_bits: self.group_bits,
             skel: self.skel,
             vowelless: self.vowelless,
             letters: self.letters,
@@ -343,7 +347,7 @@ pub(crate) fn token_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Ru
         return None;
     }
     if is_nisba_pair(a, b) {
-        return shares_group(a.groups, b.groups).then_some((EQUIVALENCE_SIM, Rule::Equivalence));
+        return shares_group(a, b).then_some((EQUIVALENCE_SIM, Rule::Equivalence));
     }
     let plain = plain_sim(a, b);
     if !(a.vowelless || b.vowelless) || a.skel == 0 || a.skel != b.skel {
@@ -374,7 +378,7 @@ fn may_correspond(a: &TokenView<'_>, b: &TokenView<'_>) -> bool {
         || a.text.len() == 1
         || b.text.len() == 1
         || (a.kind == TokenKind::LegalForm && b.kind == TokenKind::LegalForm)
-        || shares_group(a.groups, b.groups)
+        || shares_group(a, b)
 }
 
 fn plain_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
@@ -390,7 +394,7 @@ fn plain_sim(a: &TokenView<'_>, b: &TokenView<'_>) -> Option<(f32, Rule)> {
     if a.kind == TokenKind::LegalForm && b.kind == TokenKind::LegalForm {
         return Some((LEGAL_FORM_SIM, Rule::Equivalence));
     }
-    if shares_group(a.groups, b.groups) {
+    if shares_group(a, b) {
         return Some((EQUIVALENCE_SIM, Rule::Equivalence));
     }
     // Most pairs a scorer meets share few letters: the set bound rejects them
@@ -429,8 +433,16 @@ fn initial_sim(a: &str, b: &str) -> Option<(f32, Rule)> {
         .then_some((INITIAL_SIM, Rule::Initial))
 }
 
-fn shares_group(a: &[u32], b: &[u32]) -> bool {
-    a.iter().any(|g| b.contains(g))
+/// True when the tokens share a name-equivalence group. Most pairs share no bit
+/// of [`group_bits`], and are told so without reading either list of groups.
+fn shares_group(a: &TokenView<'_>, b: &TokenView<'_>) -> bool {
+    a.group_bits & b.group_bits != 0 && a.groups.iter().any(|g| b.groups.contains(g))
+}
+
+/// A 64-bit summary of equivalence groups (bit `g mod 64` for each group `g`):
+/// tokens sharing a group share a bit, so no shared bit means no shared group.
+pub(crate) fn group_bits(groups: &[u32]) -> u64 {
+    groups.iter().fold(0, |bits, g| bits | 1 << (g % 64))
 }
 
 fn lengths_close(a: &str, b: &str) -> bool {
@@ -610,6 +622,26 @@ mod tests {
             }
         }
         d[a.len()][b.len()]
+    }
+
+    proptest::proptest! {
+        /// The bit summary never hides a shared group (group ids spread wide and
+        /// packed close, so that bits collide both ways).
+        #[test]
+        fn shares_group_is_sharing_a_group(
+            a in proptest::collection::vec(proptest::prop_oneof![0u32..200, 0u32..u32::MAX], 0..5),
+            b in proptest::collection::vec(proptest::prop_oneof![0u32..200, 0u32..u32::MAX], 0..5),
+        ) {
+            let view = |groups: &[u32]| {
+                let mut t = OwnedToken::new("x");
+                t.groups = groups.iter().copied().collect();
+                t.group_bits = group_bits(groups);
+                t
+            };
+            let (ta, tb) = (view(&a), view(&b));
+            let shared = a.iter().any(|g| b.contains(g));
+            proptest::prop_assert_eq!(shares_group(&ta.view(), &tb.view()), shared);
+        }
     }
 
     proptest::proptest! {

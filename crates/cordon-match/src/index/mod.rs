@@ -254,6 +254,7 @@ impl Index {
             weight: kind_weight(view.kind, text),
             phon: view.phon,
             groups: view.groups.iter().copied().collect(),
+            group_bits: view.group_bits,
             skel: view.skel,
             vowelless: false,
             letters: view.letters,

@@ -25,6 +25,8 @@ pub(super) struct Features {
     pub(super) skel: u64,
     pub(super) weight: f32,
     pub(super) groups: (u32, u32),
+    /// [`crate::token::group_bits`] of the groups.
+    pub(super) group_bits: u64,
     pub(super) letters: u32,
     pub(super) kind: TokenKind,
     /// Information of the token agreeing by chance (population commonness).
@@ -91,6 +93,7 @@ impl Vocab {
                 skel,
                 weight: kind_weight(kind, t),
                 groups: (start, self.groups.len() as u32),
+                group_bits: crate::token::group_bits(groups),
                 letters: letter_set(t),
                 kind,
                 bits,
@@ -112,6 +115,7 @@ impl Vocab {
                     .groups
                     .get(f.groups.0 as usize..f.groups.1 as usize)
                     .unwrap_or(&[]),
+                group_bits: f.group_bits,
                 skel: f.skel,
                 vowelless: false,
                 letters: f.letters,
@@ -124,6 +128,7 @@ impl Vocab {
                 weight: 1.0,
                 phon: 0,
                 groups: &[],
+                group_bits: 0,
                 skel: 0,
                 vowelless: false,
                 letters: letter_set(text),
