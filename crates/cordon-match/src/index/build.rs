@@ -168,8 +168,8 @@ impl Index {
     /// records `keep` admits (an entity's records are contiguous, so one
     /// "last entity seen" per token tells a new bearer from another name of the same).
     fn entities_per_token(&self, keep: impl Fn(&NameRecord) -> bool) -> Vec<u32> {
-        let mut bearers = vec![0u32; self.vocab.text.len()];
-        let mut last_entity = vec![u32::MAX; self.vocab.text.len()];
+        let mut bearers = vec![0u32; self.vocab.len()];
+        let mut last_entity = vec![u32::MAX; self.vocab.len()];
         for r in self.records.iter().filter(|r| keep(r)) {
             for &t in self.tokens_of(r) {
                 if let (Some(count), Some(last)) =
@@ -209,7 +209,7 @@ impl Index {
                 pairs.push((t, rid as u32));
             }
         }
-        self.postings = Csr::from_pairs(self.vocab.text.len(), &mut pairs);
+        self.postings = Csr::from_pairs(self.vocab.len(), &mut pairs);
     }
 
     pub(super) fn build_countries(&mut self) {

@@ -36,7 +36,7 @@ pub(super) fn token_keys(
 impl Index {
     pub(super) fn build_keys(&mut self) {
         let vocab = &self.vocab;
-        let mut pairs: Vec<(u64, u32)> = (0..vocab.text.len() as u32)
+        let mut pairs: Vec<(u64, u32)> = (0..vocab.len() as u32)
             .into_par_iter()
             .flat_map_iter(|id| {
                 let v = vocab.view(id);
@@ -62,7 +62,7 @@ impl Index {
     }
 
     pub(super) fn build_neighbours(&mut self) {
-        let lists: Vec<Vec<(u32, Cell)>> = (0..self.vocab.text.len() as u32)
+        let lists: Vec<Vec<(u32, Cell)>> = (0..self.vocab.len() as u32)
             .into_par_iter()
             .map_init(
                 || (Seen::default(), Vec::new()),
@@ -72,7 +72,7 @@ impl Index {
                     }
                     let v = self.vocab.view(id);
                     out.clear();
-                    seen.next(self.vocab.text.len());
+                    seen.next(self.vocab.len());
                     self.expand(&[v], true, out, seen);
                     out.clone()
                 },
@@ -179,7 +179,7 @@ impl Index {
             .map(OwnedToken::view)
             .collect();
         out.clear();
-        seen.next(self.vocab.text.len());
+        seen.next(self.vocab.len());
         if !unknown.is_empty() {
             self.expand(&unknown, deletions, out, seen);
             // `expand` numbered the unknown spellings; map back to the position's spellings.

@@ -224,7 +224,7 @@ impl Index {
         };
         let best = SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
-            s.memo.begin(self.vocab.text.len(), &shapes);
+            s.memo.begin(self.vocab.len(), &shapes);
             let mut candidates = self.retrieve(&shapes, &floors, s);
             candidates.extend(self.identifier_candidates(query));
             let mut least = LeastScores::new(query, country.as_deref(), options.threshold);
