@@ -200,3 +200,54 @@ impl Scratch {
         scored
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Token 0 is held by records 0 and 1, token 1 by record 1, token 2 by record 2.
+    fn postings() -> Csr {
+        Csr::from_pairs(3, &mut [(0, 0), (0, 1), (1, 1), (2, 2)])
+    }
+
+    fn totals(s: &Scratch) -> Vec<(u32, f32)> {
+        let mut out = s.ranked(0.0, |_, _| true);
+        out.sort_by_key(|r| r.0);
+        out
+    }
+
+    /// A record keeps its best variant's accumulation; a record credited twice
+    /// for one position counts once; nothing carries over to the next query.
+    #[test]
+    fn accumulations_are_per_variant_and_per_query() {
+        let postings = postings();
+        let mut s = Scratch::default();
+        s.reset(3);
+        // Variant 1: one position finds tokens 0 and 1 (record 1 holds both).
+        s.accumulate([(0, 0.5), (1, 0.9)].into_iter(), &postings, 1.0);
+        s.fold_variant();
+        // Variant 2: two positions; record 1 gains less than in variant 1.
+        s.accumulate([(1, 0.2)].into_iter(), &postings, 1.0);
+        s.accumulate([(2, 0.7), (0, 0.1)].into_iter(), &postings, 2.0);
+        s.fold_variant();
+        assert_eq!(totals(&s), vec![(0, 0.5), (1, 0.5), (2, 1.4)]);
+        // The next query starts from nothing.
+        s.reset(3);
+        s.accumulate([(2, 0.25)].into_iter(), &postings, 1.0);
+        s.fold_variant();
+        assert_eq!(totals(&s), vec![(2, 0.25)]);
+    }
+
+    /// Near the end of the generation counter a query starts on fresh slots.
+    #[test]
+    fn the_generation_counter_never_wraps_inside_a_query() {
+        let postings = postings();
+        let mut s = Scratch::default();
+        s.reset(3);
+        s.generation = LAST_QUERY_START + 1;
+        s.reset(3);
+        assert_eq!(s.generation, 0);
+        s.accumulate([(0, 0.5)].into_iter(), &postings, 1.0);
+        assert_eq!(totals(&s), vec![(0, 0.5), (1, 0.5)]);
+    }
+}
