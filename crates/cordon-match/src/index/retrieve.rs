@@ -61,21 +61,7 @@ impl Index {
             floor_elsewhere =
                 floor_elsewhere.min(accumulation_floor(floors.elsewhere, total, other, margin));
             for (pi, pos) in distinctive() {
-                let column = s.memo.column(si, pi);
-                let found = column.and_then(|c| shared.found(c));
-                let similar = match found {
-                    Some(found) => found,
-                    None => {
-                        self.similar_tokens(pos, true, &mut similar, &mut s.seen);
-                        for (t, cell) in &similar {
-                            s.memo.set(si, pi, *t, stack_penalty(pos, *cell));
-                        }
-                        match column.filter(|&c| s.memo.is_shared(c)) {
-                            Some(c) => shared.keep(c, &similar),
-                            None => &similar[..],
-                        }
-                    }
-                };
+                let similar = self.position_similar((si, pi), pos, s, &mut shared, &mut similar);
                 let evidence = |t: u32, c: &Cell| self.retrieval_evidence(pos, t, c.rule);
                 s.accumulate(
                     similar.iter().map(|(t, c)| (*t, c.sim * evidence(*t, c))),
@@ -100,6 +86,31 @@ impl Index {
                     .is_some_and(|r| kept.is_marked(r.entity))
         });
         self.select(&mut ranked, &mut s.kept)
+    }
+
+    /// The vocabulary tokens similar to position `pi` of shape `si`, best first,
+    /// their cells memoised: searched once per query for the positions of one memo
+    /// column (kept in `shared` when the column has several), in `similar` otherwise.
+    fn position_similar<'a>(
+        &self,
+        (si, pi): (usize, usize),
+        pos: &QPos,
+        s: &mut Scratch,
+        shared: &'a mut SharedSimilar,
+        similar: &'a mut Vec<(u32, Cell)>,
+    ) -> &'a [(u32, Cell)] {
+        let column = s.memo.column(si, pi);
+        if let Some(c) = column.filter(|&c| shared.has(c)) {
+            return shared.found(c);
+        }
+        self.similar_tokens(pos, true, similar, &mut s.seen);
+        for (t, cell) in similar.iter() {
+            s.memo.set(si, pi, *t, stack_penalty(pos, *cell));
+        }
+        match column.filter(|&c| s.memo.is_shared(c)) {
+            Some(c) => shared.keep(c, similar),
+            None => similar,
+        }
     }
 
     /// How much a list token found for a query position counts towards retrieval: a
@@ -209,10 +220,17 @@ pub(super) struct SharedSimilar {
 }
 
 impl SharedSimilar {
-    /// The similar tokens kept for `column`.
-    fn found(&self, column: usize) -> Option<&[(u32, Cell)]> {
-        let (a, b) = self.ranges.get(column).copied().flatten()?;
-        self.tokens.get(a..b)
+    /// True when the similar tokens of `column` are kept.
+    fn has(&self, column: usize) -> bool {
+        self.ranges.get(column).is_some_and(Option::is_some)
+    }
+
+    /// The similar tokens kept for `column` (none when they are not).
+    fn found(&self, column: usize) -> &[(u32, Cell)] {
+        let Some(&Some((a, b))) = self.ranges.get(column) else {
+            return &[];
+        };
+        self.tokens.get(a..b).unwrap_or(&[])
     }
 
     /// Keeps `similar` as the similar tokens of `column` and returns them.
