@@ -45,12 +45,11 @@ pub use token::Rule;
 /// query screened next on this thread: validating a name and then screening it
 /// normalises it once.
 pub fn has_name_content(text: &str) -> bool {
-    if cordon_names::surely_has_name_content(text) {
-        return true;
-    }
-    let normal = prepare::memo::normalized(text);
-    prepare::memo::remember_normal(text, &normal);
-    cordon_names::is_name_content(&normal)
+    cordon_names::has_name_content_by(text, |text| {
+        let normal = prepare::memo::normalized(text);
+        prepare::memo::remember_normal(text, &normal);
+        normal
+    })
 }
 
 use cordon_model::{BirthDate, NameKind, Schema};

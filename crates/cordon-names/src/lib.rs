@@ -26,13 +26,11 @@ pub mod tokens;
 pub mod translit;
 
 pub use equivalence::{equivalence_groups, equivalent};
-pub use normalize::{
-    has_name_content, is_name_content, normalize, surely_has_name_content, tokenize,
-};
+pub use normalize::{has_name_content, has_name_content_by, normalize, tokenize};
 pub use phonetic::{compound_variants, consonant_skeleton, phonetic};
 pub use script::{script_of, Script};
 pub use tokens::{split_han_legal_suffix, token_kind};
-pub use translit::{normalize_and_romanize, romanize, romanize_with_normal, MAX_VARIANTS};
+pub use translit::{romanize, romanize_with_normal, MAX_VARIANTS};
 
 /// What role a token plays in a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
