@@ -181,12 +181,11 @@ pub(super) struct Memo {
     /// `width` cells per row; the outer `None` means not computed yet.
     pub(super) cells: Vec<Option<Option<Cell>>>,
     /// First entry of each shape's positions in `columns`.
-    pub(super) shape_start: SmallVec<[usize; 4]>,
+    shape_start: SmallVec<[usize; 4]>,
     /// The column of every (shape, position), shape after shape.
     columns: SmallVec<[usize; 32]>,
-    /// For each column, its first (shape, position).
-    pub(super) first_of_column: SmallVec<[(usize, usize); 32]>,
-    pub(super) width: usize,
+    /// For each column, its first (shape, position); a row has one cell per column.
+    first_of_column: SmallVec<[(usize, usize); 32]>,
 }
 
 impl Memo {
@@ -211,7 +210,11 @@ impl Memo {
                 self.columns.push(column);
             }
         }
-        self.width = self.first_of_column.len();
+    }
+
+    /// Cells per row.
+    fn width(&self) -> usize {
+        self.first_of_column.len()
     }
 
     /// The column of (shape, position).
@@ -230,13 +233,13 @@ impl Memo {
         let row = match self.rows.get(token) {
             Some(row) => row as usize,
             None => {
-                let row = self.cells.len() / self.width.max(1);
+                let row = self.cells.len() / self.width().max(1);
                 *self.rows.entry(token)? = row as u32;
-                self.cells.resize(self.cells.len() + self.width, None);
+                self.cells.resize(self.cells.len() + self.width(), None);
                 row
             }
         };
-        Some(row * self.width)
+        Some(row * self.width())
     }
 
     pub(super) fn set(&mut self, shape: usize, pos: usize, token: u32, cell: Option<Cell>) {
@@ -307,7 +310,7 @@ mod tests {
         assert!(columns.windows(2).all(|w| w[0] == w[1]), "{columns:?}");
         assert!(memo.is_shared(columns[0]));
         let positions: usize = shapes.iter().map(|s| s.positions.len()).sum();
-        assert!(memo.width < positions);
+        assert!(memo.width() < positions);
         // A cell set through one shape is read through another.
         let cell = Cell {
             sim: 0.9,
